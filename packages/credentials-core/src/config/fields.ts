@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { parseDuration } from '../duration.js';
+import { isValidSecretName } from '../secrets/secret-provider.js';
+
+/** An ISO-8601 duration string, parsed to milliseconds. */
+export const durationField = z
+  .string({ error: 'expected an ISO-8601 duration such as PT1M' })
+  .transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `'${text.slice(0, 40)}' is not an ISO-8601 duration (examples: PT30S, PT1M, PT1H, P1D; years and months are not allowed)`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+/**
+ * A reference to a secret: `{ secret: NAME, subkey?: KEY }`. A plain string
+ * is refused with a message that says how to reference a secret.
+ */
+export const secretRefField = z.strictObject(
+  {
+    secret: z
+      .string({ error: 'expected the name of a secret' })
+      .refine(isValidSecretName, "secret names use letters, digits, '_', '.' and '-'"),
+    subkey: z.string().min(1).optional(),
+  },
+  {
+    error: (iss) => {
+      if (iss.code !== 'invalid_type') return undefined;
+      return typeof iss.input === 'string' || typeof iss.input === 'number'
+        ? 'plain values are not allowed in a sensitive field: reference a secret instead, e.g. { secret: MY_SECRET } (secrets come from the providers under `secrets:`)'
+        : 'expected a secret reference such as { secret: MY_SECRET }';
+    },
+  },
+);
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** An https URL (http only on loopback, for local servers and tests). */
+export const endpointField = z.string({ error: 'expected a URL' }).superRefine((text, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `'${text.slice(0, 80)}' is not a valid URL` });
+    return;
+  }
+  const loopback = LOOPBACK.has(url.hostname) || url.hostname.startsWith('127.');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    ctx.addIssue({ code: 'custom', message: 'must be an https:// URL (http:// is allowed only on loopback)' });
+  }
+  if (url.username || url.password) {
+    ctx.addIssue({ code: 'custom', message: 'must not contain a user name or password' });
+  }
+});
+
+/** Scopes as a list or a space-separated string, normalised to a list. */
+export const scopesField = z
+  .union([z.string(), z.array(z.string().min(1))], { error: 'expected a list of scopes or a space-separated string' })
+  .transform((v) => (typeof v === 'string' ? v.split(/\s+/).filter(Boolean) : v));
+
+/** `cache:` of every credential type. */
+export const cacheField = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    refreshBeforeExpiry: durationField.prefault('PT1M'),
+  })
+  .prefault({});
+
+/** Fields every credential type takes. */
+export const commonFields = {
+  cache: cacheField,
+  timeout: durationField.prefault('PT30S'),
+  defaultLifetime: durationField.prefault('PT1H'),
+};

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { GrantType } from '../grants/grant.js';
+import { commonFields } from './fields.js';
+
+/** Credential keys: what `credential('KEY')` names. */
+export const KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
+/** Namespaces: dot-separated segments, as in Kestra (`company.team`). */
+export const NAMESPACE_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]*(\.[A-Za-z0-9_][A-Za-z0-9_-]*)*$/;
+/** Tenant ids. */
+export const TENANT_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
+
+const keyField = z
+  .string()
+  .regex(KEY_PATTERN, "credential keys start with a letter or '_' and use letters, digits, '_', '.', '-'");
+const namespaceField = z
+  .string()
+  .max(255)
+  .regex(NAMESPACE_PATTERN, "namespaces are dot-separated names of letters, digits, '_' and '-' (e.g. company.team)");
+const tenantField = z.string().regex(TENANT_PATTERN, "tenant ids use letters, digits, '_' and '-'");
+
+/** YAML `key:` with nothing after it is null: treat it as absent. */
+const orAbsent = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? undefined : v), schema);
+
+const secretProviderSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('env'), encoding: z.enum(['base64', 'plain']).default('base64') }),
+    z.strictObject({ type: z.literal('file'), dir: z.string().min(1) }),
+  ],
+  { error: (iss) => (iss.code === 'invalid_union' ? 'unknown secret provider type: expected env or file' : undefined) },
+);
+
+/** Builds the zod schema of `credflow.yaml` for the given credential types. */
+export function buildConfigSchema(grantTypes: readonly GrantType[]) {
+  const names = grantTypes.map((g) => g.type);
+  const variants = grantTypes.map((g) =>
+    z.strictObject({ type: z.literal(g.type), ...commonFields, ...g.fields }),
+  ) as unknown as [z.ZodObject, ...z.ZodObject[]];
+  const credential = z.discriminatedUnion('type', variants, {
+    error: (iss) => {
+      if (iss.code === 'invalid_union') return `unknown credential type: expected one of ${names.join(', ')}`;
+      if (iss.code === 'invalid_type') return 'expected a credential definition (a mapping with a `type`)';
+      return undefined;
+    },
+  });
+  const credentials = orAbsent(z.record(keyField, credential).default({}));
+  const namespaces = orAbsent(z.record(namespaceField, z.strictObject({ credentials })).default({}));
+  return z.strictObject({
+    secrets: orAbsent(z.array(secretProviderSchema).default([{ type: 'env', encoding: 'base64' }])),
+    credentials,
+    namespaces,
+    tenants: orAbsent(
+      z.record(tenantField, orAbsent(z.strictObject({ credentials, namespaces }).prefault({}))).default({}),
+    ),
+  });
+}

@@ -1,0 +1,36 @@
+import type { SecretProvider, SecretRef } from '../secrets/secret-provider.js';
+
+/** Fields every validated credential definition has. Durations are in ms. */
+export interface CredentialCommon {
+  type: string;
+  cache: { enabled: boolean; refreshBeforeExpiry: number };
+  timeout: number;
+  defaultLifetime: number;
+  [field: string]: unknown;
+}
+
+/** A validated credential definition of some type. */
+export type CredentialDefinition = CredentialCommon;
+
+export type SecretProviderConfig = { type: 'env'; encoding: 'base64' | 'plain' } | { type: 'file'; dir: string };
+
+export interface NamespaceConfig {
+  credentials: Map<string, CredentialDefinition>;
+}
+
+export interface TenantConfig {
+  credentials: Map<string, CredentialDefinition>;
+  namespaces: Map<string, NamespaceConfig>;
+}
+
+/** A loaded, validated `credflow.yaml`. */
+export interface CredflowConfig {
+  /** Path of the file it came from, or a label such as `<inline>`. */
+  file: string;
+  /** Directory relative paths (e.g. `file` secret dirs) are resolved against. */
+  baseDir: string;
+  secrets: SecretProviderConfig[];
+  tenants: Map<string, TenantConfig>;
+}
+
+export type { SecretProvider, SecretRef };

@@ -1,0 +1,59 @@
+import type { z } from 'zod';
+import type { Clock, Logger } from '../clock.js';
+import type { CredentialCommon } from '../config/types.js';
+import type { RetryPolicy } from '../http/retry-policy.js';
+import type { SecretResolver } from '../secrets/secret-resolver.js';
+
+/** What a grant got from the authorization server. */
+export interface GrantResult {
+  accessToken: string;
+  /** As returned, e.g. `Bearer`. */
+  tokenType: string;
+  /** RFC 6749 section 5.1 `expires_in`, seconds, when given and valid. */
+  expiresIn?: number;
+  /** Absolute expiry, when the server gives one instead (GitHub's `expires_at`). */
+  expiresAt?: Date;
+  /** Granted scopes, when the server says (RFC 6749 section 5.1 `scope`). */
+  scopes?: string[];
+  /** Monotonic time (ms) at which the successful request was sent. */
+  sentAt: number;
+  /** Wall time (epoch ms) at which the successful request was sent. */
+  sentAtWall: number;
+}
+
+/** What a grant needs to run; given once, when the grant is created. */
+export interface GrantContext {
+  /** The credential key, for messages. */
+  credential: string;
+  secrets: SecretResolver;
+  clock: Clock;
+  logger: Logger;
+  retry: RetryPolicy;
+}
+
+/** A credential definition turned into something that mints tokens. */
+export interface Grant {
+  mint(): Promise<GrantResult>;
+}
+
+/**
+ * One credential type (`client_credentials`, `jwt_bearer`, ...): its config
+ * fields, and how to build a {@link Grant} from a validated definition. New
+ * types plug in here without touching the cache or the store.
+ */
+export interface GrantType<D extends CredentialCommon = CredentialCommon> {
+  readonly type: D['type'];
+  /** zod shape of the type's own fields (besides `type`, `cache`, `timeout`, `defaultLifetime`). */
+  readonly fields: z.ZodRawShape;
+  /** Fields that must be secret references. */
+  readonly sensitiveFields: readonly string[];
+  /** The URL the type talks to, for listings. */
+  endpoint(def: D): string;
+  /** Builds the grant; called once per definition, so expensive set-up (key import) happens once. */
+  create(def: D, ctx: GrantContext): Grant;
+}
+
+/** Helper that keeps a grant type's definition type while erasing it for registries. */
+export function defineGrantType<D extends CredentialCommon>(g: GrantType<D>): GrantType {
+  return g as unknown as GrantType;
+}

@@ -1,0 +1,200 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request } from 'undici';
+import type { Clock, Logger } from '../clock.js';
+import { TokenEndpointError } from '../errors.js';
+import type { GrantResult } from '../grants/grant.js';
+import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
+import { checkTokenResponse } from './token-response.js';
+
+/** A token request: a form POST to the token endpoint (RFC 6749 section 3.2). */
+export interface TokenRequest {
+  credential: string;
+  endpoint: string;
+  /**
+   * Builds the form body and headers; called once per attempt, so
+   * per-request values (a JWT assertion's `jti`) are fresh on retries.
+   */
+  prepare(): Promise<{ form: URLSearchParams; headers: Record<string, string> }>;
+  /** Per-attempt timeout in ms (connect, headers and body). */
+  timeoutMs: number;
+}
+
+export interface TokenRequestContext {
+  clock: Clock;
+  logger: Logger;
+  retry: RetryPolicy;
+}
+
+const MAX_BODY = 1 << 20;
+
+/**
+ * Sends a token request and checks the answer. Network failures, timeouts,
+ * 5xx and 429 are retried with backoff, honouring `Retry-After`; RFC 6749
+ * section 5.2 errors surface as {@link TokenEndpointError} with the RFC
+ * fields. Messages never hold the request body or the response body.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5
+ */
+export async function requestToken(req: TokenRequest, ctx: TokenRequestContext): Promise<GrantResult> {
+  const where = { credential: req.credential, endpoint: req.endpoint };
+  for (let attempt = 1; ; attempt++) {
+    const canRetry = attempt < ctx.retry.maxAttempts;
+    const { form, headers } = await req.prepare();
+    const sentAt = ctx.clock.now();
+    const sentAtWall = ctx.clock.wallNow();
+    let outcome: Attempt;
+    try {
+      outcome = await send(req, form, headers);
+    } catch (err) {
+      outcome = { kind: 'network', error: err as Error };
+    }
+    if (outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300) {
+      const body = parseJson(outcome, where);
+      const checked = checkTokenResponse(body, { ...where, status: outcome.status }, ctx.logger);
+      return { ...checked, sentAt, sentAtWall };
+    }
+    const transient = outcome.kind !== 'response' || outcome.status === 429 || outcome.status >= 500;
+    if (transient && canRetry) {
+      let delay = backoffDelay(ctx.retry, attempt);
+      if (outcome.kind === 'response') {
+        const retryAfter = parseRetryAfter(outcome.headers['retry-after'], ctx.clock.wallNow());
+        if (retryAfter !== undefined) {
+          if (retryAfter > ctx.retry.maxRetryAfterMs) throw toError(outcome, where, ' (Retry-After too long to wait)');
+          delay = Math.max(delay, retryAfter);
+        }
+      }
+      ctx.logger.warn(
+        `credential '${req.credential}': token request failed (${summary(outcome)}), retry ${attempt}/${ctx.retry.maxAttempts - 1} in ${Math.round(delay)} ms`,
+      );
+      await sleep(delay);
+      continue;
+    }
+    throw toError(outcome, where, attempt > 1 ? ` after ${attempt} attempts` : '');
+  }
+}
+
+type Attempt =
+  | { kind: 'response'; status: number; headers: Record<string, string | undefined>; body: Buffer; contentType: string }
+  | { kind: 'timeout' }
+  | { kind: 'network'; error: Error };
+
+async function send(req: TokenRequest, form: URLSearchParams, headers: Record<string, string>): Promise<Attempt> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, req.timeoutMs);
+  try {
+    const res = await request(req.endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+        'user-agent': 'credflow',
+        ...headers,
+      },
+      body: form.toString(),
+      signal: controller.signal,
+      headersTimeout: req.timeoutMs,
+      bodyTimeout: req.timeoutMs,
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY) {
+        res.body.destroy();
+        break;
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const h: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(res.headers)) h[k] = Array.isArray(v) ? v[0] : v;
+    return {
+      kind: 'response',
+      status: res.statusCode,
+      headers: h,
+      body: Buffer.concat(chunks),
+      contentType: (h['content-type'] ?? 'none').split(';')[0]?.trim() || 'none',
+    };
+  } catch (err) {
+    if (timedOut) return { kind: 'timeout' };
+    const code = (err as { code?: string }).code;
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+      return { kind: 'timeout' };
+    }
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function parseJson(
+  res: Extract<Attempt, { kind: 'response' }>,
+  where: { credential: string; endpoint: string },
+): unknown {
+  try {
+    return JSON.parse(res.body.toString('utf8'));
+  } catch {
+    throw new TokenEndpointError(
+      'ERR_TOKEN_RESPONSE_INVALID',
+      `token endpoint answered HTTP ${res.status} with a body that is not JSON (content-type ${res.contentType}, ${res.body.length} bytes)`,
+      { ...where, status: res.status },
+    );
+  }
+}
+
+function summary(a: Attempt): string {
+  if (a.kind === 'timeout') return 'timed out';
+  if (a.kind === 'network') return networkReason(a.error);
+  return `HTTP ${a.status}`;
+}
+
+function networkReason(err: Error): string {
+  const code = (err as { code?: string }).code;
+  const cause = (err as { cause?: { code?: string } }).cause?.code;
+  return `network error ${code ?? cause ?? err.name}`;
+}
+
+function toError(a: Attempt, where: { credential: string; endpoint: string }, suffix: string): TokenEndpointError {
+  if (a.kind === 'timeout') {
+    return new TokenEndpointError('ERR_TOKEN_TIMEOUT', `token request timed out${suffix}`, where);
+  }
+  if (a.kind === 'network') {
+    return new TokenEndpointError(
+      'ERR_TOKEN_NETWORK',
+      `cannot reach the token endpoint: ${networkReason(a.error)}${suffix}`,
+      {
+        ...where,
+        cause: a.error,
+      },
+    );
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(a.body.toString('utf8'));
+  } catch {
+    body = undefined;
+  }
+  const e = body && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
+  if (e && typeof e.error === 'string') {
+    // RFC 6749 section 5.2 error response.
+    const description = typeof e.error_description === 'string' ? e.error_description.slice(0, 500) : undefined;
+    return new TokenEndpointError(
+      'ERR_OAUTH_ERROR_RESPONSE',
+      `token endpoint rejected the request: ${e.error.slice(0, 100)}${description ? ` (${description})` : ''} [HTTP ${a.status}]${suffix}`,
+      {
+        ...where,
+        status: a.status,
+        error: e.error,
+        error_description: description,
+        error_uri: typeof e.error_uri === 'string' ? e.error_uri : undefined,
+      },
+    );
+  }
+  return new TokenEndpointError(
+    'ERR_TOKEN_HTTP_STATUS',
+    `token endpoint answered HTTP ${a.status} (content-type ${a.contentType})${suffix}`,
+    { ...where, status: a.status },
+  );
+}

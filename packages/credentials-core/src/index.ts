@@ -1,0 +1,52 @@
+export { type CachePolicy, TokenCache, type TokenCacheOptions } from './cache/token-cache.js';
+export { type Clock, type Logger, stderrLogger, systemClock } from './clock.js';
+export { findConfigPath } from './config/config-path.js';
+export { definitionHash } from './config/definition-hash.js';
+export {
+  cacheField,
+  commonFields,
+  durationField,
+  endpointField,
+  scopesField,
+  secretRefField,
+} from './config/fields.js';
+export { DEFAULT_TENANT, type LoadConfigOptions, loadConfig, parseConfig } from './config/load-config.js';
+export { buildConfigSchema, KEY_PATTERN, NAMESPACE_PATTERN, TENANT_PATTERN } from './config/schema.js';
+export type {
+  CredentialCommon,
+  CredentialDefinition,
+  CredflowConfig,
+  NamespaceConfig,
+  SecretProviderConfig,
+  TenantConfig,
+} from './config/types.js';
+export { formatDuration, parseDuration } from './duration.js';
+export {
+  ConfigError,
+  type ConfigIssue,
+  CredentialNotFoundError,
+  CredflowError,
+  type CredflowErrorCode,
+  KeyError,
+  SecretError,
+  TokenEndpointError,
+  type TokenErrorDetails,
+} from './errors.js';
+export { builtinGrantTypes } from './grants/builtin.js';
+export {
+  addRequestParams,
+  type ClientCredentialsDefinition,
+  clientCredentialsGrantType,
+} from './grants/client-credentials.js';
+export { defineGrantType, type Grant, type GrantContext, type GrantResult, type GrantType } from './grants/grant.js';
+export { type ClientAuth, clientSecretBasic, clientSecretPost, noClientAuth } from './http/client-auth.js';
+export { defaultRetryPolicy, type RetryPolicy } from './http/retry-policy.js';
+export { requestToken, type TokenRequest, type TokenRequestContext } from './http/token-request.js';
+export { MASK, redact, sensitiveForms } from './redact.js';
+export { listCredentials, type ResolvedCredential, resolveCredential, type Scope } from './scope.js';
+export { type EnvProviderOptions, EnvSecretProvider } from './secrets/env-provider.js';
+export { FileSecretProvider } from './secrets/file-provider.js';
+export { isValidSecretName, type SecretProvider, type SecretRef } from './secrets/secret-provider.js';
+export { SecretResolver } from './secrets/secret-resolver.js';
+export { CredentialStore, type CredentialStoreOptions, type CredentialSummary } from './store.js';
+export type { AccessToken, TokenInfo } from './token/access-token.js';

@@ -1,0 +1,27 @@
+/**
+ * A read-only source of secrets. credflow only ever reads: there is no
+ * write method, and implementations must not log values. An external secret
+ * manager (Vault, AWS Secrets Manager, ...) plugs in by implementing this.
+ */
+export interface SecretProvider {
+  /** Short description for error messages, e.g. `env SECRET_<NAME>` or `file ./secrets`. */
+  readonly description: string;
+  /** The secret's value, or `undefined` when this provider does not hold it. */
+  get(name: string): Promise<string | undefined>;
+  /** Names of the secrets this provider holds, where it can list them without reading values. */
+  list?(): Promise<string[]>;
+}
+
+/** A reference to a secret, as written in `credflow.yaml`. */
+export interface SecretRef {
+  secret: string;
+  /** Reads one key of a JSON-object secret. */
+  subkey?: string;
+}
+
+/** Secret names: letters, digits, `_`, `.`, `-`; never a path. */
+export const SECRET_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$/;
+
+export function isValidSecretName(name: string): boolean {
+  return SECRET_NAME_PATTERN.test(name) && !name.includes('..');
+}

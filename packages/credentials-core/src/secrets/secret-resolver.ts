@@ -1,0 +1,74 @@
+import { SecretError } from '../errors.js';
+import { isValidSecretName, type SecretProvider, type SecretRef } from './secret-provider.js';
+
+/**
+ * Asks providers in order for a secret and reads `subkey`s of JSON secrets.
+ * Every value it hands out is reported to `onValue`, so callers can mask it.
+ */
+export class SecretResolver {
+  readonly providers: readonly SecretProvider[];
+  readonly #onValue: (value: string) => void;
+
+  constructor(providers: readonly SecretProvider[], onValue: (value: string) => void = () => {}) {
+    this.providers = providers;
+    this.#onValue = onValue;
+  }
+
+  /** Reads a secret's value; throws {@link SecretError} naming the secret, never quoting it. */
+  async resolve(ref: SecretRef): Promise<string> {
+    const { secret: name, subkey } = ref;
+    if (!isValidSecretName(name)) {
+      throw new SecretError(
+        'ERR_SECRET_INVALID',
+        name,
+        `invalid secret name '${name.slice(0, 80)}': use letters, digits, '_', '.' and '-'`,
+      );
+    }
+    let value: string | undefined;
+    for (const p of this.providers) {
+      value = await p.get(name);
+      if (value !== undefined) break;
+    }
+    if (value === undefined) {
+      const where = this.providers.map((p) => p.description).join(', ') || 'no providers configured';
+      throw new SecretError('ERR_SECRET_NOT_FOUND', name, `Cannot find secret '${name}' (looked in: ${where}).`);
+    }
+    this.#onValue(value);
+    if (subkey === undefined) return value;
+    return this.#subkey(name, value, subkey);
+  }
+
+  #subkey(name: string, value: string, subkey: string): string {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw new SecretError(
+        'ERR_SECRET_INVALID',
+        name,
+        `secret '${name}' is not JSON, so subkey '${subkey}' cannot be read from it`,
+      );
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new SecretError(
+        'ERR_SECRET_INVALID',
+        name,
+        `secret '${name}' is not a JSON object, so subkey '${subkey}' cannot be read from it`,
+      );
+    }
+    if (!Object.hasOwn(parsed, subkey)) {
+      throw new SecretError('ERR_SECRET_NOT_FOUND', name, `secret '${name}' has no subkey '${subkey}'`);
+    }
+    const v = (parsed as Record<string, unknown>)[subkey];
+    const out = typeof v === 'string' ? v : JSON.stringify(v);
+    this.#onValue(out);
+    return out;
+  }
+
+  /** Secret names the providers can list without reading values (deduplicated, sorted). */
+  async listNames(): Promise<string[]> {
+    const names = new Set<string>();
+    for (const p of this.providers) for (const n of (await p.list?.()) ?? []) names.add(n);
+    return [...names].sort();
+  }
+}

@@ -1,0 +1,251 @@
+import { type CachePolicy, TokenCache } from './cache/token-cache.js';
+import { type Clock, type Logger, stderrLogger, systemClock } from './clock.js';
+import { findConfigPath } from './config/config-path.js';
+import { definitionHash } from './config/definition-hash.js';
+import { loadConfig, parseConfig } from './config/load-config.js';
+import type { CredentialDefinition, CredflowConfig } from './config/types.js';
+import { CredentialNotFoundError, CredflowError } from './errors.js';
+import { builtinGrantTypes } from './grants/builtin.js';
+import type { Grant, GrantType } from './grants/grant.js';
+import { defaultRetryPolicy, type RetryPolicy } from './http/retry-policy.js';
+import { listCredentials, type ResolvedCredential, resolveCredential, type Scope } from './scope.js';
+import { providersFromConfig } from './secrets/providers-from-config.js';
+import type { SecretProvider, SecretRef } from './secrets/secret-provider.js';
+import { SecretResolver } from './secrets/secret-resolver.js';
+import type { AccessToken, TokenInfo } from './token/access-token.js';
+import { toAccessToken } from './token/lifetime.js';
+
+export interface CredentialStoreOptions {
+  /** Secret providers to use instead of those the config lists. */
+  secretProviders?: readonly SecretProvider[];
+  /** Credential types; default: the built-in ones. */
+  grantTypes?: readonly GrantType[];
+  /** Upper bound on cached tokens (default 10000). */
+  maxCachedTokens?: number;
+  retry?: Partial<RetryPolicy>;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** A credential as `list()` shows it: no secret values, secret references by name. */
+export interface CredentialSummary {
+  key: string;
+  tenantId: string;
+  level: 'tenant' | 'namespace';
+  namespace?: string;
+  type: string;
+  endpoint: string;
+  cache: { enabled: boolean; refreshBeforeExpiry: number };
+  secrets: { field: string; secret: string; subkey?: string }[];
+}
+
+/** A credential definition bound to its cache identity and (lazily) its grant. */
+interface Binding {
+  readonly id: string;
+  readonly label: string;
+  readonly policy: CachePolicy;
+  readonly mint: () => Promise<AccessToken>;
+  grant: Grant | undefined;
+}
+
+/**
+ * The credentials of one `credflow.yaml`: resolves keys by scope, mints
+ * tokens through the credential's grant and caches them in memory.
+ */
+export class CredentialStore {
+  readonly config: CredflowConfig;
+  readonly secrets: SecretResolver;
+  readonly #grantTypes: Map<string, GrantType>;
+  readonly #cache: TokenCache;
+  readonly #bindings = new WeakMap<CredentialDefinition, Binding>();
+  readonly #listeners = new Set<(value: string) => void>();
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #retry: RetryPolicy;
+
+  constructor(config: CredflowConfig, options: CredentialStoreOptions = {}) {
+    this.config = config;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? stderrLogger;
+    this.#retry = { ...defaultRetryPolicy, ...options.retry };
+    this.#grantTypes = new Map((options.grantTypes ?? builtinGrantTypes).map((g) => [g.type, g]));
+    this.#cache = new TokenCache({
+      clock: this.#clock,
+      logger: this.#logger,
+      ...(options.maxCachedTokens !== undefined ? { maxEntries: options.maxCachedTokens } : {}),
+    });
+    this.secrets = new SecretResolver(options.secretProviders ?? providersFromConfig(config.secrets), (v) =>
+      this.#report(v),
+    );
+  }
+
+  /**
+   * Loads a store from a config file: `path`, else `$CREDFLOW_CONFIG`, else
+   * `./credflow.yaml`. Throws {@link ConfigError} naming file, path and line.
+   */
+  static async fromFile(path?: string, options: CredentialStoreOptions = {}): Promise<CredentialStore> {
+    const file = findConfigPath(path);
+    const config = await loadConfig(file, options.grantTypes ? { grantTypes: options.grantTypes } : {});
+    return new CredentialStore(config, options);
+  }
+
+  /** Builds a store from YAML text (`file` labels messages, `baseDir` resolves relative paths). */
+  static fromYaml(
+    text: string,
+    options: CredentialStoreOptions & { file?: string; baseDir?: string } = {},
+  ): CredentialStore {
+    const { file, baseDir, ...rest } = options;
+    const config = parseConfig(text, {
+      ...(file ? { file } : {}),
+      ...(baseDir ? { baseDir } : {}),
+      ...(rest.grantTypes ? { grantTypes: rest.grantTypes } : {}),
+    });
+    return new CredentialStore(config, rest);
+  }
+
+  /** Finds `key` for a scope, or throws {@link CredentialNotFoundError} naming key and scope. */
+  resolve(key: string, scope: Scope = {}): ResolvedCredential {
+    const found = resolveCredential(this.config, key, scope);
+    if (!found) throw new CredentialNotFoundError(key, scope.tenantId || 'main', scope.namespace || undefined);
+    return found;
+  }
+
+  /** A live access token for `key` in `scope`: cached, refreshed before expiry. */
+  async getToken(key: string, scope: Scope = {}): Promise<string> {
+    return (await this.getAccessToken(key, scope)).token;
+  }
+
+  /** Like {@link getToken}, with the token's metadata. */
+  getAccessToken(key: string, scope: Scope = {}): Promise<AccessToken> {
+    let resolved: ResolvedCredential;
+    try {
+      resolved = this.resolve(key, scope);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const b = this.#binding(resolved);
+    return this.#cache.get(b.id, b.policy, b.mint, b.label);
+  }
+
+  /**
+   * Mints a token now, bypassing (and not filling) the cache, and reports
+   * how it went without the token.
+   */
+  async test(key: string, scope: Scope = {}): Promise<TokenInfo> {
+    const resolved = this.resolve(key, scope);
+    const started = this.#clock.now();
+    const token = await this.#binding(resolved).mint();
+    return {
+      key,
+      type: resolved.definition.type,
+      scope: resolved.level,
+      tenantId: resolved.tenantId,
+      ...(resolved.namespace ? { namespace: resolved.namespace } : {}),
+      tokenType: token.tokenType,
+      expiresIn: token.expiresIn,
+      expiresAt: token.expiresAt.toISOString(),
+      ...(token.scopes ? { scopes: [...token.scopes] } : {}),
+      durationMs: Math.round(this.#clock.now() - started),
+    };
+  }
+
+  /**
+   * Drops cached tokens: of `key` as seen from `scope`, or every token of
+   * the store when no key is given.
+   */
+  invalidate(key?: string, scope: Scope = {}): void {
+    if (key === undefined) {
+      this.#cache.clear();
+      return;
+    }
+    const resolved = resolveCredential(this.config, key, scope);
+    if (resolved) this.#cache.delete(this.#binding(resolved).id);
+  }
+
+  /** Reads a secret through the configured providers (reported for masking). */
+  getSecret(name: string, subkey?: string): Promise<string> {
+    return this.secrets.resolve(subkey === undefined ? { secret: name } : { secret: name, subkey });
+  }
+
+  /**
+   * Calls `listener` with every sensitive value the store produces from now
+   * on (each token minted, each secret read), so callers can mask it.
+   * Returns a function that unsubscribes.
+   */
+  onSensitiveValue(listener: (value: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Credentials of the config, one tenant, or visible in one namespace; never secret values. */
+  list(scope: Scope = {}): CredentialSummary[] {
+    return listCredentials(this.config, scope).map((r) => {
+      const def = r.definition;
+      const g = this.#grantType(r);
+      return {
+        key: r.key,
+        tenantId: r.tenantId,
+        level: r.level,
+        ...(r.namespace ? { namespace: r.namespace } : {}),
+        type: def.type,
+        endpoint: g.endpoint(def),
+        cache: { ...def.cache },
+        secrets: g.sensitiveFields
+          .filter((f) => def[f] !== undefined)
+          .map((f) => {
+            const ref = def[f] as SecretRef;
+            return { field: f, secret: ref.secret, ...(ref.subkey ? { subkey: ref.subkey } : {}) };
+          }),
+      };
+    });
+  }
+
+  /** Number of tokens in the cache. */
+  get cachedTokens(): number {
+    return this.#cache.size;
+  }
+
+  #report(value: string): void {
+    for (const l of this.#listeners) l(value);
+  }
+
+  #grantType(r: ResolvedCredential): GrantType {
+    const g = this.#grantTypes.get(r.definition.type);
+    if (!g) {
+      throw new CredflowError(
+        'ERR_CONFIG_INVALID',
+        `credential '${r.key}': type '${r.definition.type}' is not supported by this store`,
+      );
+    }
+    return g;
+  }
+
+  #binding(r: ResolvedCredential): Binding {
+    const def = r.definition;
+    let b = this.#bindings.get(def);
+    if (b) return b;
+    const g = this.#grantType(r);
+    const label = r.key;
+    const binding: Binding = {
+      id: [r.tenantId, r.level, r.namespace ?? '', r.key, definitionHash(def)].join('\u0000'),
+      label,
+      policy: { enabled: def.cache.enabled, refreshBeforeMs: def.cache.refreshBeforeExpiry },
+      grant: undefined,
+      mint: async () => {
+        binding.grant ??= g.create(def, {
+          credential: r.key,
+          secrets: this.secrets,
+          clock: this.#clock,
+          logger: this.#logger,
+          retry: this.#retry,
+        });
+        const token = toAccessToken(await binding.grant.mint(), def.defaultLifetime);
+        this.#report(token.token);
+        return token;
+      },
+    };
+    this.#bindings.set(def, binding);
+    b = binding;
+    return b;
+  }
+}

@@ -1,0 +1,167 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, parseConfig } from '../../src/config/load-config.js';
+import { ConfigError } from '../../src/errors.js';
+
+function configError(text: string): ConfigError {
+  try {
+    parseConfig(text, { file: 'credflow.yaml' });
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const GOOD = `
+credentials:
+  my_oauth:
+    type: client_credentials
+    tokenEndpoint: https://idp.example.com/oauth2/token
+    clientId: my-client
+    clientSecret: { secret: MY_CLIENT_SECRET }
+    scopes: api:read api:write
+`;
+
+describe('parseConfig', () => {
+  it('loads a valid config with defaults filled in', () => {
+    const config = parseConfig(GOOD, { file: 'credflow.yaml' });
+    const def = config.tenants.get('main')?.credentials.get('my_oauth');
+    expect(def).toEqual({
+      type: 'client_credentials',
+      tokenEndpoint: 'https://idp.example.com/oauth2/token',
+      clientId: 'my-client',
+      clientSecret: { secret: 'MY_CLIENT_SECRET' },
+      clientAuthMethod: 'client_secret_basic',
+      scopes: ['api:read', 'api:write'],
+      cache: { enabled: true, refreshBeforeExpiry: 60_000 },
+      timeout: 30_000,
+      defaultLifetime: 3_600_000,
+    });
+    expect(config.secrets).toEqual([{ type: 'env', encoding: 'base64' }]);
+  });
+
+  it('reads namespaces and other tenants', () => {
+    const config = parseConfig(`
+namespaces:
+  company.team:
+    credentials:
+      team_api:
+        type: client_credentials
+        tokenEndpoint: http://127.0.0.1:9/token
+        clientId: t
+        clientSecret: { secret: T }
+tenants:
+  acme:
+    credentials:
+      a:
+        type: client_credentials
+        tokenEndpoint: https://a.example/token
+        clientId: a
+        clientSecret: { secret: A, subkey: secret }
+        cache: { enabled: false, refreshBeforeExpiry: PT10S }
+`);
+    expect(config.tenants.get('main')?.namespaces.get('company.team')?.credentials.has('team_api')).toBe(true);
+    const a = config.tenants.get('acme')?.credentials.get('a');
+    expect(a?.cache).toEqual({ enabled: false, refreshBeforeExpiry: 10_000 });
+    expect(a?.clientSecret).toEqual({ secret: 'A', subkey: 'secret' });
+  });
+
+  it('refuses a plain-text secret, naming the field, the line and how to reference a secret', () => {
+    const err = configError(GOOD.replace('{ secret: MY_CLIENT_SECRET }', 's3cr3t-value'));
+    expect(err.code).toBe('ERR_CONFIG_INVALID');
+    expect(err.issues).toEqual([expect.objectContaining({ path: 'credentials.my_oauth.clientSecret', line: 7 })]);
+    expect(err.message).toContain('credflow.yaml:7: credentials.my_oauth.clientSecret:');
+    expect(err.message).toContain('{ secret: MY_SECRET }');
+    expect(err.message).not.toContain('s3cr3t-value');
+  });
+
+  it('refuses an unknown field at its own line', () => {
+    const err = configError(GOOD.replace('    clientId: my-client', '    clientId: my-client\n    clientSecert: x'));
+    expect(err.issues).toEqual([
+      { path: 'credentials.my_oauth.clientSecert', line: 7, message: "unknown field 'clientSecert'" },
+    ]);
+  });
+
+  it('refuses a bad duration', () => {
+    const err = configError(`${GOOD}    cache: { refreshBeforeExpiry: 1 minute }\n`);
+    expect(err.issues[0]).toMatchObject({ path: 'credentials.my_oauth.cache.refreshBeforeExpiry', line: 9 });
+    expect(err.issues[0]?.message).toContain('is not an ISO-8601 duration');
+  });
+
+  it('refuses an unknown type, listing the known ones', () => {
+    const err = configError(GOOD.replace('type: client_credentials', 'type: magic'));
+    expect(err.issues[0]).toMatchObject({ path: 'credentials.my_oauth.type', line: 4 });
+    expect(err.issues[0]?.message).toContain('unknown credential type: expected one of client_credentials');
+  });
+
+  it('reports a missing field as required', () => {
+    const err = configError(GOOD.replace('    clientId: my-client\n', ''));
+    expect(err.issues).toEqual([{ path: 'credentials.my_oauth.clientId', line: 4, message: 'is required' }]);
+  });
+
+  it('refuses plain http except on loopback', () => {
+    const err = configError(GOOD.replace('https://idp', 'http://idp'));
+    expect(err.issues[0]?.message).toContain('https://');
+    expect(() => parseConfig(GOOD.replace('https://idp.example.com', 'http://127.0.0.1:8080'))).not.toThrow();
+  });
+
+  it('refuses bad keys, namespaces, tenants and reserved extra params', () => {
+    expect(configError('credentials:\n  "bad key": { type: client_credentials }\n').issues[0]?.path).toBe(
+      'credentials.bad key',
+    );
+    expect(configError('namespaces:\n  "../etc":\n    credentials: {}\n').issues[0]?.message).toContain(
+      'namespaces are',
+    );
+    expect(configError('tenants:\n  "a/b": {}\n').issues[0]?.message).toContain('tenant ids');
+    const err = configError(`${GOOD}    extraParams: { client_secret: x }\n`);
+    expect(err.issues[0]?.path).toBe('credentials.my_oauth.extraParams.client_secret');
+  });
+
+  it('reports YAML syntax errors with a line', () => {
+    const err = configError('credentials:\n  a: [\n');
+    expect(err.message).toMatch(/credflow\.yaml:\d+: YAML syntax error/);
+  });
+
+  it('refuses the same key twice and duplicates between top level and tenants.main', () => {
+    expect(configError(`${GOOD}  my_oauth: {}\n`).message).toContain('YAML syntax error');
+    const dup = configError(
+      `${GOOD}tenants:\n  main:\n    credentials:\n      my_oauth:${GOOD.split('my_oauth:')[1]?.replace(/\n {4}/g, '\n        ')}`,
+    );
+    expect(dup.issues[0]?.path).toBe('tenants.main.credentials.my_oauth');
+  });
+
+  it('lists every problem at once', () => {
+    const err = configError(`credentials:
+  a: { type: client_credentials, tokenEndpoint: nope, clientId: x, clientSecret: plain }
+  b: { type: client_credentials, tokenEndpoint: https://x/t, clientId: x, clientSecret: { secret: S }, timeout: soon }
+secrets:
+  - type: vault
+`);
+    expect(err.issues.map((i) => i.path).sort()).toEqual([
+      'credentials.a.clientSecret',
+      'credentials.a.tokenEndpoint',
+      'credentials.b.timeout',
+      'secrets[0].type',
+    ]);
+    expect(err.message).toContain('invalid config (4 problems)');
+  });
+});
+
+describe('loadConfig', () => {
+  it('names a missing file', async () => {
+    await expect(loadConfig('/nonexistent/credflow.yaml')).rejects.toMatchObject({
+      code: 'ERR_CONFIG_NOT_FOUND',
+      message: '/nonexistent/credflow.yaml: config file not found',
+    });
+  });
+
+  it('resolves file secret dirs against the config file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'credflow-'));
+    await writeFile(join(dir, 'credflow.yaml'), 'secrets:\n  - type: file\n    dir: ./secrets\n');
+    const config = await loadConfig(join(dir, 'credflow.yaml'));
+    expect(config.secrets).toEqual([{ type: 'file', dir: join(dir, 'secrets') }]);
+  });
+});
