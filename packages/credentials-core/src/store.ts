@@ -128,6 +128,17 @@ export class CredentialStore {
   }
 
   /**
+   * The cached token for `key` in `scope` if one is fresh, synchronously;
+   * `undefined` when {@link getToken} would have to mint or refresh. Lets
+   * callers (the template extension) skip a promise on a cache hit.
+   */
+  peekToken(key: string, scope: Scope = {}): string | undefined {
+    const resolved = resolveCredential(this.config, key, scope);
+    if (!resolved || !resolved.definition.cache.enabled) return undefined;
+    return this.#cache.peek(this.#binding(resolved).id)?.token;
+  }
+
+  /**
    * Mints a token now, bypassing (and not filling) the cache, and reports
    * how it went without the token.
    */

@@ -67,6 +67,12 @@ export class TokenCache {
     return this.#refresh(id, policy, mint, label, undefined);
   }
 
+  /** The cached token of `id` while it needs no refresh, without minting; `undefined` otherwise. */
+  peek(id: string): AccessToken | undefined {
+    const entry = this.#entries.get(id);
+    return entry !== undefined && this.#clock.now() < entry.refreshAt ? entry.token : undefined;
+  }
+
   /** Drops the cached token of `id` (e.g. after the API answered 401). */
   delete(id: string): boolean {
     return this.#entries.delete(id);

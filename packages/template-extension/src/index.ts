@@ -1,0 +1,12 @@
+export {
+  CREDFLOW_DELIMITERS,
+  type Delimiters,
+  type RegisterOptions,
+  type Registration,
+  registerCredentials,
+  registrationOf,
+} from './register-credentials.js';
+export type { UsedCredential } from './render-state.js';
+export { type RenderOptions, type RenderResult, render, renderString } from './render-string.js';
+export { TemplateRenderError } from './template-error.js';
+export { type ScopeResolver, scopeFromFlow } from './template-functions.js';

@@ -1,0 +1,72 @@
+import type { CredentialStore, Scope } from '@credflow/credentials-core';
+
+/** Context key under which a render's state travels (nunjucks copies the context). */
+export const STATE_KEY = '__credflow_render';
+
+/** A credential a render used, so a caller can drop its cached token after a 401. */
+export interface UsedCredential {
+  key: string;
+  tenantId: string;
+  namespace?: string;
+}
+
+/** Where a render failed inside a credflow function. */
+export interface FunctionFailure {
+  error: Error;
+  line: number;
+  column: number;
+}
+
+/**
+ * State of one render: the values handed out (for masking), the credentials
+ * used, and one shared token per credential within the render (so calls
+ * inside one render share a token even with `cache.enabled: false`).
+ */
+export class RenderState {
+  readonly store: CredentialStore;
+  readonly values = new Set<string>();
+  readonly credentials = new Map<string, UsedCredential>();
+  failure: FunctionFailure | undefined;
+  readonly #memo = new Map<string, string | Promise<string>>();
+  readonly #onValue: ((value: string) => void) | undefined;
+
+  constructor(store: CredentialStore, onValue?: (value: string) => void) {
+    this.store = store;
+    this.#onValue = onValue;
+  }
+
+  /** The token, synchronously on a cache hit (no promise to wait for), else a promise of it. */
+  credential(key: string, scope: Scope): string | Promise<string> {
+    const tenantId = scope.tenantId || 'main';
+    const id = `c\u0000${tenantId}\u0000${scope.namespace ?? ''}\u0000${key}`;
+    const known = this.#memo.get(id);
+    if (known !== undefined) return known;
+    this.credentials.set(id, { key, tenantId, ...(scope.namespace ? { namespace: scope.namespace } : {}) });
+    const hit = this.store.peekToken(key, scope);
+    if (hit !== undefined) {
+      this.#memo.set(id, hit);
+      return this.#report(hit);
+    }
+    const p = this.store.getToken(key, scope).then((v) => this.#report(v));
+    this.#memo.set(id, p);
+    return p;
+  }
+
+  secret(name: string, subkey: string | undefined): string | Promise<string> {
+    const id = `s\u0000${name}\u0000${subkey ?? ''}`;
+    let p = this.#memo.get(id);
+    if (!p) {
+      p = this.store.getSecret(name, subkey).then((v) => this.#report(v));
+      this.#memo.set(id, p);
+    }
+    return p;
+  }
+
+  #report(value: string): string {
+    if (!this.values.has(value)) {
+      this.values.add(value);
+      this.#onValue?.(value);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,104 @@
+import type { Environment } from 'nunjucks';
+import { internalsOf, type NjTemplate } from './nunjucks-internals.js';
+import { registrationOf } from './register-credentials.js';
+import { RenderState, STATE_KEY, type UsedCredential } from './render-state.js';
+import { parseNunjucksError, TemplateRenderError } from './template-error.js';
+
+export interface RenderOptions {
+  /** Names the template in errors; default `<string>`. */
+  name?: string;
+  /** Called once per distinct sensitive value (token or secret) the render produced, as it is produced. */
+  onSensitiveValue?: (value: string) => void;
+}
+
+/** A render's output and what it handed out. */
+export interface RenderResult {
+  output: string;
+  /** Every value `credential()` and `secret()` returned: mask these. */
+  sensitiveValues: string[];
+  /** The credentials the render used (to drop their cached tokens after a 401). */
+  credentials: UsedCredential[];
+}
+
+const MAX_COMPILED = 500;
+const compiled = new WeakMap<Environment, Map<string, NjTemplate>>();
+
+function templateFor(env: Environment, src: string, name: string): NjTemplate {
+  let byEnv = compiled.get(env);
+  if (!byEnv) {
+    byEnv = new Map();
+    compiled.set(env, byEnv);
+  }
+  const id = `${name}\u0000${src}`;
+  let tmpl = byEnv.get(id);
+  if (!tmpl) {
+    const { Template } = internalsOf(env);
+    tmpl = new Template(src, env, name);
+    if (byEnv.size >= MAX_COMPILED) byEnv.delete(byEnv.keys().next().value as string);
+    byEnv.set(id, tmpl);
+  }
+  return tmpl;
+}
+
+/**
+ * Renders a template string asynchronously with `credential()` and
+ * `secret()` available, and reports what they returned. Compiled templates
+ * are cached per environment. Rejects with a {@link TemplateRenderError}
+ * that names the template and line.
+ */
+export function render(
+  env: Environment,
+  src: string,
+  ctx: Record<string, unknown> = {},
+  options: RenderOptions = {},
+): Promise<RenderResult> {
+  const reg = registrationOf(env);
+  const name = options.name ?? '<string>';
+  if (!reg) {
+    return Promise.reject(
+      new TemplateRenderError(name, undefined, undefined, 'call registerCredentials(env, { store }) before rendering'),
+    );
+  }
+  const state = new RenderState(reg.store, options.onSensitiveValue);
+  return new Promise((resolve, reject) => {
+    let tmpl: NjTemplate;
+    try {
+      tmpl = templateFor(env, src, name);
+    } catch (err) {
+      reject(toRenderError(err, name, state));
+      return;
+    }
+    try {
+      tmpl.render({ ...ctx, [STATE_KEY]: state }, (err, res) => {
+        if (err) reject(toRenderError(err, name, state));
+        else
+          resolve({
+            output: res ?? '',
+            sensitiveValues: [...state.values],
+            credentials: [...state.credentials.values()],
+          });
+      });
+    } catch (err) {
+      reject(toRenderError(err, name, state));
+    }
+  });
+}
+
+/** Like {@link render}, resolving to the output only. */
+export async function renderString(
+  env: Environment,
+  src: string,
+  ctx: Record<string, unknown> = {},
+  options: RenderOptions = {},
+): Promise<string> {
+  return (await render(env, src, ctx, options)).output;
+}
+
+function toRenderError(err: unknown, name: string, state: RenderState): TemplateRenderError {
+  if (state.failure) {
+    const { error, line, column } = state.failure;
+    return new TemplateRenderError(name, line, column, error.message, error);
+  }
+  const parsed = parseNunjucksError((err as Error)?.message ?? String(err));
+  return new TemplateRenderError(name, parsed.line, parsed.column, parsed.message, err);
+}

@@ -1,0 +1,85 @@
+import type { NjNode, NunjucksInternals } from './nunjucks-internals.js';
+
+/** The template functions credflow provides, and the async filters they become. */
+export const FUNCTIONS = { credential: '__credflow_credential', secret: '__credflow_secret' } as const;
+export type FunctionName = keyof typeof FUNCTIONS;
+
+/** Marks the extension object, so the parser hook knows an environment carries it. */
+export const EXTENSION_MARK = Symbol.for('credflow.template-extension');
+
+const PATCHED = Symbol.for('credflow.parser-patched');
+
+/**
+ * nunjucks can await async filters but not functions (upstream issue #819).
+ * After parsing and before nunjucks transforms and compiles the AST, each
+ * call `credential(args)` / `secret(args)` becomes the async filter
+ * `__credflow_credential(line, column, args)`; nunjucks' own transformer then
+ * lifts it and turns the enclosing `if`/`for` into their async forms. Only
+ * environments that carry the credflow extension are affected.
+ */
+export function patchParser(nj: NunjucksInternals): void {
+  const parser = nj.parser as NunjucksInternals['parser'] & { [PATCHED]?: boolean };
+  if (parser[PATCHED]) return;
+  const original = parser.parse;
+  parser.parse = function parse(src, extensions, opts) {
+    const ast = original.call(this, src, extensions, opts);
+    const ours =
+      Array.isArray(extensions) && extensions.some((e) => e && (e as Record<symbol, unknown>)[EXTENSION_MARK]);
+    return ours ? rewriteCalls(ast, nj) : ast;
+  };
+  parser[PATCHED] = true;
+}
+
+/** Rewrites the calls in place; throws a TemplateError where they cannot work. */
+export function rewriteCalls(ast: NjNode, nj: NunjucksInternals): NjNode {
+  const { nodes } = nj;
+  const isA = (node: unknown, type: string): boolean =>
+    node instanceof (nodes[type] as unknown as abstract new (...a: never[]) => object);
+
+  const visit = (value: unknown, where: string | undefined): unknown => {
+    if (Array.isArray(value)) return value.map((n) => visit(n, where));
+    if (!isA(value, 'Node')) return value;
+    const node = value as NjNode;
+    // Macros, call blocks and captured blocks (`set ... endset`, `filter ... endfilter`)
+    // render synchronously: async work there would silently render empty.
+    const inner = isA(node, 'Caller')
+      ? 'a call block'
+      : isA(node, 'Macro')
+        ? 'a macro'
+        : isA(node, 'Capture')
+          ? 'a block set or filter block'
+          : where;
+    if (isA(node, 'NodeList')) {
+      node.children = (node.children ?? []).map((c) => visit(c, inner) as NjNode);
+    } else {
+      for (const f of node.fields) node[f] = visit(node[f], inner);
+      if (isA(node, 'Set') && node.body) node.body = visit(node.body, inner);
+    }
+    if (isA(node, 'FunCall') && !isA(node, 'Filter') && isA(node.name, 'Symbol')) {
+      const name = (node.name as NjNode).value as string;
+      if (name === 'credential' || name === 'secret') {
+        if (where) {
+          throw new nj.lib.TemplateError(
+            `${name}() cannot be used inside ${where}: it is asynchronous and would render empty. Call it outside and pass the value in (e.g. <% set token = ${name}(...) %>)`,
+            node.lineno + 1,
+            node.colno + 1,
+          );
+        }
+        const args = node.args as NjNode;
+        const lit = (v: number) => new nodes.Literal!(node.lineno, node.colno, v);
+        return new nodes.Filter!(
+          node.lineno,
+          node.colno,
+          new nodes.Symbol!(node.lineno, node.colno, FUNCTIONS[name]),
+          new nodes.NodeList!(node.lineno, node.colno, [
+            lit(node.lineno + 1),
+            lit(node.colno + 1),
+            ...(args.children ?? []),
+          ]),
+        );
+      }
+    }
+    return node;
+  };
+  return visit(ast, undefined) as NjNode;
+}
