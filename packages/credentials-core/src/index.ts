@@ -39,9 +39,22 @@ export {
   clientCredentialsGrantType,
 } from './grants/client-credentials.js';
 export { defineGrantType, type Grant, type GrantContext, type GrantResult, type GrantType } from './grants/grant.js';
-export { type ClientAuth, clientSecretBasic, clientSecretPost, noClientAuth } from './http/client-auth.js';
+export { JWT_BEARER_GRANT_TYPE, type JwtBearerDefinition, jwtBearerGrantType } from './grants/jwt-bearer.js';
+export { type PrivateKeyJwtDefinition, privateKeyJwtGrantType } from './grants/private-key-jwt.js';
+export {
+  type ClientAuth,
+  clientSecretBasic,
+  clientSecretPost,
+  JWT_BEARER_CLIENT_ASSERTION_TYPE,
+  noClientAuth,
+  privateKeyJwt,
+} from './http/client-auth.js';
 export { defaultRetryPolicy, type RetryPolicy } from './http/retry-policy.js';
 export { requestToken, type TokenRequest, type TokenRequestContext } from './http/token-request.js';
+export { describeKey, keyMismatch, SIGNING_ALGORITHMS, type SigningAlgorithm } from './keys/algorithms.js';
+export { type AssertionClaims, AssertionSigner, type SignerOptions } from './keys/assertion-signer.js';
+export { certificateThumbprints, type Thumbprints } from './keys/certificate.js';
+export { importPrivateKey } from './keys/private-key.js';
 export { MASK, redact, sensitiveForms } from './redact.js';
 export { listCredentials, type ResolvedCredential, resolveCredential, type Scope } from './scope.js';
 export { type EnvProviderOptions, EnvSecretProvider } from './secrets/env-provider.js';

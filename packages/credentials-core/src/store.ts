@@ -39,6 +39,9 @@ export interface CredentialSummary {
   secrets: { field: string; secret: string; subkey?: string }[];
 }
 
+const isSecretRef = (v: unknown): v is SecretRef =>
+  typeof v === 'object' && v !== null && typeof (v as { secret?: unknown }).secret === 'string';
+
 /** A credential definition bound to its cache identity and (lazily) its grant. */
 interface Binding {
   readonly id: string;
@@ -134,7 +137,7 @@ export class CredentialStore {
    */
   peekToken(key: string, scope: Scope = {}): string | undefined {
     const resolved = resolveCredential(this.config, key, scope);
-    if (!resolved || !resolved.definition.cache.enabled) return undefined;
+    if (!resolved?.definition.cache.enabled) return undefined;
     return this.#cache.peek(this.#binding(resolved).id)?.token;
   }
 
@@ -201,10 +204,10 @@ export class CredentialStore {
         type: def.type,
         endpoint: g.endpoint(def),
         cache: { ...def.cache },
-        secrets: g.sensitiveFields
-          .filter((f) => def[f] !== undefined)
-          .map((f) => {
-            const ref = def[f] as SecretRef;
+        secrets: Object.entries(def)
+          .filter(([, v]) => isSecretRef(v))
+          .map(([f, v]) => {
+            const ref = v as SecretRef;
             return { field: f, secret: ref.secret, ...(ref.subkey ? { subkey: ref.subkey } : {}) };
           }),
       };

@@ -273,9 +273,9 @@ describe('render()', () => {
     expect(await renderString(curly, "{{ credential('api') }}")).toBe(token);
     const custom = registerCredentials(new nunjucks.Environment(null), {
       store,
-      delimiters: { variableStart: '${{', variableEnd: '}}' },
+      delimiters: { variableStart: '[[', variableEnd: ']]' },
     });
-    expect(await renderString(custom, "${{ credential('api') }}")).toBe(token);
+    expect(await renderString(custom, "[[ credential('api') ]]")).toBe(token);
     const plain = new nunjucks.Environment(null);
     expect(() => plain.renderString("{{ credential('api') }}", {})).toThrow(/Unable to call `credential`/);
   });

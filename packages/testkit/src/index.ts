@@ -1,2 +1,7 @@
 export { type AuthServer, type AuthServerOptions, startAuthServer } from './auth-server.js';
+export {
+  type GoogleTokenServer,
+  type GoogleTokenServerOptions,
+  startGoogleTokenServer,
+} from './google-token-server.js';
 export { type LoopbackServer, readBody, sendJson, startLoopbackServer } from './loopback-server.js';

@@ -33,9 +33,15 @@ const secretProviderSchema = z.discriminatedUnion(
 /** Builds the zod schema of `credflow.yaml` for the given credential types. */
 export function buildConfigSchema(grantTypes: readonly GrantType[]) {
   const names = grantTypes.map((g) => g.type);
-  const variants = grantTypes.map((g) =>
-    z.strictObject({ type: z.literal(g.type), ...commonFields, ...g.fields }),
-  ) as unknown as [z.ZodObject, ...z.ZodObject[]];
+  const variants = grantTypes.map((g) => {
+    const obj = z.strictObject({ type: z.literal(g.type), ...commonFields, ...g.fields });
+    const validate = g.validate;
+    return validate
+      ? obj.superRefine((def, ctx) => {
+          for (const p of validate(def as never)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+        })
+      : obj;
+  }) as unknown as [z.ZodObject, ...z.ZodObject[]];
   const credential = z.discriminatedUnion('type', variants, {
     error: (iss) => {
       if (iss.code === 'invalid_union') return `unknown credential type: expected one of ${names.join(', ')}`;

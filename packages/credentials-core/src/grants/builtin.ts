@@ -1,5 +1,11 @@
 import { clientCredentialsGrantType } from './client-credentials.js';
 import type { GrantType } from './grant.js';
+import { jwtBearerGrantType } from './jwt-bearer.js';
+import { privateKeyJwtGrantType } from './private-key-jwt.js';
 
 /** The credential types credflow ships with. */
-export const builtinGrantTypes: readonly GrantType[] = [clientCredentialsGrantType];
+export const builtinGrantTypes: readonly GrantType[] = [
+  clientCredentialsGrantType,
+  jwtBearerGrantType,
+  privateKeyJwtGrantType,
+];

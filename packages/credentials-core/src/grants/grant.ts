@@ -47,6 +47,8 @@ export interface GrantType<D extends CredentialCommon = CredentialCommon> {
   readonly fields: z.ZodRawShape;
   /** Fields that must be secret references. */
   readonly sensitiveFields: readonly string[];
+  /** Checks across fields, run at config load; each problem names its field path. */
+  validate?(def: D): { path: string[]; message: string }[];
   /** The URL the type talks to, for listings. */
   endpoint(def: D): string;
   /** Builds the grant; called once per definition, so expensive set-up (key import) happens once. */

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { endpointField, scopesField, secretRefField } from '../config/fields.js';
+import type { CredentialCommon } from '../config/types.js';
+import { type ClientAuth, clientSecretBasic, clientSecretPost, noClientAuth } from '../http/client-auth.js';
+import { requestToken } from '../http/token-request.js';
+import type { SigningAlgorithm } from '../keys/algorithms.js';
+import { AssertionSigner } from '../keys/assertion-signer.js';
+import type { SecretRef } from '../secrets/secret-provider.js';
+import { defineGrantType, type Grant, type GrantContext } from './grant.js';
+import { signingFields } from './jwt-fields.js';
+
+/** The RFC 7523 grant type URN. */
+export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+/** A validated `jwt_bearer` definition. */
+export interface JwtBearerDefinition extends CredentialCommon {
+  type: 'jwt_bearer';
+  tokenEndpoint: string;
+  /** `iss`: inline, or read from a secret (e.g. a service account's `client_email`). */
+  issuer: string | SecretRef;
+  subject?: string | SecretRef;
+  audience?: string;
+  privateKey: SecretRef;
+  certificate?: SecretRef;
+  keyId?: string | SecretRef;
+  algorithm: SigningAlgorithm;
+  assertionLifetime: number;
+  additionalClaims?: Record<string, unknown>;
+  scopes?: string[];
+  clientId?: string;
+  clientSecret?: SecretRef;
+  clientAuthMethod: 'client_secret_basic' | 'client_secret_post';
+}
+
+const RESERVED_CLAIMS = ['iss', 'sub', 'aud', 'iat', 'exp', 'jti'];
+
+/**
+ * The JWT bearer authorization grant: a signed assertion is exchanged for an
+ * access token (Google service accounts, Salesforce, ...).
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.1
+ */
+export const jwtBearerGrantType = defineGrantType<JwtBearerDefinition>({
+  type: 'jwt_bearer',
+  fields: {
+    tokenEndpoint: endpointField,
+    issuer: z.union([z.string().min(1), secretRefField]),
+    subject: z.union([z.string().min(1), secretRefField]).optional(),
+    audience: z.string().min(1).optional(),
+    ...signingFields,
+    additionalClaims: z
+      .record(z.string(), z.unknown())
+      .superRefine((v, ctx) => {
+        for (const k of Object.keys(v)) {
+          if (RESERVED_CLAIMS.includes(k)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [k],
+              message: `'${k}' is set by credflow; use the matching field instead`,
+            });
+          }
+        }
+      })
+      .optional(),
+    scopes: scopesField.optional(),
+    clientId: z.string().min(1).optional(),
+    clientSecret: secretRefField.optional(),
+    clientAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
+  },
+  sensitiveFields: ['privateKey', 'certificate', 'clientSecret'],
+  validate: (def) =>
+    def.clientSecret && !def.clientId ? [{ path: ['clientId'], message: 'is required when clientSecret is set' }] : [],
+  endpoint: (def) => def.tokenEndpoint,
+  create: (def, ctx) => new JwtBearerGrant(def, ctx),
+});
+
+class JwtBearerGrant implements Grant {
+  readonly #def: JwtBearerDefinition;
+  readonly #ctx: GrantContext;
+  readonly #signer: AssertionSigner;
+
+  constructor(def: JwtBearerDefinition, ctx: GrantContext) {
+    this.#def = def;
+    this.#ctx = ctx;
+    this.#signer = new AssertionSigner({
+      credential: ctx.credential,
+      algorithm: def.algorithm,
+      privateKey: def.privateKey,
+      ...(def.certificate ? { certificate: def.certificate } : {}),
+      ...(def.keyId ? { keyId: def.keyId } : {}),
+      lifetimeMs: def.assertionLifetime,
+      secrets: ctx.secrets,
+      clock: ctx.clock,
+    });
+  }
+
+  mint() {
+    const def = this.#def;
+    return requestToken(
+      {
+        credential: this.#ctx.credential,
+        endpoint: def.tokenEndpoint,
+        timeoutMs: def.timeout,
+        prepare: async () => {
+          const iss = await this.#signer.value(def.issuer);
+          const sub = def.subject === undefined ? iss : await this.#signer.value(def.subject);
+          const assertion = await this.#signer.sign({
+            ...def.additionalClaims,
+            iss,
+            sub,
+            aud: def.audience ?? def.tokenEndpoint,
+          });
+          const form = new URLSearchParams({ grant_type: JWT_BEARER_GRANT_TYPE, assertion });
+          if (def.scopes?.length) form.set('scope', def.scopes.join(' '));
+          const headers: Record<string, string> = {};
+          await (await this.#clientAuth())(form, headers);
+          return { form, headers };
+        },
+      },
+      this.#ctx,
+    );
+  }
+
+  /** Optional client authentication (RFC 7523 section 2.1 allows none). */
+  async #clientAuth(): Promise<ClientAuth> {
+    const def = this.#def;
+    if (!def.clientSecret) return noClientAuth(def.clientId);
+    const secret = await this.#ctx.secrets.resolve(def.clientSecret);
+    return def.clientAuthMethod === 'client_secret_post'
+      ? clientSecretPost(def.clientId ?? '', secret)
+      : clientSecretBasic(def.clientId ?? '', secret);
+  }
+}
