@@ -38,6 +38,7 @@ export {
   type ClientCredentialsDefinition,
   clientCredentialsGrantType,
 } from './grants/client-credentials.js';
+export { type GitHubAppDefinition, gitHubAppGrantType } from './grants/github-app.js';
 export { defineGrantType, type Grant, type GrantContext, type GrantResult, type GrantType } from './grants/grant.js';
 export { JWT_BEARER_GRANT_TYPE, type JwtBearerDefinition, jwtBearerGrantType } from './grants/jwt-bearer.js';
 export { type PrivateKeyJwtDefinition, privateKeyJwtGrantType } from './grants/private-key-jwt.js';

@@ -1,5 +1,12 @@
 export { type AuthServer, type AuthServerOptions, startAuthServer } from './auth-server.js';
 export {
+  type AccessTokenRequest,
+  type GitHubApiServer,
+  type GitHubApiServerOptions,
+  type GitHubInstallation,
+  startGitHubApiServer,
+} from './github-api-server.js';
+export {
   type GoogleTokenServer,
   type GoogleTokenServerOptions,
   startGoogleTokenServer,

@@ -1,0 +1,228 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createAppAuth } from '@octokit/auth-app';
+import { request as octokitRequest } from '@octokit/request';
+import { fetch as undiciFetch } from 'undici';
+import { z } from 'zod';
+import { endpointField, secretRefField } from '../config/fields.js';
+import type { CredentialCommon } from '../config/types.js';
+import { CredflowError, TokenEndpointError } from '../errors.js';
+import { backoffDelay } from '../http/retry-policy.js';
+import { importPrivateKey } from '../keys/private-key.js';
+import type { SecretRef } from '../secrets/secret-provider.js';
+import { defineGrantType, type Grant, type GrantContext, type GrantResult } from './grant.js';
+
+type Level = 'read' | 'write' | 'admin';
+
+/** A validated `github_app` definition. */
+export interface GitHubAppDefinition extends CredentialCommon {
+  type: 'github_app';
+  appId: string;
+  privateKey: SecretRef;
+  installationId?: number;
+  owner?: string;
+  repositories?: string[];
+  permissions?: Record<string, Level>;
+  baseUrl: string;
+}
+
+/**
+ * GitHub App installation access tokens, minted with `@octokit/auth-app`.
+ * credflow's cache is the only cache: octokit's own is switched off, and
+ * the lifetime comes from the returned `expires_at`.
+ * @see https://docs.github.com/en/rest/apps/apps#create-an-installation-access-token-for-an-app
+ */
+export const gitHubAppGrantType = defineGrantType<GitHubAppDefinition>({
+  type: 'github_app',
+  fields: {
+    appId: z
+      .union([z.number().int().positive(), z.string().regex(/^\d+$/, 'must be the numeric app id')])
+      .transform(String),
+    privateKey: secretRefField,
+    installationId: z.number().int().positive().optional(),
+    owner: z
+      .string()
+      .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'must be a GitHub organisation or user login')
+      .optional(),
+    repositories: z
+      .array(z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be a repository name (without owner)'))
+      .min(1)
+      .optional(),
+    permissions: z.record(z.string().regex(/^[a-z_]+$/), z.enum(['read', 'write', 'admin'])).optional(),
+    baseUrl: endpointField.transform((u) => u.replace(/\/+$/, '')).prefault('https://api.github.com'),
+  },
+  sensitiveFields: ['privateKey'],
+  validate: (def) =>
+    def.installationId === undefined && def.owner === undefined
+      ? [{ path: ['installationId'], message: 'set installationId, or owner to look the installation up' }]
+      : def.installationId !== undefined && def.owner !== undefined
+        ? [{ path: ['owner'], message: 'set installationId or owner, not both' }]
+        : [],
+  endpoint: (def) => `${def.baseUrl}/app/installations/${def.installationId ?? `{${def.owner}}`}/access_tokens`,
+  create: (def, ctx) => new GitHubAppGrant(def, ctx),
+});
+
+interface OctokitError {
+  status?: number;
+  response?: { data?: { message?: unknown } };
+  message: string;
+}
+
+class GitHubAppGrant implements Grant {
+  readonly #def: GitHubAppDefinition;
+  readonly #ctx: GrantContext;
+  #installationId: number | undefined;
+  #auth: { key: string; auth: ReturnType<typeof createAppAuth> } | undefined;
+
+  constructor(def: GitHubAppDefinition, ctx: GrantContext) {
+    this.#def = def;
+    this.#ctx = ctx;
+    this.#installationId = def.installationId;
+  }
+
+  async mint(): Promise<GrantResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#mintOnce();
+      } catch (err) {
+        const status = (err as OctokitError).status;
+        const transient = !(err instanceof CredflowError) && (status === undefined || status >= 500 || status === 429);
+        if (!transient || attempt >= this.#ctx.retry.maxAttempts) throw this.#toError(err, attempt);
+        const delay = backoffDelay(this.#ctx.retry, attempt);
+        this.#ctx.logger.warn(
+          `credential '${this.#ctx.credential}': GitHub request failed (${status ? `HTTP ${status}` : 'network error'}), retry ${attempt}/${this.#ctx.retry.maxAttempts - 1} in ${Math.round(delay)} ms`,
+        );
+        await sleep(delay);
+      }
+    }
+  }
+
+  async #appAuth() {
+    const pem = await this.#ctx.secrets.resolve(this.#def.privateKey);
+    if (this.#auth?.key === pem) return this.#auth.auth;
+    // Check the key ourselves first: clearer errors, never quoting it.
+    importPrivateKey(pem, 'RS256', this.#ctx.credential);
+    const timeout = this.#def.timeout;
+    const request = octokitRequest.defaults({
+      baseUrl: this.#def.baseUrl,
+      headers: { 'user-agent': 'credflow' },
+      request: {
+        fetch: (url: string, init: RequestInit) =>
+          undiciFetch(url, { ...(init as object), signal: AbortSignal.timeout(timeout) } as never),
+      },
+    });
+    const auth = createAppAuth({
+      appId: this.#def.appId,
+      privateKey: pem.trim().replace(/\\n/g, '\n'),
+      request,
+      // credflow's cache is the one cache: octokit keeps nothing.
+      cache: { get: () => undefined, set: () => {} } as never,
+      log: { warn: () => {} } as never,
+    });
+    this.#auth = { key: pem, auth };
+    return auth;
+  }
+
+  async #mintOnce(): Promise<GrantResult> {
+    const auth = await this.#appAuth();
+    const installationId = this.#installationId ?? (await this.#lookUpInstallation(auth));
+    const sentAt = this.#ctx.clock.now();
+    const sentAtWall = this.#ctx.clock.wallNow();
+    const result = (await auth({
+      type: 'installation',
+      installationId,
+      refresh: true,
+      ...(this.#def.repositories ? { repositoryNames: this.#def.repositories } : {}),
+      ...(this.#def.permissions ? { permissions: this.#def.permissions } : {}),
+    })) as { token: string; expiresAt: string; permissions?: Record<string, string> };
+    const expiresAt = new Date(result.expiresAt);
+    if (!result.token || Number.isNaN(expiresAt.getTime())) {
+      throw new TokenEndpointError('ERR_TOKEN_RESPONSE_INVALID', 'GitHub answered without token or expires_at', {
+        credential: this.#ctx.credential,
+        endpoint: this.#endpoint(installationId),
+      });
+    }
+    return {
+      accessToken: result.token,
+      tokenType: 'Bearer',
+      expiresAt,
+      scopes: Object.entries(result.permissions ?? {}).map(([k, v]) => `${k}:${v}`),
+      sentAt,
+      sentAtWall,
+    };
+  }
+
+  /** `GET /orgs/{owner}/installation`, then `/users/{owner}/installation`; the id is kept. */
+  async #lookUpInstallation(auth: ReturnType<typeof createAppAuth>): Promise<number> {
+    const owner = this.#def.owner ?? '';
+    const { token } = (await auth({ type: 'app' })) as { token: string };
+    const request = octokitRequest.defaults({
+      baseUrl: this.#def.baseUrl,
+      headers: { authorization: `bearer ${token}` },
+    });
+    for (const route of ['GET /orgs/{owner}/installation', 'GET /users/{owner}/installation'] as const) {
+      try {
+        const { data } = await request(route as 'GET /orgs/{org}/installation', { owner } as never);
+        const id = (data as { id?: unknown }).id;
+        if (typeof id === 'number') {
+          this.#installationId = id;
+          return id;
+        }
+      } catch (err) {
+        if ((err as OctokitError).status !== 404) throw err;
+      }
+    }
+    throw new TokenEndpointError(
+      'ERR_TOKEN_HTTP_STATUS',
+      `GitHub App ${this.#def.appId} has no installation for owner '${owner}' (HTTP 404): install the app on that organisation or user account, or set installationId`,
+      { credential: this.#ctx.credential, endpoint: `${this.#def.baseUrl}/orgs/${owner}/installation`, status: 404 },
+    );
+  }
+
+  #endpoint(installationId: number | undefined): string {
+    return `${this.#def.baseUrl}/app/installations/${installationId ?? '?'}/access_tokens`;
+  }
+
+  #toError(err: unknown, attempts: number): Error {
+    if (err instanceof CredflowError) return err;
+    const e = err as OctokitError;
+    // octokit reports a failed fetch (refused, timed out) as a 500 without a response.
+    const status = e.response ? e.status : undefined;
+    const ghMessage = typeof e.response?.data?.message === 'string' ? e.response.data.message.slice(0, 200) : undefined;
+    const where = {
+      credential: this.#ctx.credential,
+      endpoint: this.#endpoint(this.#installationId),
+      ...(status ? { status } : {}),
+    };
+    const said = ghMessage ? `: ${ghMessage}` : '';
+    const after = attempts > 1 ? ` after ${attempts} attempts` : '';
+    if (status === 401) {
+      return new TokenEndpointError(
+        'ERR_TOKEN_HTTP_STATUS',
+        `GitHub rejected the app's credentials (HTTP 401${said}): check appId ${this.#def.appId} and that privateKey is that app's key`,
+        where,
+      );
+    }
+    if (status === 404) {
+      return new TokenEndpointError(
+        'ERR_TOKEN_HTTP_STATUS',
+        `GitHub App ${this.#def.appId} has no installation ${this.#installationId} (HTTP 404${said}): check installationId, or that the app is installed`,
+        where,
+      );
+    }
+    if (status === 422) {
+      return new TokenEndpointError(
+        'ERR_TOKEN_HTTP_STATUS',
+        `GitHub refused the narrowed token (HTTP 422${said}): the installation lacks the requested permissions or repositories`,
+        where,
+      );
+    }
+    if (status)
+      return new TokenEndpointError('ERR_TOKEN_HTTP_STATUS', `GitHub answered HTTP ${status}${said}${after}`, where);
+    const timedOut = /timeout|aborted/i.test(`${e.message} ${(err as { name?: string }).name}`);
+    return new TokenEndpointError(
+      timedOut ? 'ERR_TOKEN_TIMEOUT' : 'ERR_TOKEN_NETWORK',
+      timedOut ? `GitHub request timed out${after}` : `cannot reach GitHub (${e.message.slice(0, 120)})${after}`,
+      where,
+    );
+  }
+}
