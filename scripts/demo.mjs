@@ -1,55 +1,86 @@
-// `pnpm demo`: starts a real OAuth 2.0 authorization server (oidc-provider) on
-// loopback, defines a client_credentials credential whose secret comes from
-// the environment, and shows the token lifecycle: mint, cache hit, test.
-// Nothing leaves 127.0.0.1 and no token is printed.
-import { CredentialStore, EnvSecretProvider, MASK } from '@credflow/credentials-core';
-import { startAuthServer } from '@credflow/testkit';
+// `pnpm demo`: the newcomer's first command. Starts, on loopback only, a real
+// OAuth 2.0 authorization server (oidc-provider), a Google-style token
+// endpoint, a GitHub-style App API and a protected API; writes a
+// credflow.yaml for them to a temporary folder; runs every sample flow in
+// flows/ with `credflow run`; prints the results; stops everything.
+// No account anywhere is needed, and no token or secret is printed.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDemoEnvironment } from '@credflow/testkit';
 
-const secret = 'demo-client-secret-0123456789';
-const as = await startAuthServer({
-  scopes: ['api:read'],
-  clients: [
-    {
-      client_id: 'demo-client',
-      client_secret: secret,
-      grant_types: ['client_credentials'],
-      response_types: [],
-      redirect_uris: [],
-      scope: 'api:read',
-    },
-  ],
-});
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'packages/flow-runner/dist/cli/cli.js');
+/** Flows that fail on purpose, to show `errors:`. */
+const EXPECTED_FAILURES = new Set(['errors.yaml']);
 
-try {
-  const yaml = `
-credentials:
-  my_oauth:
-    type: client_credentials
-    tokenEndpoint: ${as.tokenEndpoint}
-    clientId: demo-client
-    clientSecret: { secret: DEMO_CLIENT_SECRET }
-    scopes: [api:read]
-`;
-  console.log(`authorization server (oidc-provider) on ${as.issuer}\ncredflow.yaml:${yaml}`);
-  const store = CredentialStore.fromYaml(yaml, {
-    secretProviders: [
-      new EnvSecretProvider({ env: { SECRET_DEMO_CLIENT_SECRET: Buffer.from(secret).toString('base64') } }),
-    ],
+const bold = (s) => (process.stdout.isTTY ? `\u001b[1m${s}\u001b[0m` : s);
+
+function credflow(args, env) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
-
-  let t = performance.now();
-  const token = await store.getToken('my_oauth');
-  console.log(
-    `getToken('my_oauth')  -> ${MASK} (${token.length} chars) in ${(performance.now() - t).toFixed(1)} ms, minted`,
-  );
-  t = performance.now();
-  await store.getToken('my_oauth');
-  console.log(`getToken('my_oauth')  -> ${MASK} in ${(performance.now() - t).toFixed(3)} ms, cache hit`);
-  const active = await as.introspect(token);
-  console.log(`introspection         -> active=${active.active} client=${active.clientId} scope=${active.scope}`);
-  const info = await store.test('my_oauth');
-  console.log("test('my_oauth')      ->", info);
-  console.log(`token requests made: ${as.mints}`);
-} finally {
-  await as.close();
 }
+
+const demo = await startDemoEnvironment();
+const dir = await mkdtemp(join(tmpdir(), 'credflow-demo-'));
+let failures = 0;
+try {
+  const config = join(dir, 'credflow.yaml');
+  await writeFile(config, demo.configYaml);
+  console.log(bold('credflow demo'));
+  console.log(`  authorization server (oidc-provider)  ${demo.auth.issuer}`);
+  console.log(`  Google-style token endpoint           ${demo.google.tokenEndpoint}`);
+  console.log(`  GitHub-style App API                  ${demo.github.url}`);
+  console.log(`  protected API                         ${demo.api.url}`);
+  console.log(`  config                                ${config}\n`);
+
+  const listed = await credflow(['credentials', 'list', '--config', config], demo.secretEnv);
+  console.log(`${bold('$ credflow credentials list')}\n${listed.stdout}`);
+  const tested = await credflow(['credentials', 'test', 'demo_oauth', '--config', config], demo.secretEnv);
+  console.log(`${bold('$ credflow credentials test demo_oauth')}\n${tested.stdout}`);
+  if (tested.code !== 0) failures++;
+
+  const flows = (await readdir(join(root, 'flows'))).filter((f) => f.endsWith('.yaml')).sort();
+  for (const file of flows) {
+    const args = ['run', join('flows', file), '--config', config];
+    if (file !== 'hello.yaml') args.push('--input', `api=${demo.api.url}`);
+    const r = await credflow(args, demo.secretEnv);
+    const expected = EXPECTED_FAILURES.has(file) ? 1 : 0;
+    const ok = r.code === expected;
+    if (!ok) failures++;
+    console.log(`${bold(`$ credflow ${args.join(' ')}`)}\n${r.stderr.trimEnd()}`);
+    console.log(
+      `  -> exit ${r.code}${expected ? ' (this flow fails on purpose: see its errors: task)' : ''}${ok ? '' : '  UNEXPECTED'}\n`,
+    );
+    const everything = r.stdout + r.stderr;
+    for (const v of [...demo.secretValues, ...demo.api.seenTokens]) {
+      if (everything.includes(v)) {
+        failures++;
+        console.log('  LEAK: a secret or token appeared in the output');
+      }
+    }
+  }
+  console.log(
+    `token requests: oidc-provider ${demo.auth.mints}, Google-style ${demo.google.mints}, GitHub-style ${demo.github.mints}`,
+  );
+  console.log(
+    failures
+      ? bold(`demo finished with ${failures} problem(s)`)
+      : bold('demo finished: every flow behaved as expected'),
+  );
+} finally {
+  await demo.close();
+  await rm(dir, { recursive: true, force: true });
+}
+process.exitCode = failures ? 1 : 0;

@@ -20,6 +20,7 @@ export type {
   SecretProviderConfig,
   TenantConfig,
 } from './config/types.js';
+export { formatPath, issuesFromZod, locate, readYaml, type YamlSource } from './config/yaml-source.js';
 export { formatDuration, parseDuration } from './duration.js';
 export {
   ConfigError,

@@ -52,7 +52,7 @@ export function registerCredentials(env: Environment, options: RegisterOptions):
   patchParser(nj);
   const scope = options.scope;
   const resolver: ScopeResolver = typeof scope === 'function' ? scope : scope ? () => scope : scopeFromFlow;
-  const fns = makeFunctions(nj, resolver);
+  const fns = makeFunctions(resolver);
   env.addFilter(FUNCTIONS.credential, fns.credential as never, true);
   env.addFilter(FUNCTIONS.secret, fns.secret as never, true);
   // A call the rewrite did not reach (e.g. `credential` passed around as a value) fails loudly.

@@ -36,6 +36,10 @@ export function rewriteCalls(ast: NjNode, nj: NunjucksInternals): NjNode {
   const isA = (node: unknown, type: string): boolean =>
     node instanceof (nodes[type] as unknown as abstract new (...a: never[]) => object);
 
+  const ours = new Set<string>(Object.values(FUNCTIONS));
+  const isOurs = (n: NjNode) =>
+    isA(n, 'Filter') && isA(n.name, 'Symbol') && ours.has((n.name as NjNode).value as string);
+
   const visit = (value: unknown, where: string | undefined): unknown => {
     if (Array.isArray(value)) return value.map((n) => visit(n, where));
     if (!isA(value, 'Node')) return value;
@@ -51,6 +55,19 @@ export function rewriteCalls(ast: NjNode, nj: NunjucksInternals): NjNode {
           : where;
     if (isA(node, 'NodeList')) {
       node.children = (node.children ?? []).map((c) => visit(c, inner) as NjNode);
+      if (isA(node, 'Output')) {
+        // A token output directly is never HTML-escaped (autoescape must not mangle it).
+        node.children = node.children.map((c) =>
+          isOurs(c)
+            ? new nodes.Filter!(
+                c.lineno,
+                c.colno,
+                new nodes.Symbol!(c.lineno, c.colno, 'safe'),
+                new nodes.NodeList!(c.lineno, c.colno, [c]),
+              )
+            : c,
+        );
+      }
     } else {
       for (const f of node.fields) node[f] = visit(node[f], inner);
       if (isA(node, 'Set') && node.body) node.body = visit(node.body, inner);

@@ -1,5 +1,4 @@
 import type { Scope } from '@credflow/credentials-core';
-import type { NunjucksInternals } from './nunjucks-internals.js';
 import { RenderState, STATE_KEY } from './render-state.js';
 
 /** Resolves the scope of a render from its context. */
@@ -51,15 +50,16 @@ function stateOf(ctx: Record<string, unknown>, name: string): RenderState {
 }
 
 /** Builds the async filters behind `credential()` and `secret()`. */
-export function makeFunctions(nj: NunjucksInternals, resolveScope: ScopeResolver) {
+export function makeFunctions(resolveScope: ScopeResolver) {
   const settle = (state: RenderState, line: number, column: number, p: string | Promise<string>, cb: Callback) => {
+    // Plain strings, so filters (urlencode, ...) treat them as strings; direct
+    // output is marked safe by the rewrite.
     if (typeof p === 'string') {
-      cb(null, nj.runtime.markSafe(p));
+      cb(null, p);
       return;
     }
     p.then(
-      // SafeString: autoescape must not mangle a token.
-      (v) => cb(null, nj.runtime.markSafe(v)),
+      (v) => cb(null, v),
       (error: Error) => {
         state.failure ??= { error, line, column };
         cb(error);

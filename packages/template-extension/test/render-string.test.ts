@@ -197,7 +197,8 @@ describe('credential() in templates', () => {
   it('cannot have a token mangled by autoescape', async () => {
     const e = newEnv({ autoescape: true });
     expect(await renderString(e, "<< credential('odd') >>")).toBe(ODD_TOKEN);
-    expect(await renderString(e, "<% set t = credential('odd') %><< t >>")).toBe(ODD_TOKEN);
+    expect(await renderString(e, "<% set t = credential('odd') %><< t | safe >>")).toBe(ODD_TOKEN);
+    expect(await renderString(newEnv(), "<< credential('odd') | urlencode >>")).toBe(encodeURIComponent(ODD_TOKEN));
     expect(await renderString(e, "Bearer << credential('odd') >> << '<b>' >>")).toBe(`Bearer ${ODD_TOKEN} &lt;b&gt;`);
   });
 

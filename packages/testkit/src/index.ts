@@ -1,4 +1,5 @@
 export { type AuthServer, type AuthServerOptions, startAuthServer } from './auth-server.js';
+export { type DemoEnvironment, startDemoEnvironment } from './demo-environment.js';
 export {
   type AccessTokenRequest,
   type GitHubApiServer,
@@ -12,3 +13,4 @@ export {
   startGoogleTokenServer,
 } from './google-token-server.js';
 export { type LoopbackServer, readBody, sendJson, startLoopbackServer } from './loopback-server.js';
+export { type ProtectedApi, startProtectedApi } from './protected-api.js';

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
-import { ConfigError, type ConfigIssue } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { builtinGrantTypes } from '../grants/builtin.js';
 import type { GrantType } from '../grants/grant.js';
 import { buildConfigSchema } from './schema.js';
 import type { CredentialDefinition, CredflowConfig, NamespaceConfig, TenantConfig } from './types.js';
+import { formatPath, issuesFromZod, locate, readYaml } from './yaml-source.js';
 
 export interface LoadConfigOptions {
   /** Credential types the config may use; default: the built-in ones. */
@@ -46,25 +47,8 @@ export function parseConfig(
   options: LoadConfigOptions & { file?: string; baseDir?: string } = {},
 ): CredflowConfig {
   const file = options.file ?? '<inline>';
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      file,
-      doc.errors.map((e) => ({
-        path: '',
-        line: lineCounter.linePos(e.pos[0]).line,
-        message: `YAML syntax error: ${e.message.split('\n')[0]}`,
-      })),
-    );
-  }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 }) ?? {};
-  } catch (err) {
-    throw new ConfigError(file, [{ path: '', message: `cannot read YAML: ${(err as Error).message}` }]);
-  }
-  if (typeof data !== 'object' || Array.isArray(data)) {
+  const { doc, lineCounter, data } = readYaml(text, file);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError(file, [
       { path: '', line: 1, message: 'the top level must be a mapping (secrets, credentials, ...)' },
     ]);
@@ -72,7 +56,7 @@ export function parseConfig(
   const schema = buildConfigSchema(options.grantTypes ?? builtinGrantTypes);
   const parsed = schema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
-    throw new ConfigError(file, toIssues(parsed.error.issues, doc, lineCounter));
+    throw new ConfigError(file, issuesFromZod(parsed.error.issues, doc, lineCounter));
   }
   return toConfig(parsed.data, file, options.baseDir ?? process.cwd(), doc, lineCounter);
 }
@@ -132,80 +116,4 @@ function duplicate(file: string, path: string[], doc: Document, lc: LineCounter)
       message: `credential '${path.at(-1)}' is defined both here and at the top level of the default tenant`,
     },
   ]);
-}
-
-function toIssues(issues: readonly z.core.$ZodIssue[], doc: Document, lc: LineCounter): ConfigIssue[] {
-  const out: ConfigIssue[] = [];
-  for (const issue of issues) {
-    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        out.push({
-          path: formatPath([...path, key]),
-          line: locate(doc, [...path, key], lc, true),
-          message: `unknown field '${key}'`,
-        });
-      }
-      continue;
-    }
-    if (issue.code === 'invalid_union' && path.length > 0) {
-      // An unknown discriminator: point at `type`.
-      const typePath = path.at(-1) === 'type' ? path : [...path, 'type'];
-      out.push({ path: formatPath(typePath), line: locate(doc, typePath, lc), message: issue.message });
-      continue;
-    }
-    if (issue.code === 'invalid_key') {
-      const nested = issue.issues[0]?.message ?? 'invalid name';
-      out.push({
-        path: formatPath(path),
-        line: locate(doc, path, lc, true),
-        message: `invalid name '${String(path.at(-1)).slice(0, 80)}': ${cleanMessage(nested)}`,
-      });
-      continue;
-    }
-    const missing = issue.code === 'invalid_type' && issue.input === undefined;
-    out.push({
-      path: formatPath(path),
-      line: locate(doc, path, lc),
-      message: missing ? 'is required' : cleanMessage(issue.message),
-    });
-  }
-  return out;
-}
-
-function cleanMessage(message: string): string {
-  return message.replace(/^Invalid input: /, '');
-}
-
-function formatPath(path: readonly (string | number)[]): string {
-  return path.reduce<string>(
-    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : String(p)),
-    '',
-  );
-}
-
-/** 1-based line of the deepest node on `path` that exists (the key itself when `atKey`). */
-function locate(doc: Document, path: readonly (string | number)[], lc: LineCounter, atKey = false): number | undefined {
-  let node: unknown = doc.contents;
-  let line = pos(node as Node | null, lc);
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i];
-    if (isMap(node)) {
-      const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(seg));
-      if (!pair) break;
-      const last = i === path.length - 1;
-      if (last && atKey) return pos(pair.key as Node, lc) ?? line;
-      node = pair.value;
-      line = pos(pair.value as Node | null, lc) ?? pos(pair.key as Node, lc) ?? line;
-    } else if (isSeq(node) && typeof seg === 'number') {
-      node = node.items[seg];
-      line = pos(node as Node | null, lc) ?? line;
-    } else break;
-  }
-  return line;
-}
-
-function pos(node: Node | null | undefined, lc: LineCounter): number | undefined {
-  const start = node?.range?.[0];
-  return start === undefined ? undefined : lc.linePos(start).line;
 }

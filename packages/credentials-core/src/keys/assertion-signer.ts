@@ -58,7 +58,7 @@ export class AssertionSigner {
 
   /** Reads a string field that may be given inline or as a secret reference. */
   async value(v: string | SecretRef): Promise<string> {
-    return typeof v === 'string' ? v : this.#o.secrets.resolve(v);
+    return typeof v === 'string' ? v : this.#o.secrets.resolve(v, { sensitive: false });
   }
 
   async sign(claims: AssertionClaims): Promise<string> {

@@ -14,8 +14,13 @@ export class SecretResolver {
     this.#onValue = onValue;
   }
 
-  /** Reads a secret's value; throws {@link SecretError} naming the secret, never quoting it. */
-  async resolve(ref: SecretRef): Promise<string> {
+  /**
+   * Reads a secret's value; throws {@link SecretError} naming the secret,
+   * never quoting it. `sensitive: false` (for a non-secret field such as an
+   * issuer read from a service-account JSON) does not report the subkey's
+   * value for masking; the whole secret is reported in any case.
+   */
+  async resolve(ref: SecretRef, options: { sensitive?: boolean } = {}): Promise<string> {
     const { secret: name, subkey } = ref;
     if (!isValidSecretName(name)) {
       throw new SecretError(
@@ -35,10 +40,10 @@ export class SecretResolver {
     }
     this.#onValue(value);
     if (subkey === undefined) return value;
-    return this.#subkey(name, value, subkey);
+    return this.#subkey(name, value, subkey, options.sensitive !== false);
   }
 
-  #subkey(name: string, value: string, subkey: string): string {
+  #subkey(name: string, value: string, subkey: string, sensitive: boolean): string {
     let parsed: unknown;
     try {
       parsed = JSON.parse(value);
@@ -61,7 +66,7 @@ export class SecretResolver {
     }
     const v = (parsed as Record<string, unknown>)[subkey];
     const out = typeof v === 'string' ? v : JSON.stringify(v);
-    this.#onValue(out);
+    if (sensitive) this.#onValue(out);
     return out;
   }
 

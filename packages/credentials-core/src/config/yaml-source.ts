@@ -1,0 +1,122 @@
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError, type ConfigIssue, type CredflowErrorCode } from '../errors.js';
+
+/** A parsed YAML file with what is needed to point at its lines. */
+export interface YamlSource {
+  file: string;
+  doc: Document;
+  lineCounter: LineCounter;
+  /** The plain JavaScript value of the document (`{}` for an empty file). */
+  data: unknown;
+}
+
+/**
+ * Parses YAML keeping source positions; syntax errors (and duplicate keys)
+ * become a {@link ConfigError} with lines.
+ */
+export function readYaml(text: string, file: string, code: CredflowErrorCode = 'ERR_CONFIG_INVALID'): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => ({
+        path: '',
+        line: lineCounter.linePos(e.pos[0]).line,
+        message: `YAML syntax error: ${e.message.split('\n')[0]}`,
+      })),
+      code,
+    );
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    throw new ConfigError(file, [{ path: '', message: `cannot read YAML: ${(err as Error).message}` }], code);
+  }
+  return { file, doc, lineCounter, data };
+}
+
+/** Turns zod issues into {@link ConfigIssue}s located in the YAML source. */
+export function issuesFromZod(issues: readonly z.core.$ZodIssue[], doc: Document, lc: LineCounter): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const issue of issues) {
+    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        out.push({
+          path: formatPath([...path, key]),
+          line: locate(doc, [...path, key], lc, true),
+          message: `unknown field '${key}'`,
+        });
+      }
+      continue;
+    }
+    if (issue.code === 'invalid_union' && path.length > 0) {
+      // An unknown discriminator: point at `type`.
+      const typePath = path.at(-1) === 'type' ? path : [...path, 'type'];
+      out.push({ path: formatPath(typePath), line: locate(doc, typePath, lc), message: issue.message });
+      continue;
+    }
+    if (issue.code === 'invalid_key') {
+      const nested = issue.issues[0]?.message ?? 'invalid name';
+      out.push({
+        path: formatPath(path),
+        line: locate(doc, path, lc, true),
+        message: `invalid name '${String(path.at(-1)).slice(0, 80)}': ${cleanMessage(nested)}`,
+      });
+      continue;
+    }
+    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    out.push({
+      path: formatPath(path),
+      line: locate(doc, path, lc),
+      message: missing ? 'is required' : cleanMessage(issue.message),
+    });
+  }
+  return out;
+}
+
+function cleanMessage(message: string): string {
+  return message.replace(/^Invalid input: /, '');
+}
+
+/** `a.b[0].c` from a path. */
+export function formatPath(path: readonly (string | number)[]): string {
+  return path.reduce<string>(
+    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : String(p)),
+    '',
+  );
+}
+
+/** 1-based line of the deepest node on `path` that exists (the key itself when `atKey`). */
+export function locate(
+  doc: Document,
+  path: readonly (string | number)[],
+  lc: LineCounter,
+  atKey = false,
+): number | undefined {
+  let node: unknown = doc.contents;
+  let line = pos(node as Node | null, lc);
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    if (isMap(node)) {
+      const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(seg));
+      if (!pair) break;
+      const last = i === path.length - 1;
+      if (last && atKey) return pos(pair.key as Node, lc) ?? line;
+      node = pair.value;
+      line = pos(pair.value as Node | null, lc) ?? pos(pair.key as Node, lc) ?? line;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      node = node.items[seg];
+      line = pos(node as Node | null, lc) ?? line;
+    } else break;
+  }
+  return line;
+}
+
+function pos(node: Node | null | undefined, lc: LineCounter): number | undefined {
+  const start = node?.range?.[0];
+  return start === undefined ? undefined : lc.linePos(start).line;
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+import { CredentialNotFoundError, CredflowError } from '@credflow/credentials-core';
+import { type CliIo, EXIT, processIo, UsageError } from './io.js';
+
+const HELP = `credflow: live OAuth tokens for workflows
+
+Usage:
+  credflow run FLOW.yaml [--config F] [--tenant T] [--input k=v ...] [--json]
+  credflow validate FLOW.yaml ... [--config F]
+  credflow credentials list [--tenant T] [--namespace N] [--json]
+  credflow credentials test KEY [--tenant T] [--namespace N] [--json]
+
+Run 'credflow COMMAND --help' for a command's options.
+Config: --config F, else $CREDFLOW_CONFIG, else ./credflow.yaml.
+`;
+
+/** Runs the CLI; resolves to the exit code. Commands are loaded lazily, so start-up stays small. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await (await import('./commands/run.js')).run(rest, io);
+      case 'validate':
+        return await (await import('./commands/validate.js')).validate(rest, io);
+      case 'credentials': {
+        const [sub, ...args] = rest;
+        if (sub === 'list') return await (await import('./commands/credentials-list.js')).credentialsList(args, io);
+        if (sub === 'test') return await (await import('./commands/credentials-test.js')).credentialsTest(args, io);
+        if (sub === undefined || sub === '--help' || sub === '-h') {
+          io.stdout(
+            "Usage: credflow credentials list|test [options]\nRun 'credflow credentials list --help' or 'credflow credentials test --help'.\n",
+          );
+          return sub ? EXIT.OK : EXIT.USAGE;
+        }
+        throw new UsageError(`unknown credentials command '${sub}' (expected list or test)`);
+      }
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout(HELP);
+        return EXIT.OK;
+      case undefined:
+        io.stderr(HELP);
+        return EXIT.USAGE;
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (err) {
+    return report(err, command, io);
+  }
+}
+
+function report(err: unknown, command: string | undefined, io: CliIo): number {
+  if (err instanceof UsageError) {
+    io.stderr(
+      `credflow: ${err.message}\nRun 'credflow ${command && command !== 'credentials' ? `${command} ` : ''}--help' for usage.\n`,
+    );
+    return EXIT.USAGE;
+  }
+  if (
+    err instanceof CredentialNotFoundError ||
+    (err instanceof CredflowError && err.code.startsWith('ERR_CONFIG')) ||
+    (err instanceof CredflowError && err.code === 'ERR_FLOW_INVALID')
+  ) {
+    io.stderr(`credflow: ${err.message}\n`);
+    return EXIT.USAGE;
+  }
+  if ((err as { code?: unknown })?.code === 'ERR_INPUT_INVALID') {
+    io.stderr(`credflow: ${(err as Error).message}\n`);
+    return EXIT.USAGE;
+  }
+  // Unexpected: a message, not a stack (set CREDFLOW_DEBUG=1 for the stack).
+  io.stderr(
+    `credflow: ${err instanceof CredflowError ? err.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`}\n`,
+  );
+  if (io.env.CREDFLOW_DEBUG) io.stderr(`${(err as Error)?.stack ?? ''}\n`);
+  return EXIT.FAILED;
+}
+
+const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (invokedDirectly || process.argv[1]?.endsWith('/credflow')) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util';
+import { CredentialNotFoundError, CredflowError, formatDuration } from '@credflow/credentials-core';
+import { HELP_OPTION, usage } from '../args.js';
+import { type CliIo, EXIT, paint, UsageError } from '../io.js';
+import { loadStore } from '../load-store.js';
+
+export const TEST_HELP = `Usage: credflow credentials test KEY [options]
+
+Mints a token now (bypassing the cache) and reports token type, lifetime,
+expiry, granted scopes and how long it took. Never prints the token.
+
+Options:
+  --config F       credflow.yaml to use (default: $CREDFLOW_CONFIG, else ./credflow.yaml)
+  --tenant T       tenant (default: main)
+  --namespace N    namespace whose view to use
+  --json           print JSON on stdout
+  -h, --help       show this help
+
+Exit codes: 0 ok, 1 the token could not be minted, 2 unknown key or bad config.
+`;
+
+export async function credentialsTest(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = usage(() =>
+    parseArgs({
+      args,
+      options: {
+        ...HELP_OPTION,
+        ...{
+          config: { type: 'string' },
+          tenant: { type: 'string' },
+          namespace: { type: 'string' },
+          json: { type: 'boolean' },
+        },
+      },
+      allowPositionals: true,
+      strict: true,
+    }),
+  );
+  if (values.help) {
+    io.stdout(TEST_HELP);
+    return EXIT.OK;
+  }
+  if (positionals.length !== 1) throw new UsageError('credentials test needs one credential key');
+  const key = positionals[0] as string;
+  const store = await loadStore(values.config, io);
+  const scope = {
+    ...(values.tenant ? { tenantId: values.tenant } : {}),
+    ...(values.namespace ? { namespace: values.namespace } : {}),
+  };
+  const resolved = store.resolve(key, scope); // unknown key: CredentialNotFoundError, exit 2
+  const started = performance.now();
+  try {
+    const info = await store.test(key, scope);
+    if (values.json) {
+      io.stdout(
+        `${JSON.stringify({
+          ok: true,
+          key,
+          type: info.type,
+          scope: info.scope,
+          tokenType: info.tokenType,
+          expiresIn: info.expiresIn,
+          expiresAt: info.expiresAt,
+          ...(info.scopes ? { scopes: info.scopes } : {}),
+          durationMs: info.durationMs,
+        })}\n`,
+      );
+    } else {
+      const where = info.scope === 'namespace' ? `namespace ${info.namespace}` : `tenant ${info.tenantId}`;
+      io.stdout(
+        [
+          `${paint(io, 'green', '✓')} ${key} (${info.type}, ${where}): token minted in ${info.durationMs} ms`,
+          `  token type  ${info.tokenType}`,
+          `  lifetime    ${info.expiresIn} s (${formatDuration(info.expiresIn * 1000)})`,
+          `  expires at  ${info.expiresAt}`,
+          `  scopes      ${info.scopes?.length ? info.scopes.join(' ') : '(not reported by the server)'}`,
+          '',
+        ].join('\n'),
+      );
+    }
+    return EXIT.OK;
+  } catch (err) {
+    if (err instanceof CredentialNotFoundError) throw err;
+    const e = err as CredflowError & { status?: number };
+    const code = e instanceof CredflowError ? e.code : 'ERR_UNEXPECTED';
+    if (values.json) {
+      io.stdout(
+        `${JSON.stringify({ ok: false, key, error: { code, message: e.message, ...(typeof e.status === 'number' ? { status: e.status } : {}) } })}\n`,
+      );
+    } else {
+      io.stdout(
+        `${paint(io, 'red', '✗')} ${key} (${resolved.definition.type}): ${e.message} [${code}] after ${Math.round(performance.now() - started)} ms\n`,
+      );
+    }
+    return EXIT.FAILED;
+  }
+}

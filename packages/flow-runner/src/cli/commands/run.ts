@@ -1,0 +1,120 @@
+import { parseArgs } from 'node:util';
+import type { Execution, LogEntry } from '../../execution/execution.js';
+import { Masker } from '../../execution/masker.js';
+import { runFlow } from '../../execution/run-flow.js';
+import { createTemplateEnvironment, templateProblem } from '../../execution/template-environment.js';
+import { loadFlow } from '../../flow/load-flow.js';
+import type { LogLevel } from '../../tasks/task-type.js';
+import { HELP_OPTION, usage } from '../args.js';
+import { type CliIo, EXIT, paint, UsageError } from '../io.js';
+import { loadStore } from '../load-store.js';
+
+export const RUN_HELP = `Usage: credflow run FLOW.yaml [options]
+
+Runs a flow. Log lines go to stderr; with --json, stdout holds one JSON document.
+
+Options:
+  --config F       credflow.yaml to use (default: $CREDFLOW_CONFIG, else ./credflow.yaml)
+  --tenant T       tenant to run in (default: main)
+  --input k=v      input value; repeat for more inputs
+  --json           print the execution as JSON on stdout
+  -h, --help       show this help
+
+Exit codes: 0 SUCCESS, 1 FAILED, 2 usage, config or flow error (before any task runs).
+`;
+
+const LEVEL_COLOR = { TRACE: 'gray', DEBUG: 'gray', INFO: 'blue', WARN: 'yellow', ERROR: 'red' } as const;
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = usage(() =>
+    parseArgs({
+      args,
+      options: {
+        ...HELP_OPTION,
+        ...{
+          config: { type: 'string' },
+          tenant: { type: 'string' },
+          input: { type: 'string', multiple: true },
+          json: { type: 'boolean' },
+        },
+      },
+      allowPositionals: true,
+      strict: true,
+    }),
+  );
+  if (values.help) {
+    io.stdout(RUN_HELP);
+    return EXIT.OK;
+  }
+  if (positionals.length !== 1)
+    throw new UsageError(positionals.length ? 'run takes one flow file' : 'run needs a flow file');
+  const inputs: Record<string, string> = {};
+  for (const pair of values.input ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq < 1) throw new UsageError(`--input '${pair.slice(0, 40)}' must be name=value`);
+    inputs[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  const store = await loadStore(values.config, io);
+  const env = createTemplateEnvironment(store);
+  const flow = await loadFlow(positionals[0] as string, { checkTemplate: (src) => templateProblem(env, src) });
+  const masker = new Masker();
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const onLog = (e: LogEntry) => {
+    const time = e.time.toISOString().slice(11, 23);
+    const level = paint(io, LEVEL_COLOR[e.level as LogLevel], e.level.padEnd(5));
+    io.stderr(`${paint(io, 'gray', time)} ${paint(io, 'bold', e.taskId)} ${level} ${e.message}\n`);
+  };
+  let execution: Execution;
+  try {
+    execution = await runFlow(flow, {
+      store,
+      inputs,
+      env,
+      masker,
+      onLog,
+      signal: controller.signal,
+      ...(values.tenant ? { tenantId: values.tenant } : {}),
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  printSummary(execution, io);
+  if (values.json) {
+    const doc = {
+      id: execution.id,
+      flowId: execution.flowId,
+      namespace: execution.namespace,
+      tenantId: execution.tenantId,
+      state: execution.state,
+      taskRuns: execution.taskRuns.map((r) => ({
+        taskId: r.taskId,
+        state: r.state,
+        outputs: r.outputs,
+        ...(r.error !== undefined ? { error: r.error } : {}),
+      })),
+      outputs: execution.outputs,
+    };
+    io.stdout(`${masker.mask(JSON.stringify(doc, null, 2))}\n`);
+  }
+  return execution.state === 'SUCCESS' ? EXIT.OK : EXIT.FAILED;
+}
+
+function printSummary(e: Execution, io: CliIo): void {
+  const ok = e.state === 'SUCCESS';
+  const state = paint(io, ok ? 'green' : 'red', e.state);
+  const width = Math.max(4, ...e.taskRuns.map((r) => r.taskId.length));
+  const lines = [
+    `\n${e.namespace}.${e.flowId} (execution ${e.id.slice(0, 8)}, tenant ${e.tenantId}): ${state} in ${e.durationMs} ms`,
+  ];
+  for (const r of e.taskRuns) {
+    const mark = r.state === 'SUCCESS' ? paint(io, 'green', '✓') : paint(io, 'red', '✗');
+    const retry = r.attempts > 1 ? ' (retried after HTTP 401)' : '';
+    lines.push(
+      `  ${mark} ${r.taskId.padEnd(width)}  ${r.state.padEnd(7)} ${String(r.durationMs).padStart(6)} ms${retry}${r.error ? `  ${r.error}` : ''}`,
+    );
+  }
+  if (ok && Object.keys(e.outputs).length) lines.push(`  outputs: ${JSON.stringify(e.outputs)}`);
+  io.stderr(`${lines.join('\n')}\n`);
+}

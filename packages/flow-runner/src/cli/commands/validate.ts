@@ -1,0 +1,49 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '@credflow/credentials-core';
+import { createTemplateEnvironment, templateProblem } from '../../execution/template-environment.js';
+import { loadFlow } from '../../flow/load-flow.js';
+import { HELP_OPTION, usage } from '../args.js';
+import { type CliIo, EXIT, paint, UsageError } from '../io.js';
+import { loadStore } from '../load-store.js';
+
+export const VALIDATE_HELP = `Usage: credflow validate FLOW.yaml... [options]
+
+Checks flows without running them: schema, task types, ids, inputs and
+template syntax. Every problem names the file, the YAML path and the line.
+
+Options:
+  --config F       credflow.yaml to use (default: $CREDFLOW_CONFIG, else ./credflow.yaml)
+  -h, --help       show this help
+
+Exit codes: 0 all valid, 2 any problem.
+`;
+
+export async function validate(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = usage(() =>
+    parseArgs({
+      args,
+      options: { ...HELP_OPTION, ...{ config: { type: 'string' } } },
+      allowPositionals: true,
+      strict: true,
+    }),
+  );
+  if (values.help) {
+    io.stdout(VALIDATE_HELP);
+    return EXIT.OK;
+  }
+  if (positionals.length === 0) throw new UsageError('validate needs at least one flow file');
+  const store = await loadStore(values.config, io);
+  const env = createTemplateEnvironment(store);
+  let bad = 0;
+  for (const file of positionals) {
+    try {
+      const flow = await loadFlow(file, { checkTemplate: (src) => templateProblem(env, src) });
+      io.stdout(`${paint(io, 'green', '✓')} ${file}: ${flow.namespace}.${flow.id}, ${flow.tasks.length} task(s)\n`);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      bad++;
+      io.stdout(`${paint(io, 'red', '✗')} ${err.message}\n`);
+    }
+  }
+  return bad ? EXIT.USAGE : EXIT.OK;
+}

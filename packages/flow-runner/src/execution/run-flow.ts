@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { type CredentialStore, DEFAULT_TENANT } from '@credflow/credentials-core';
+import type { Environment } from 'nunjucks';
+import type { Flow, FlowTask } from '../flow/flow.js';
+import { resolveInputs } from '../inputs/resolve-inputs.js';
+import { taskTypeMap } from '../tasks/builtin-tasks.js';
+import type { LogLevel, TaskType } from '../tasks/task-type.js';
+import type { Execution, LogEntry, State, TaskRun } from './execution.js';
+import { Masker } from './masker.js';
+import { renderProperties } from './render-properties.js';
+import { createTemplateEnvironment } from './template-environment.js';
+
+export interface RunFlowOptions {
+  store: CredentialStore;
+  /** Tenant the flow runs in; default `main`. */
+  tenantId?: string;
+  /** Input values: text (as from `--input k=v`) or typed values. */
+  inputs?: Record<string, unknown>;
+  /** Receives every log line, masked. */
+  onLog?: (entry: LogEntry) => void;
+  /** Task types; default the built-in ones. */
+  tasks?: readonly TaskType[];
+  /** Environment to render with; default one made for the store. */
+  env?: Environment;
+  signal?: AbortSignal;
+  /** Masker to use (e.g. to mask the caller's own output too). */
+  masker?: Masker;
+}
+
+/**
+ * Runs a flow: inputs, then each task in order (its properties rendered just
+ * before it runs), `errors` tasks after a failure, then the flow outputs.
+ * Input errors throw {@link InputError} before any task runs. Everything in
+ * the result and every log line is masked.
+ */
+export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Execution> {
+  const inputs = resolveInputs(flow.inputs, options.inputs ?? {});
+  const masker = options.masker ?? new Masker();
+  for (const input of flow.inputs) {
+    const v = inputs[input.id];
+    if (input.type === 'SECRET' && typeof v === 'string') masker.add(v);
+  }
+  const store = options.store;
+  const unsubscribe = store.onSensitiveValue(masker.add);
+  const env = options.env ?? createTemplateEnvironment(store);
+  const types = taskTypeMap(options.tasks);
+  const tenantId = options.tenantId || DEFAULT_TENANT;
+  const started = performance.now();
+  const startDate = new Date().toISOString();
+  const id = randomUUID();
+  const signal = options.signal ?? new AbortController().signal;
+  const outputs: Record<string, Record<string, unknown>> = {};
+  const ctx = {
+    inputs,
+    vars: flow.variables,
+    outputs,
+    flow: { id: flow.id, namespace: flow.namespace, tenantId },
+    execution: { id, startDate },
+  };
+  const log = (taskId: string, level: LogLevel, message: string) =>
+    options.onLog?.({ time: new Date(), taskId, level, message: masker.mask(message) });
+
+  const runTask = async (task: FlowTask, list: 'tasks' | 'errors', index: number): Promise<TaskRun> => {
+    const type = types.get(task.type) as TaskType;
+    const t0 = performance.now();
+    const { id: taskId, type: _t, description: _d, ...props } = task;
+    const tctx = { taskId, store, signal, log: (level: LogLevel, m: string) => log(taskId, level, m) };
+    let attempts = 1;
+    let taskOutputs: Record<string, unknown> = {};
+    try {
+      let rendered = await renderProperties(env, flow, props, [list, index], ctx, masker.add);
+      taskOutputs = await type.run(rendered.value as Record<string, unknown>, tctx);
+      if (type.unauthorized?.(taskOutputs) && rendered.credentials.length > 0) {
+        // The API refused the token (revoked, rotated): drop it, fetch a fresh one, retry once.
+        for (const c of rendered.credentials) {
+          store.invalidate(c.key, { tenantId: c.tenantId, ...(c.namespace ? { namespace: c.namespace } : {}) });
+        }
+        log(
+          taskId,
+          'WARN',
+          `HTTP 401 with credential ${rendered.credentials.map((c) => `'${c.key}'`).join(', ')}: retrying once with a fresh token`,
+        );
+        attempts = 2;
+        rendered = await renderProperties(env, flow, props, [list, index], ctx, masker.add);
+        taskOutputs = await type.run(rendered.value as Record<string, unknown>, tctx);
+      }
+      type.check?.(taskOutputs, rendered.value as Record<string, unknown>);
+      outputs[taskId] = taskOutputs;
+      const durationMs = Math.round(performance.now() - t0);
+      return { taskId, type: task.type, state: 'SUCCESS', outputs: masker.maskDeep(taskOutputs), durationMs, attempts };
+    } catch (err) {
+      const message = masker.mask((err as Error)?.message ?? String(err));
+      log(taskId, 'ERROR', message);
+      const durationMs = Math.round(performance.now() - t0);
+      return {
+        taskId,
+        type: task.type,
+        state: 'FAILED',
+        outputs: masker.maskDeep(taskOutputs),
+        error: message,
+        durationMs,
+        attempts,
+      };
+    }
+  };
+
+  const taskRuns: TaskRun[] = [];
+  let state: State = 'SUCCESS';
+  try {
+    for (const [i, task] of flow.tasks.entries()) {
+      if (signal.aborted) break;
+      const run = await runTask(task, 'tasks', i);
+      taskRuns.push(run);
+      if (run.state === 'FAILED') {
+        state = 'FAILED';
+        break;
+      }
+    }
+    if (signal.aborted) state = 'FAILED';
+    if (state === 'FAILED') {
+      for (const [i, task] of flow.errors.entries()) taskRuns.push(await runTask(task, 'errors', i));
+    }
+    const flowOutputs: Record<string, unknown> = {};
+    if (state === 'SUCCESS') {
+      for (const [i, o] of flow.outputs.entries()) {
+        try {
+          flowOutputs[o.id] = (
+            await renderProperties(env, flow, o.value, ['outputs', i, 'value'], ctx, masker.add)
+          ).value;
+        } catch (err) {
+          state = 'FAILED';
+          log('outputs', 'ERROR', (err as Error).message);
+        }
+      }
+    }
+    return {
+      id,
+      flowId: flow.id,
+      namespace: flow.namespace,
+      tenantId,
+      state,
+      taskRuns,
+      outputs: state === 'SUCCESS' ? masker.maskDeep(flowOutputs) : {},
+      startDate,
+      durationMs: Math.round(performance.now() - started),
+    };
+  } finally {
+    unsubscribe();
+  }
+}

@@ -1,0 +1,97 @@
+import { NAMESPACE_PATTERN } from '@credflow/credentials-core';
+import { z } from 'zod';
+import { coerceInput, INPUT_TYPES } from '../inputs/input-types.js';
+import type { TaskType } from '../tasks/task-type.js';
+
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+const id = (what: string) =>
+  z.string({ error: `expected a ${what} id` }).regex(ID_PATTERN, `${what} ids use letters, digits, '_' and '-'`);
+
+const inputSchema = z
+  .strictObject({
+    id: id('input'),
+    type: z.enum(INPUT_TYPES, { error: `unknown input type: expected one of ${INPUT_TYPES.join(', ')}` }),
+    defaults: z.unknown().optional(),
+    required: z.boolean().optional(),
+    description: z.string().optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.defaults === undefined || input.defaults === null) return;
+    try {
+      coerceInput(input.type, input.defaults);
+    } catch (err) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaults'],
+        message: `does not fit type ${input.type}: ${(err as Error).message}`,
+      });
+    }
+  });
+
+/** Builds the flow schema for the given task types. */
+export function buildFlowSchema(tasks: readonly TaskType[]) {
+  const names = tasks.map((t) => t.type);
+  const task = z.discriminatedUnion(
+    'type',
+    tasks.map((t) =>
+      z.strictObject({
+        id: id('task'),
+        type: z.literal([t.type, ...(t.aliases ?? [])]),
+        description: z.string().optional(),
+        ...t.fields,
+      }),
+    ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+    {
+      error: (iss) => {
+        if (iss.code === 'invalid_union') return `unknown task type: expected one of ${names.join(', ')}`;
+        if (iss.code === 'invalid_type') return 'expected a task (a mapping with id and type)';
+        return undefined;
+      },
+    },
+  );
+  return z
+    .strictObject({
+      id: id('flow'),
+      namespace: z.string().regex(NAMESPACE_PATTERN, 'namespaces are dot-separated names (e.g. company.team)'),
+      description: z.string().optional(),
+      labels: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+      inputs: z.array(inputSchema).optional(),
+      variables: z.record(z.string(), z.unknown()).optional(),
+      tasks: z.array(task).min(1, 'a flow needs at least one task'),
+      errors: z.array(task).optional(),
+      outputs: z
+        .array(
+          z.strictObject({
+            id: id('output'),
+            type: z.string().optional(),
+            value: z.unknown(),
+            description: z.string().optional(),
+          }),
+        )
+        .optional(),
+    })
+    .superRefine((flow, ctx) => {
+      const seen = new Map<string, string>();
+      for (const list of ['tasks', 'errors'] as const) {
+        (flow[list] ?? []).forEach((t, i) => {
+          const tid = (t as { id: string }).id;
+          const first = seen.get(tid);
+          if (first)
+            ctx.addIssue({
+              code: 'custom',
+              path: [list, i, 'id'],
+              message: `duplicate task id '${tid}' (first used at ${first})`,
+            });
+          else seen.set(tid, `${list}[${i}]`);
+        });
+      }
+      const inputs = new Set<string>();
+      (flow.inputs ?? []).forEach((input, i) => {
+        if (inputs.has(input.id))
+          ctx.addIssue({ code: 'custom', path: ['inputs', i, 'id'], message: `duplicate input id '${input.id}'` });
+        inputs.add(input.id);
+      });
+    });
+}
+
+export type ParsedFlow = z.output<ReturnType<typeof buildFlowSchema>>;

@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import { ConfigError, type ConfigIssue, formatPath, issuesFromZod, locate, readYaml } from '@credflow/credentials-core';
+import { builtinTasks } from '../tasks/builtin-tasks.js';
+import type { TaskType } from '../tasks/task-type.js';
+import type { Flow, FlowTask } from './flow.js';
+import { buildFlowSchema } from './flow-schema.js';
+
+export interface LoadFlowOptions {
+  tasks?: readonly TaskType[];
+  /** Compiles every template string and returns problems (syntax errors) as issues. */
+  checkTemplate?: (src: string) => string | undefined;
+}
+
+/** Reads and validates a flow file; errors name the file, the path and the line. */
+export async function loadFlow(file: string, options: LoadFlowOptions = {}): Promise<Flow> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      file,
+      [{ path: '', message: code === 'ENOENT' ? 'flow file not found' : `cannot read flow file (${code ?? 'error'})` }],
+      'ERR_FLOW_INVALID',
+    );
+  }
+  return parseFlow(text, file, options);
+}
+
+/** Validates flow YAML text. */
+export function parseFlow(text: string, file = '<flow>', options: LoadFlowOptions = {}): Flow {
+  const { doc, lineCounter, data } = readYaml(text, file, 'ERR_FLOW_INVALID');
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError(
+      file,
+      [{ path: '', line: 1, message: 'a flow is a mapping with id, namespace and tasks' }],
+      'ERR_FLOW_INVALID',
+    );
+  }
+  const parsed = buildFlowSchema(options.tasks ?? builtinTasks).safeParse(data, { reportInput: true });
+  if (!parsed.success)
+    throw new ConfigError(file, issuesFromZod(parsed.error.issues, doc, lineCounter), 'ERR_FLOW_INVALID');
+  const f = parsed.data;
+  const flow: Flow = {
+    id: f.id,
+    namespace: f.namespace,
+    ...(f.description ? { description: f.description } : {}),
+    inputs: f.inputs ?? [],
+    variables: f.variables ?? {},
+    tasks: f.tasks as FlowTask[],
+    errors: (f.errors ?? []) as FlowTask[],
+    outputs: (f.outputs ?? []).map((o) => ({ id: o.id, value: o.value })),
+    source: { file, lineOf: (path) => locate(doc, path, lineCounter) },
+  };
+  if (options.checkTemplate) {
+    const issues: ConfigIssue[] = [];
+    const visit = (value: unknown, path: (string | number)[]) => {
+      if (typeof value === 'string') {
+        const problem = options.checkTemplate?.(value);
+        if (problem) issues.push({ path: formatPath(path), line: locate(doc, path, lineCounter), message: problem });
+      } else if (Array.isArray(value)) {
+        for (const [i, v] of value.entries()) visit(v, [...path, i]);
+      } else if (value && typeof value === 'object') {
+        for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
+      }
+    };
+    for (const [i, t] of flow.tasks.entries()) visit(t, ['tasks', i]);
+    for (const [i, t] of flow.errors.entries()) visit(t, ['errors', i]);
+    for (const [i, o] of flow.outputs.entries()) visit(o.value, ['outputs', i, 'value']);
+    if (issues.length) throw new ConfigError(file, issues, 'ERR_FLOW_INVALID');
+  }
+  return flow;
+}

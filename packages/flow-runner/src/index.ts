@@ -1,0 +1,11 @@
+export type { Execution, LogEntry, State, TaskRun } from './execution/execution.js';
+export { Masker } from './execution/masker.js';
+export { type RunFlowOptions, runFlow } from './execution/run-flow.js';
+export { createTemplateEnvironment, templateProblem } from './execution/template-environment.js';
+export type { Flow, FlowInput, FlowTask } from './flow/flow.js';
+export { buildFlowSchema, ID_PATTERN } from './flow/flow-schema.js';
+export { type LoadFlowOptions, loadFlow, parseFlow } from './flow/load-flow.js';
+export { coerceInput, INPUT_TYPES, type InputType } from './inputs/input-types.js';
+export { InputError, resolveInputs } from './inputs/resolve-inputs.js';
+export { builtinTasks, taskTypeMap } from './tasks/builtin-tasks.js';
+export { type LogLevel, type TaskContext, TaskError, type TaskType } from './tasks/task-type.js';

@@ -1,0 +1,41 @@
+import type { FlowInput } from '../flow/flow.js';
+import { coerceInput } from './input-types.js';
+
+/** Bad `--input` values: a usage error, reported before any task runs. */
+export class InputError extends Error {
+  readonly code = 'ERR_INPUT_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/**
+ * Typed input values from the given ones (text from `--input k=v`, or any
+ * value from an API caller) and the flow's defaults. Unknown names, missing
+ * required inputs and values that do not fit their type are errors.
+ */
+export function resolveInputs(declared: readonly FlowInput[], given: Record<string, unknown>): Record<string, unknown> {
+  const known = new Map(declared.map((i) => [i.id, i]));
+  const problems: string[] = [];
+  for (const name of Object.keys(given)) {
+    if (!known.has(name))
+      problems.push(`unknown input '${name}' (the flow declares: ${[...known.keys()].join(', ') || 'none'})`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const input of declared) {
+    const raw = Object.hasOwn(given, input.id) ? given[input.id] : input.defaults;
+    if (raw === undefined || raw === null) {
+      if (input.required !== false) problems.push(`input '${input.id}' (${input.type}) is required`);
+      else out[input.id] = null;
+      continue;
+    }
+    try {
+      out[input.id] = coerceInput(input.type, raw);
+    } catch (err) {
+      problems.push(`input '${input.id}' (${input.type}): ${(err as Error).message}`);
+    }
+  }
+  if (problems.length) throw new InputError(problems.join('; '));
+  return out;
+}

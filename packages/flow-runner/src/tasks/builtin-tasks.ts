@@ -1,0 +1,19 @@
+import { logTask } from './log-task.js';
+import { outputValuesTask } from './output-values-task.js';
+import { requestTask } from './request-task.js';
+import { returnTask } from './return-task.js';
+import { sleepTask } from './sleep-task.js';
+import type { TaskType } from './task-type.js';
+
+/** The task types the runner knows. */
+export const builtinTasks: readonly TaskType[] = [requestTask, logTask, outputValuesTask, returnTask, sleepTask];
+
+/** Task types by type name and alias. */
+export function taskTypeMap(tasks: readonly TaskType[] = builtinTasks): Map<string, TaskType> {
+  const map = new Map<string, TaskType>();
+  for (const t of tasks) {
+    map.set(t.type, t);
+    for (const a of t.aliases ?? []) map.set(a, t);
+  }
+  return map;
+}

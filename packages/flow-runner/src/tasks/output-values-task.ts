@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import type { TaskType } from './task-type.js';
+
+/** `io.kestra.plugin.core.output.OutputValues`: outputs `values` (rendered) as `outputs.<id>.values`. */
+export const outputValuesTask: TaskType = {
+  type: 'io.kestra.plugin.core.output.OutputValues',
+  fields: { values: z.record(z.string(), z.unknown()) },
+  async run(props) {
+    return { values: props.values };
+  },
+};

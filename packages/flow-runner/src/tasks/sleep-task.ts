@@ -1,0 +1,18 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseDuration } from '@credflow/credentials-core';
+import type { TaskType } from './task-type.js';
+import { TaskError } from './task-type.js';
+import { templated } from './template-values.js';
+
+/** `io.kestra.plugin.core.flow.Sleep`: waits `duration` (ISO-8601). */
+export const sleepTask: TaskType = {
+  type: 'io.kestra.plugin.core.flow.Sleep',
+  fields: { duration: templated },
+  async run(props, ctx) {
+    const ms = parseDuration(String(props.duration));
+    if (ms === undefined)
+      throw new TaskError(`duration '${String(props.duration).slice(0, 40)}' is not an ISO-8601 duration (e.g. PT1S)`);
+    await sleep(ms, undefined, { signal: ctx.signal });
+    return {};
+  },
+};

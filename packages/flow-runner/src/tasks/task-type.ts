@@ -1,0 +1,38 @@
+import type { CredentialStore } from '@credflow/credentials-core';
+import type { z } from 'zod';
+
+export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/** What a running task may use. */
+export interface TaskContext {
+  taskId: string;
+  log(level: LogLevel, message: string): void;
+  store: CredentialStore;
+  /** Aborted when the execution is cancelled. */
+  signal: AbortSignal;
+}
+
+/** A task failure with a message meant for the user. */
+export class TaskError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TaskError';
+  }
+}
+
+/**
+ * A task type. `fields` validates the task as written (values may still be
+ * templates); `run` gets the properties after rendering.
+ */
+export interface TaskType {
+  /** Kestra type name, e.g. `io.kestra.plugin.core.log.Log`. */
+  readonly type: string;
+  /** Other names accepted for the type (older Kestra names). */
+  readonly aliases?: readonly string[];
+  readonly fields: z.ZodRawShape;
+  run(props: Record<string, unknown>, ctx: TaskContext): Promise<Record<string, unknown>>;
+  /** Whether outputs show the API refused the credentials (HTTP 401), so fresh ones are worth one retry. */
+  unauthorized?(outputs: Record<string, unknown>): boolean;
+  /** Fails the task from its outputs (e.g. a non-2xx response) after any retry. */
+  check?(outputs: Record<string, unknown>, props: Record<string, unknown>): void;
+}
