@@ -80,6 +80,14 @@ describe('SecretResolver', () => {
     expect(seen).toContain('PEM');
   });
 
+  it('does not report the subkey of a non-sensitive field (an issuer) for masking', async () => {
+    const seen: string[] = [];
+    const r = make(seen);
+    expect(await r.resolve({ secret: 'SA', subkey: 'client_email' }, { sensitive: false })).toBe('robot@x');
+    expect(seen).not.toContain('robot@x');
+    expect(seen).toHaveLength(1); // the whole secret, which holds the private key
+  });
+
   it('says where it looked for a missing secret', async () => {
     await expect(make().resolve({ secret: 'NOPE' })).rejects.toThrow(
       "Cannot find secret 'NOPE' (looked in: env SECRET_<NAME> (base64), file ./secrets).",
