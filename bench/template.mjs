@@ -34,9 +34,9 @@ export async function templateBench() {
   }
 }
 
-/** Mean time of task `a` over mean time of task `b`. */
+/** Median time of task `a` over median time of task `b` (medians resist GC outliers). */
 export function ratioOf(bench, a, b) {
   const ta = bench.tasks[a].result;
   const tb = bench.tasks[b].result;
-  return (ta.latency?.mean ?? ta.mean) / (tb.latency?.mean ?? tb.mean);
+  return ta.latency.p50 / tb.latency.p50;
 }

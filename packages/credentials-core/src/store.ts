@@ -114,8 +114,11 @@ export class CredentialStore {
   }
 
   /** A live access token for `key` in `scope`: cached, refreshed before expiry. */
-  async getToken(key: string, scope: Scope = {}): Promise<string> {
-    return (await this.getAccessToken(key, scope)).token;
+  getToken(key: string, scope: Scope = {}): Promise<string> {
+    // Cache hit: one resolved promise, no async frames.
+    const hit = this.peekToken(key, scope);
+    if (hit !== undefined) return Promise.resolve(hit);
+    return this.getAccessToken(key, scope).then((t) => t.token);
   }
 
   /** Like {@link getToken}, with the token's metadata. */

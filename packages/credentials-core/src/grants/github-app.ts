@@ -1,7 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createAppAuth } from '@octokit/auth-app';
-import { request as octokitRequest } from '@octokit/request';
-import { fetch as undiciFetch } from 'undici';
+import type { createAppAuth } from '@octokit/auth-app';
 import { z } from 'zod';
 import { endpointField, secretRefField } from '../config/fields.js';
 import type { CredentialCommon } from '../config/types.js';
@@ -12,6 +10,23 @@ import type { SecretRef } from '../secrets/secret-provider.js';
 import { defineGrantType, type Grant, type GrantContext, type GrantResult } from './grant.js';
 
 type Level = 'read' | 'write' | 'admin';
+
+/** octokit and undici load on first use, so a CLI run that needs no GitHub token does not pay for them. */
+let libs:
+  | Promise<{
+      createAppAuth: typeof createAppAuth;
+      request: typeof import('@octokit/request').request;
+      fetch: typeof import('undici').fetch;
+    }>
+  | undefined;
+const loadLibs = () =>
+  (libs ??= Promise.all([import('@octokit/auth-app'), import('@octokit/request'), import('undici')]).then(
+    ([a, r, u]) => ({
+      createAppAuth: a.createAppAuth,
+      request: r.request,
+      fetch: u.fetch,
+    }),
+  ));
 
 /** A validated `github_app` definition. */
 export interface GitHubAppDefinition extends CredentialCommon {
@@ -101,6 +116,7 @@ class GitHubAppGrant implements Grant {
     if (this.#auth?.key === pem) return this.#auth.auth;
     // Check the key ourselves first: clearer errors, never quoting it.
     importPrivateKey(pem, 'RS256', this.#ctx.credential);
+    const { createAppAuth, request: octokitRequest, fetch: undiciFetch } = await loadLibs();
     const timeout = this.#def.timeout;
     const request = octokitRequest.defaults({
       baseUrl: this.#def.baseUrl,
@@ -155,6 +171,7 @@ class GitHubAppGrant implements Grant {
   async #lookUpInstallation(auth: ReturnType<typeof createAppAuth>): Promise<number> {
     const owner = this.#def.owner ?? '';
     const { token } = (await auth({ type: 'app' })) as { token: string };
+    const { request: octokitRequest } = await loadLibs();
     const request = octokitRequest.defaults({
       baseUrl: this.#def.baseUrl,
       headers: { authorization: `bearer ${token}` },

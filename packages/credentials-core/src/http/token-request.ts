@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { request } from 'undici';
 import type { Clock, Logger } from '../clock.js';
 import { TokenEndpointError } from '../errors.js';
 import type { GrantResult } from '../grants/grant.js';
@@ -26,6 +25,9 @@ export interface TokenRequestContext {
 }
 
 const MAX_BODY = 1 << 20;
+
+/** undici loads with the first token request. */
+let undici: Promise<typeof import('undici')> | undefined;
 
 /**
  * Sends a token request and checks the answer. Network failures, timeouts,
@@ -85,6 +87,7 @@ async function send(req: TokenRequest, form: URLSearchParams, headers: Record<st
     controller.abort();
   }, req.timeoutMs);
   try {
+    const { request } = await (undici ??= import('undici'));
     const res = await request(req.endpoint, {
       method: 'POST',
       headers: {

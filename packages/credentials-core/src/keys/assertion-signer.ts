@@ -1,6 +1,5 @@
 import type { KeyObject } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import type { Clock } from '../clock.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
 import type { SecretResolver } from '../secrets/secret-resolver.js';
@@ -27,6 +26,9 @@ export interface AssertionClaims {
   aud: string;
   [claim: string]: unknown;
 }
+
+/** jose loads on first signing (start-up of commands that sign nothing stays small). */
+let jose: Promise<typeof import('jose')> | undefined;
 
 interface Loaded {
   material: string;
@@ -78,6 +80,7 @@ export class AssertionSigner {
       this.#loaded = loaded;
     }
     const kid = o.keyId === undefined ? undefined : await this.value(o.keyId);
+    const { SignJWT } = await (jose ??= import('jose'));
     const now = Math.floor(o.clock.wallNow() / 1000);
     const { iss, sub, aud, ...rest } = claims;
     return new SignJWT({ ...rest, jti: randomUUID() })

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { CredentialNotFoundError, CredflowError } from '@credflow/credentials-core';
 import { type CliIo, EXIT, processIo, UsageError } from './io.js';
 
 const HELP = `credflow: live OAuth tokens for workflows
@@ -51,6 +50,15 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
 }
 
+/** Error codes that mean "fix your input": exit 2. Matched by code, so --help loads no library. */
+const USAGE_CODES = new Set([
+  'ERR_CONFIG_NOT_FOUND',
+  'ERR_CONFIG_INVALID',
+  'ERR_FLOW_INVALID',
+  'ERR_CREDENTIAL_NOT_FOUND',
+  'ERR_INPUT_INVALID',
+]);
+
 function report(err: unknown, command: string | undefined, io: CliIo): number {
   if (err instanceof UsageError) {
     io.stderr(
@@ -58,21 +66,15 @@ function report(err: unknown, command: string | undefined, io: CliIo): number {
     );
     return EXIT.USAGE;
   }
-  if (
-    err instanceof CredentialNotFoundError ||
-    (err instanceof CredflowError && err.code.startsWith('ERR_CONFIG')) ||
-    (err instanceof CredflowError && err.code === 'ERR_FLOW_INVALID')
-  ) {
-    io.stderr(`credflow: ${err.message}\n`);
-    return EXIT.USAGE;
-  }
-  if ((err as { code?: unknown })?.code === 'ERR_INPUT_INVALID') {
-    io.stderr(`credflow: ${(err as Error).message}\n`);
+  const code = (err as { code?: unknown } | undefined)?.code;
+  const message = (err as Error | undefined)?.message ?? String(err);
+  if (typeof code === 'string' && USAGE_CODES.has(code)) {
+    io.stderr(`credflow: ${message}\n`);
     return EXIT.USAGE;
   }
   // Unexpected: a message, not a stack (set CREDFLOW_DEBUG=1 for the stack).
   io.stderr(
-    `credflow: ${err instanceof CredflowError ? err.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`}\n`,
+    `credflow: ${typeof code === 'string' && code.startsWith('ERR_') ? message : `unexpected error: ${message}`}\n`,
   );
   if (io.env.CREDFLOW_DEBUG) io.stderr(`${(err as Error)?.stack ?? ''}\n`);
   return EXIT.FAILED;

@@ -1,5 +1,4 @@
 import { parseDuration } from '@credflow/credentials-core';
-import { request } from 'undici';
 import { z } from 'zod';
 import { TaskError, type TaskType } from './task-type.js';
 import { orTemplate, templated, toBoolean } from './template-values.js';
@@ -19,6 +18,9 @@ const optionsSchema = z.strictObject({
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 const MAX_BODY = 10 * 1024 * 1024;
+
+/** undici loads with the first request, not with the CLI. */
+let undici: Promise<typeof import('undici')> | undefined;
 
 /**
  * `io.kestra.plugin.core.http.Request`: one HTTP request with undici.
@@ -86,6 +88,7 @@ export const requestTask: TaskType = {
     ctx.signal.addEventListener('abort', onAbort);
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
+      const { request } = await (undici ??= import('undici'));
       const res = await request(url, {
         method: method as 'GET',
         headers,
