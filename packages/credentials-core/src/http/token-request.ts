@@ -28,6 +28,10 @@ const MAX_BODY = 1 << 20;
 
 /** undici loads with the first token request. */
 let undici: Promise<typeof import('undici')> | undefined;
+function loadUndici(): Promise<typeof import('undici')> {
+  undici ??= import('undici');
+  return undici;
+}
 
 /**
  * Sends a token request and checks the answer. Network failures, timeouts,
@@ -87,7 +91,7 @@ async function send(req: TokenRequest, form: URLSearchParams, headers: Record<st
     controller.abort();
   }, req.timeoutMs);
   try {
-    const { request } = await (undici ??= import('undici'));
+    const { request } = await loadUndici();
     const res = await request(req.endpoint, {
       method: 'POST',
       headers: {

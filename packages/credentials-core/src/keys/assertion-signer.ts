@@ -29,6 +29,10 @@ export interface AssertionClaims {
 
 /** jose loads on first signing (start-up of commands that sign nothing stays small). */
 let jose: Promise<typeof import('jose')> | undefined;
+function loadJose(): Promise<typeof import('jose')> {
+  jose ??= import('jose');
+  return jose;
+}
 
 interface Loaded {
   material: string;
@@ -80,7 +84,7 @@ export class AssertionSigner {
       this.#loaded = loaded;
     }
     const kid = o.keyId === undefined ? undefined : await this.value(o.keyId);
-    const { SignJWT } = await (jose ??= import('jose'));
+    const { SignJWT } = await loadJose();
     const now = Math.floor(o.clock.wallNow() / 1000);
     const { iss, sub, aud, ...rest } = claims;
     return new SignJWT({ ...rest, jti: randomUUID() })

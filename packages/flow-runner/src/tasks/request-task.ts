@@ -21,6 +21,10 @@ const MAX_BODY = 10 * 1024 * 1024;
 
 /** undici loads with the first request, not with the CLI. */
 let undici: Promise<typeof import('undici')> | undefined;
+function loadUndici(): Promise<typeof import('undici')> {
+  undici ??= import('undici');
+  return undici;
+}
 
 /**
  * `io.kestra.plugin.core.http.Request`: one HTTP request with undici.
@@ -88,7 +92,7 @@ export const requestTask: TaskType = {
     ctx.signal.addEventListener('abort', onAbort);
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      const { request } = await (undici ??= import('undici'));
+      const { request } = await loadUndici();
       const res = await request(url, {
         method: method as 'GET',
         headers,
