@@ -59,8 +59,12 @@ const MODES: Record<string, Mode> = {
 function io() {
   const out = { stdout: '', stderr: '' };
   const cli: CliIo = {
-    stdout: (t) => void (out.stdout += t),
-    stderr: (t) => void (out.stderr += t),
+    stdout: (t) => {
+      out.stdout += t;
+    },
+    stderr: (t) => {
+      out.stderr += t;
+    },
     env: {},
     color: false,
   };
