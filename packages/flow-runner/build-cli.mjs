@@ -10,7 +10,7 @@ await rm(out, { recursive: true, force: true });
 const bundle = await rolldown({
   input: { credflow: new URL('./dist/cli/cli.js', import.meta.url).pathname },
   platform: 'node',
-  external: [/^node:/, 'nunjucks'],
+  external: [/^node:/, 'nunjucks', '@credflow/ui'],
   logLevel: 'warn',
 });
 await bundle.write({ dir: out.pathname, format: 'esm', minify: true, entryFileNames: '[name].js' });

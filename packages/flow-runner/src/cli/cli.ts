@@ -8,6 +8,7 @@ Usage:
   credflow validate FLOW.yaml ... [--config F]
   credflow credentials list [--tenant T] [--namespace N] [--json]
   credflow credentials test KEY [--tenant T] [--namespace N] [--json]
+  credflow ui [--config F] [--port 8080] [--host 127.0.0.1]
 
 Run 'credflow COMMAND --help' for a command's options.
 Config: --config F, else $CREDFLOW_CONFIG, else ./credflow.yaml.
@@ -20,6 +21,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     switch (command) {
       case 'run':
         return await (await import('./commands/run.js')).run(rest, io);
+      case 'ui':
+        return await (await import('./commands/ui.js')).ui(rest, io);
       case 'validate':
         return await (await import('./commands/validate.js')).validate(rest, io);
       case 'credentials': {

@@ -1,0 +1,252 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EnvSecretProvider } from '@credflow/credentials-core';
+import { type AuthServer, startAuthServer } from '@credflow/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startUi, type UiServer } from '../src/server/index.js';
+
+const SECRET = 'ui-client-secret-value-0123456789';
+const env = {
+  SECRET_UI_SECRET: Buffer.from(SECRET).toString('base64'),
+  SECRET_OTHER: Buffer.from('other-value-xyz').toString('base64'),
+};
+let as: AuthServer;
+let ui: UiServer;
+let file: string;
+const responses: string[] = [];
+
+const ORIGINAL = (endpoint: string) => `# credflow.yaml for the UI tests (this comment must survive saves)
+secrets:
+  - type: env
+
+credentials:
+  # the first credential
+  first:
+    type: client_credentials
+    tokenEndpoint: ${endpoint}   # inline comment
+    clientId: ui-client
+    clientSecret: { secret: UI_SECRET }
+
+namespaces:
+  company.team:
+    credentials:
+      team: { type: client_credentials, tokenEndpoint: "${endpoint}", clientId: ui-client, clientSecret: { secret: UI_SECRET } }
+`;
+
+beforeAll(async () => {
+  as = await startAuthServer({
+    scopes: ['api:read'],
+    clients: [
+      {
+        client_id: 'ui-client',
+        client_secret: SECRET,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+        scope: 'api:read',
+      },
+    ],
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'credflow-ui-'));
+  file = join(dir, 'credflow.yaml');
+  await writeFile(file, ORIGINAL(as.tokenEndpoint));
+  ui = await startUi({
+    configPath: file,
+    port: 0,
+    secretProviders: [new EnvSecretProvider({ env })],
+    logger: { warn: () => {} },
+  });
+});
+afterAll(async () => {
+  await ui?.close();
+  await as?.close();
+  const all = responses.join('\n');
+  expect(all).not.toContain(SECRET);
+  expect(all).not.toContain('other-value-xyz');
+});
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${ui.origin}/api${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', 'x-credflow-key': ui.key, ...headers },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  responses.push(text);
+  return { status: res.status, json: JSON.parse(text) };
+}
+
+const def = (extra: Record<string, unknown> = {}) => ({
+  type: 'client_credentials',
+  tokenEndpoint: as.tokenEndpoint,
+  clientId: 'ui-client',
+  clientSecret: { secret: 'UI_SECRET' },
+  scopes: ['api:read'],
+  ...extra,
+});
+
+describe('UI API security', () => {
+  it('needs the session key: 401 without, 403 when wrong', async () => {
+    expect((await call('GET', '/credentials', undefined, { 'x-credflow-key': '' })).status).toBe(401);
+    const wrong = await call('GET', '/credentials', undefined, { 'x-credflow-key': 'nope' });
+    expect(wrong).toEqual({ status: 403, json: { error: 'forbidden', message: 'wrong session key' } });
+  });
+
+  it('refuses cross-origin and cross-site requests and foreign Host headers', async () => {
+    expect(
+      (await call('POST', '/test', { key: 'x', definition: def() }, { origin: 'http://evil.example' })).status,
+    ).toBe(403);
+    expect((await call('GET', '/credentials', undefined, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    // DNS rebinding: a page of evil.example resolving to 127.0.0.1 sends its own Host.
+    const status = await new Promise<number>((resolve, reject) => {
+      const u = new URL(ui.origin);
+      request(
+        {
+          host: u.hostname,
+          port: u.port,
+          path: '/api/credentials',
+          headers: { 'x-credflow-key': ui.key, host: 'evil.example' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      )
+        .on('error', reject)
+        .end();
+    });
+    expect(status).toBe(403);
+    expect((await call('GET', '/credentials', undefined, { origin: ui.origin })).status).toBe(200);
+  });
+
+  it('serves the page with a strict content security policy', async () => {
+    const res = await fetch(`${ui.origin}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(await res.text()).toContain('<script type="module" src="/app.js">');
+  });
+});
+
+describe('UI API', () => {
+  it('lists credentials by tenant and namespace, with secret names only', async () => {
+    const { status, json } = await call('GET', '/credentials');
+    expect(status).toBe(200);
+    expect(json.tenants[0].id).toBe('main');
+    expect(json.tenants[0].credentials.map((c: { key: string }) => c.key)).toEqual(['first']);
+    expect(json.tenants[0].namespaces).toEqual([
+      { id: 'company.team', credentials: [expect.objectContaining({ key: 'team', level: 'namespace' })] },
+    ]);
+    expect(json.secretNames).toEqual(['OTHER', 'UI_SECRET']);
+    expect(json.tenants[0].credentials[0].secrets).toEqual([{ field: 'clientSecret', secret: 'UI_SECRET' }]);
+  });
+
+  it('tests a definition before it is saved, reporting metadata and never the token', async () => {
+    const before = as.mints;
+    const { status, json } = await call('POST', '/test', { tenantId: 'main', key: 'draft', definition: def() });
+    expect(status).toBe(200);
+    expect(json).toEqual({
+      ok: true,
+      key: 'draft',
+      type: 'client_credentials',
+      tokenType: 'Bearer',
+      expiresIn: 3600,
+      expiresAt: expect.any(String),
+      scopes: ['api:read'],
+      durationMs: expect.any(Number),
+    });
+    expect(as.mints - before).toBe(1);
+  });
+
+  it('reports the RFC 6749 error of a failed test', async () => {
+    const { json } = await call('POST', '/test', {
+      key: 'draft',
+      definition: def({ clientSecret: { secret: 'OTHER' } }),
+    });
+    expect(json).toMatchObject({
+      ok: false,
+      error: { code: 'ERR_OAUTH_ERROR_RESPONSE', error: 'invalid_client', status: 401 },
+    });
+  });
+
+  it('answers 400 naming the field for bad input', async () => {
+    const plain = await call('POST', '/test', { key: 'draft', definition: def({ clientSecret: 'hunter2-plain' }) });
+    expect(plain.status).toBe(400);
+    expect(plain.json.issues).toEqual([
+      { path: 'clientSecret', message: expect.stringContaining('plain values are not allowed') },
+    ]);
+    const unknown = await call('PUT', '/credentials', { key: 'x', definition: def({ clientSecert: 'typo' }) });
+    expect(unknown.json.issues).toEqual([{ path: 'clientSecert', message: "unknown field 'clientSecert'" }]);
+    const badKey = await call('PUT', '/credentials', { key: 'bad key', definition: def() });
+    expect(badKey.status).toBe(400);
+    expect(badKey.json.issues[0].path).toBe('key');
+    const badBody = await fetch(`${ui.origin}/api/test`, {
+      method: 'POST',
+      headers: { 'x-credflow-key': ui.key },
+      body: 'not json',
+    });
+    expect(badBody.status).toBe(400);
+    const badType = await call('POST', '/test', { key: 'x', definition: { type: 'magic' } });
+    expect(badType.json.issues[0]).toEqual({
+      path: 'type',
+      message: expect.stringContaining('unknown credential type'),
+    });
+  });
+
+  it("creates a credential, keeping the file's comments and order", async () => {
+    const { status } = await call('PUT', '/credentials', { tenantId: 'main', key: 'created', definition: def() });
+    expect(status).toBe(200);
+    const text = await readFile(file, 'utf8');
+    expect(text).toContain('# credflow.yaml for the UI tests (this comment must survive saves)');
+    expect(text).toContain('  # the first credential');
+    expect(text).toContain('# inline comment');
+    expect(text.indexOf('first:')).toBeLessThan(text.indexOf('created:'));
+    expect(text).toMatch(/created:\n\s+type: client_credentials\n\s+tokenEndpoint: http/);
+    expect(text).not.toContain(SECRET);
+  });
+
+  it('edits a credential in place and in namespaces and other tenants', async () => {
+    const edited = await call('PUT', '/credentials', {
+      tenantId: 'main',
+      key: 'first',
+      definition: {
+        type: 'client_credentials',
+        tokenEndpoint: as.tokenEndpoint,
+        clientId: 'ui-client-2',
+        clientSecret: { secret: 'UI_SECRET' },
+      },
+    });
+    expect(edited.status).toBe(200);
+    const text = await readFile(file, 'utf8');
+    expect(text).toContain('clientId: ui-client-2');
+    expect(text).toMatch(new RegExp(`tokenEndpoint: ${as.tokenEndpoint.replace(/[.]/g, '\\.')} +# inline comment`));
+    expect((await call('POST', '/definition', { tenantId: 'main', key: 'first' })).json.definition.clientId).toBe(
+      'ui-client-2',
+    );
+    await call('PUT', '/credentials', { tenantId: 'acme', namespace: 'ops.jobs', key: 'ops', definition: def() });
+    const list = (await call('GET', '/credentials')).json;
+    const acme = list.tenants.find((t: { id: string }) => t.id === 'acme');
+    expect(acme.namespaces[0]).toMatchObject({
+      id: 'ops.jobs',
+      credentials: [expect.objectContaining({ key: 'ops' })],
+    });
+  });
+
+  it('renames and deletes', async () => {
+    const renamed = await call('PUT', '/credentials', {
+      key: 'renamed',
+      definition: def(),
+      original: { tenantId: 'main', key: 'created' },
+    });
+    expect(renamed.status).toBe(200);
+    let text = await readFile(file, 'utf8');
+    expect(text).toContain('renamed:');
+    expect(text).not.toContain('created:');
+    expect((await call('DELETE', '/credentials', { key: 'renamed' })).json.deleted).toBe(true);
+    text = await readFile(file, 'utf8');
+    expect(text).not.toContain('renamed:');
+    expect(text).toContain('# the first credential');
+  });
+});
