@@ -7,6 +7,13 @@ export {
   registrationOf,
 } from './register-credentials.js';
 export type { UsedCredential } from './render-state.js';
-export { type RenderOptions, type RenderResult, render, renderString } from './render-string.js';
+export {
+  createRenderSession,
+  type RenderOptions,
+  type RenderResult,
+  type RenderSession,
+  render,
+  renderString,
+} from './render-string.js';
 export { TemplateRenderError } from './template-error.js';
 export { type ScopeResolver, scopeFromFlow } from './template-functions.js';

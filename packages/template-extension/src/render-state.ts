@@ -17,16 +17,22 @@ export interface FunctionFailure {
   column: number;
 }
 
+/** What travels in the render context: the session and this render's first failure. */
+export interface RenderFrame {
+  state: RenderState;
+  failure: FunctionFailure | undefined;
+}
+
 /**
- * State of one render: the values handed out (for masking), the credentials
- * used, and one shared token per credential within the render (so calls
- * inside one render share a token even with `cache.enabled: false`).
+ * State of one render, or of a session of renders (e.g. all the properties
+ * of one task): the values handed out (for masking), the credentials used,
+ * and one shared token per credential (so calls share a token even with
+ * `cache.enabled: false`).
  */
 export class RenderState {
   readonly store: CredentialStore;
   readonly values = new Set<string>();
   readonly credentials = new Map<string, UsedCredential>();
-  failure: FunctionFailure | undefined;
   readonly #memo = new Map<string, string | Promise<string>>();
   readonly #onValue: ((value: string) => void) | undefined;
 

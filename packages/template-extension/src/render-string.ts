@@ -1,7 +1,7 @@
 import type { Environment } from 'nunjucks';
 import { internalsOf, type NjTemplate } from './nunjucks-internals.js';
 import { registrationOf } from './register-credentials.js';
-import { RenderState, STATE_KEY, type UsedCredential } from './render-state.js';
+import { type RenderFrame, RenderState, STATE_KEY, type UsedCredential } from './render-state.js';
 import { parseNunjucksError, TemplateRenderError } from './template-error.js';
 
 export interface RenderOptions {
@@ -9,6 +9,31 @@ export interface RenderOptions {
   name?: string;
   /** Called once per distinct sensitive value (token or secret) the render produced, as it is produced. */
   onSensitiveValue?: (value: string) => void;
+  /**
+   * Shares tokens, secrets and reports across several renders (e.g. every
+   * property of one task, so a credential with `cache.enabled: false` is
+   * minted once per task). Made with {@link createRenderSession}.
+   */
+  session?: RenderSession;
+}
+
+/** Opaque state shared by the renders of one session. */
+export type RenderSession = RenderState;
+
+/** A session for {@link render}'s `session` option. */
+export function createRenderSession(
+  env: Environment,
+  options: { onSensitiveValue?: (value: string) => void } = {},
+): RenderSession {
+  const reg = registrationOf(env);
+  if (!reg)
+    throw new TemplateRenderError(
+      '<session>',
+      undefined,
+      undefined,
+      'call registerCredentials(env, { store }) before rendering',
+    );
+  return new RenderState(reg.store, options.onSensitiveValue);
 }
 
 /** A render's output and what it handed out. */
@@ -59,18 +84,19 @@ export function render(
       new TemplateRenderError(name, undefined, undefined, 'call registerCredentials(env, { store }) before rendering'),
     );
   }
-  const state = new RenderState(reg.store, options.onSensitiveValue);
+  const state = options.session ?? new RenderState(reg.store, options.onSensitiveValue);
+  const frame: RenderFrame = { state, failure: undefined };
   return new Promise((resolve, reject) => {
     let tmpl: NjTemplate;
     try {
       tmpl = templateFor(env, src, name);
     } catch (err) {
-      reject(toRenderError(err, name, state));
+      reject(toRenderError(err, name, frame));
       return;
     }
     try {
-      tmpl.render({ ...ctx, [STATE_KEY]: state }, (err, res) => {
-        if (err) reject(toRenderError(err, name, state));
+      tmpl.render({ ...ctx, [STATE_KEY]: frame }, (err, res) => {
+        if (err) reject(toRenderError(err, name, frame));
         else
           resolve({
             output: res ?? '',
@@ -79,7 +105,7 @@ export function render(
           });
       });
     } catch (err) {
-      reject(toRenderError(err, name, state));
+      reject(toRenderError(err, name, frame));
     }
   });
 }
@@ -94,9 +120,9 @@ export async function renderString(
   return (await render(env, src, ctx, options)).output;
 }
 
-function toRenderError(err: unknown, name: string, state: RenderState): TemplateRenderError {
-  if (state.failure) {
-    const { error, line, column } = state.failure;
+function toRenderError(err: unknown, name: string, frame: RenderFrame): TemplateRenderError {
+  if (frame.failure) {
+    const { error, line, column } = frame.failure;
     return new TemplateRenderError(name, line, column, error.message, error);
   }
   const parsed = parseNunjucksError((err as Error)?.message ?? String(err));

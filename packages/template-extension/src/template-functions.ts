@@ -1,5 +1,5 @@
 import type { Scope } from '@credflow/credentials-core';
-import { RenderState, STATE_KEY } from './render-state.js';
+import { type RenderFrame, RenderState, STATE_KEY } from './render-state.js';
 
 /** Resolves the scope of a render from its context. */
 export type ScopeResolver = (ctx: Record<string, unknown>) => Scope;
@@ -41,17 +41,22 @@ function splitArgs(name: string, raw: unknown[]): { cb: Callback; args: unknown[
   return { cb: cb as Callback, args, kwargs };
 }
 
-function stateOf(ctx: Record<string, unknown>, name: string): RenderState {
-  const state = ctx[STATE_KEY];
-  if (state instanceof RenderState) return state;
+function frameOf(ctx: Record<string, unknown>, name: string): RenderFrame {
+  const frame = ctx[STATE_KEY] as RenderFrame | undefined;
+  if (frame && frame.state instanceof RenderState) return frame;
   throw new Error(
     `${name}() needs an asynchronous render: use renderString() from @credflow/template-extension (a synchronous env.renderString() cannot wait for a token)`,
   );
 }
 
+function fail(ctx: Record<string, unknown>, error: Error, line: number, column: number): void {
+  const frame = ctx[STATE_KEY] as RenderFrame | undefined;
+  if (frame && frame.state instanceof RenderState) frame.failure ??= { error, line, column };
+}
+
 /** Builds the async filters behind `credential()` and `secret()`. */
 export function makeFunctions(resolveScope: ScopeResolver) {
-  const settle = (state: RenderState, line: number, column: number, p: string | Promise<string>, cb: Callback) => {
+  const settle = (frame: RenderFrame, line: number, column: number, p: string | Promise<string>, cb: Callback) => {
     // Plain strings, so filters (urlencode, ...) treat them as strings; direct
     // output is marked safe by the rewrite.
     if (typeof p === 'string') {
@@ -61,7 +66,7 @@ export function makeFunctions(resolveScope: ScopeResolver) {
     p.then(
       (v) => cb(null, v),
       (error: Error) => {
-        state.failure ??= { error, line, column };
+        frame.failure ??= { error, line, column };
         cb(error);
       },
     );
@@ -70,7 +75,7 @@ export function makeFunctions(resolveScope: ScopeResolver) {
   function credential(this: FilterThis, line: number, column: number, ...raw: unknown[]): void {
     const { cb, args, kwargs } = splitArgs('credential', raw);
     try {
-      const state = stateOf(this.ctx, 'credential');
+      const frame = frameOf(this.ctx, 'credential');
       const key = args[0];
       if (typeof key !== 'string' || key === '') {
         throw new Error(`credential() needs a credential key (a non-empty string), got ${describe(key)}`);
@@ -79,10 +84,9 @@ export function makeFunctions(resolveScope: ScopeResolver) {
         throw new Error(`credential('${key}') takes exactly one argument, the credential key`);
       }
       const scope = resolveScope(this.ctx);
-      settle(state, line, column, state.credential(key, scope), cb);
+      settle(frame, line, column, frame.state.credential(key, scope), cb);
     } catch (err) {
-      const s = this.ctx[STATE_KEY];
-      if (s instanceof RenderState) s.failure ??= { error: err as Error, line, column };
+      fail(this.ctx, err as Error, line, column);
       cb(err as Error);
     }
   }
@@ -90,7 +94,7 @@ export function makeFunctions(resolveScope: ScopeResolver) {
   function secret(this: FilterThis, line: number, column: number, ...raw: unknown[]): void {
     const { cb, args, kwargs } = splitArgs('secret', raw);
     try {
-      const state = stateOf(this.ctx, 'secret');
+      const frame = frameOf(this.ctx, 'secret');
       const name = args[0];
       const subkey = kwargs.subkey ?? args[1];
       if (typeof name !== 'string' || name === '') {
@@ -99,10 +103,9 @@ export function makeFunctions(resolveScope: ScopeResolver) {
       if (subkey !== undefined && typeof subkey !== 'string') {
         throw new Error(`secret('${name}'): subkey must be a string, got ${describe(subkey)}`);
       }
-      settle(state, line, column, state.secret(name, subkey), cb);
+      settle(frame, line, column, frame.state.secret(name, subkey), cb);
     } catch (err) {
-      const s = this.ctx[STATE_KEY];
-      if (s instanceof RenderState) s.failure ??= { error: err as Error, line, column };
+      fail(this.ctx, err as Error, line, column);
       cb(err as Error);
     }
   }

@@ -8,7 +8,7 @@ import {
 } from '@credflow/testkit';
 import nunjucks from 'nunjucks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerCredentials, render, renderString, TemplateRenderError } from '../src/index.js';
+import { createRenderSession, registerCredentials, render, renderString, TemplateRenderError } from '../src/index.js';
 
 const SECRET = 'client-secret-for-template-tests';
 const env = {
@@ -228,6 +228,21 @@ describe('credential() in templates', () => {
     expect(b).toBe(c);
     await renderString(newEnv(), "<< credential('nocache') >>");
     expect(as.mints - before).toBe(2);
+  });
+});
+
+describe('render sessions', () => {
+  it('share one token across renders of a session, even with the cache off', async () => {
+    const e = newEnv();
+    const seen: string[] = [];
+    const session = createRenderSession(e, { onSensitiveValue: (v) => seen.push(v) });
+    const before = as.mints;
+    const a = await renderString(e, "<< credential('nocache') >>", {}, { session });
+    const b = await render(e, "x << credential('nocache') >>", {}, { session });
+    expect(as.mints - before).toBe(1);
+    expect(b.output).toBe(`x ${a}`);
+    expect(seen).toEqual([a]);
+    expect(b.credentials).toEqual([{ key: 'nocache', tenantId: 'main' }]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { formatPath } from '@credflow/credentials-core';
-import { render, TemplateRenderError, type UsedCredential } from '@credflow/template-extension';
+import { createRenderSession, render, TemplateRenderError, type UsedCredential } from '@credflow/template-extension';
 import type { Environment } from 'nunjucks';
 import type { Flow } from '../flow/flow.js';
 import { TaskError } from '../tasks/task-type.js';
@@ -26,11 +26,14 @@ export async function renderProperties(
   onSensitiveValue: (v: string) => void,
 ): Promise<RenderedProperties> {
   const credentials = new Map<string, UsedCredential>();
+  // One session for all the strings of this value: a credential is fetched once
+  // per task execution, even with `cache.enabled: false`.
+  const session = createRenderSession(env, { onSensitiveValue });
   const walk = async (v: unknown, p: (string | number)[]): Promise<unknown> => {
     if (typeof v === 'string') {
       if (!HAS_TEMPLATE.test(v)) return v;
       try {
-        const r = await render(env, v, ctx, { name: `${flow.source.file}#${formatPath(p)}`, onSensitiveValue });
+        const r = await render(env, v, ctx, { name: `${flow.source.file}#${formatPath(p)}`, session });
         for (const c of r.credentials) credentials.set(`${c.tenantId}\u0000${c.namespace ?? ''}\u0000${c.key}`, c);
         return r.output;
       } catch (err) {

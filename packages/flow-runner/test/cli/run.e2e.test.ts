@@ -105,14 +105,10 @@ describe('credflow run: token lifecycle', () => {
     expect(demo.auth.mints - before).toBe(1);
   });
 
-  it('mints per task with cache.enabled: false', async () => {
-    const file = await flowFile(
-      'nocache.yaml',
-      header() +
-        request('a', '/api/oidc/ping', 'demo_oauth_nocache') +
-        request('b', '/api/oidc/ping', 'demo_oauth_nocache') +
-        request('c', '/api/oidc/ping', 'demo_oauth_nocache'),
-    );
+  it('mints per task with cache.enabled: false (once per task, however often the task uses it)', async () => {
+    const twice = (id: string) =>
+      `${request(id, '/api/oidc/ping', 'demo_oauth_nocache')}    headers: { X-Also: "<< credential('demo_oauth_nocache') >>" }\n`;
+    const file = await flowFile('nocache.yaml', header() + twice('a') + twice('b') + twice('c'));
     const before = demo.auth.mints;
     expect((await run(file)).code).toBe(0);
     expect(demo.auth.mints - before).toBe(3);
