@@ -20,7 +20,7 @@ export type {
   SecretProviderConfig,
   TenantConfig,
 } from './config/types.js';
-export { formatPath, issuesFromZod, locate, readYaml, type YamlSource } from './config/yaml-source.js';
+export { formatPath, issuesFromZod, locate, readYaml, readYamlFile, type YamlSource } from './config/yaml-source.js';
 export { formatDuration, parseDuration } from './duration.js';
 export {
   ConfigError,
@@ -38,6 +38,8 @@ export {
   addRequestParams,
   type ClientCredentialsDefinition,
   clientCredentialsGrantType,
+  extraParamsField,
+  resourceField,
 } from './grants/client-credentials.js';
 export { type GitHubAppDefinition, gitHubAppGrantType } from './grants/github-app.js';
 export { defineGrantType, type Grant, type GrantContext, type GrantResult, type GrantType } from './grants/grant.js';
@@ -45,6 +47,7 @@ export { JWT_BEARER_GRANT_TYPE, type JwtBearerDefinition, jwtBearerGrantType } f
 export { type PrivateKeyJwtDefinition, privateKeyJwtGrantType } from './grants/private-key-jwt.js';
 export {
   type ClientAuth,
+  clientSecretAuth,
   clientSecretBasic,
   clientSecretPost,
   JWT_BEARER_CLIENT_ASSERTION_TYPE,

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
@@ -7,7 +6,7 @@ import { builtinGrantTypes } from '../grants/builtin.js';
 import type { GrantType } from '../grants/grant.js';
 import { buildConfigSchema } from './schema.js';
 import type { CredentialDefinition, CredflowConfig, NamespaceConfig, TenantConfig } from './types.js';
-import { formatPath, issuesFromZod, locate, readYaml } from './yaml-source.js';
+import { formatPath, issuesFromZod, locate, readYaml, readYamlFile } from './yaml-source.js';
 
 export interface LoadConfigOptions {
   /** Credential types the config may use; default: the built-in ones. */
@@ -22,22 +21,7 @@ export const DEFAULT_TENANT = 'main';
  * file, the YAML path and the line.
  */
 export async function loadConfig(file: string, options: LoadConfigOptions = {}): Promise<CredflowConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(
-      file,
-      [
-        {
-          path: '',
-          message: code === 'ENOENT' ? 'config file not found' : `cannot read config file (${code ?? 'error'})`,
-        },
-      ],
-      'ERR_CONFIG_NOT_FOUND',
-    );
-  }
+  const text = await readYamlFile(file, 'config', 'ERR_CONFIG_NOT_FOUND');
   return parseConfig(text, { file, baseDir: dirname(resolve(file)), ...options });
 }
 

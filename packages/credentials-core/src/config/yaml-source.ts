@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue, type CredflowErrorCode } from '../errors.js';
@@ -9,6 +10,25 @@ export interface YamlSource {
   lineCounter: LineCounter;
   /** The plain JavaScript value of the document (`{}` for an empty file). */
   data: unknown;
+}
+
+/** Reads a YAML file's text; a missing or unreadable file is a {@link ConfigError} naming it. */
+export async function readYamlFile(file: string, what: 'config' | 'flow', code: CredflowErrorCode): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      file,
+      [
+        {
+          path: '',
+          message: reason === 'ENOENT' ? `${what} file not found` : `cannot read ${what} file (${reason ?? 'error'})`,
+        },
+      ],
+      code,
+    );
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { endpointField, scopesField, secretRefField } from '../config/fields.js';
 import type { CredentialCommon } from '../config/types.js';
-import { type ClientAuth, clientSecretBasic, clientSecretPost } from '../http/client-auth.js';
+import { clientSecretAuth } from '../http/client-auth.js';
 import { requestToken } from '../http/token-request.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
 import { defineGrantType, type Grant, type GrantContext } from './grant.js';
@@ -18,6 +18,11 @@ export const RESERVED_PARAMS = [
   'audience',
   'resource',
 ];
+
+/** RFC 8707 resource indicator(s): one or a list, normalised to a list. */
+export const resourceField = z
+  .union([z.string().min(1), z.array(z.string().min(1))])
+  .transform((v) => (typeof v === 'string' ? [v] : v));
 
 export const extraParamsField = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
@@ -71,10 +76,7 @@ export const clientCredentialsGrantType = defineGrantType<ClientCredentialsDefin
     clientAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
     scopes: scopesField.optional(),
     audience: z.string().min(1).optional(),
-    resource: z
-      .union([z.string().min(1), z.array(z.string().min(1))])
-      .transform((v) => (typeof v === 'string' ? [v] : v))
-      .optional(),
+    resource: resourceField.optional(),
     extraParams: extraParamsField.optional(),
   },
   sensitiveFields: ['clientSecret'],
@@ -101,10 +103,7 @@ class ClientCredentialsGrant implements Grant {
         prepare: async () => {
           // Read per mint, so a rotated secret is picked up on the next token.
           const secret = await this.#ctx.secrets.resolve(def.clientSecret);
-          const auth: ClientAuth =
-            def.clientAuthMethod === 'client_secret_post'
-              ? clientSecretPost(def.clientId, secret)
-              : clientSecretBasic(def.clientId, secret);
+          const auth = clientSecretAuth(def.clientAuthMethod, def.clientId, secret);
           const form = new URLSearchParams({ grant_type: 'client_credentials' });
           addRequestParams(form, def);
           const headers: Record<string, string> = {};

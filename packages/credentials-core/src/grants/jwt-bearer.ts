@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { endpointField, scopesField, secretRefField } from '../config/fields.js';
 import type { CredentialCommon } from '../config/types.js';
-import { type ClientAuth, clientSecretBasic, clientSecretPost, noClientAuth } from '../http/client-auth.js';
+import { type ClientAuth, clientSecretAuth, noClientAuth } from '../http/client-auth.js';
 import { requestToken } from '../http/token-request.js';
 import type { SigningAlgorithm } from '../keys/algorithms.js';
-import { AssertionSigner } from '../keys/assertion-signer.js';
+import type { AssertionSigner } from '../keys/assertion-signer.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
 import { defineGrantType, type Grant, type GrantContext } from './grant.js';
-import { signingFields } from './jwt-fields.js';
+import { signerFor, signingFields } from './jwt-fields.js';
 
 /** The RFC 7523 grant type URN. */
 export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -81,16 +81,7 @@ class JwtBearerGrant implements Grant {
   constructor(def: JwtBearerDefinition, ctx: GrantContext) {
     this.#def = def;
     this.#ctx = ctx;
-    this.#signer = new AssertionSigner({
-      credential: ctx.credential,
-      algorithm: def.algorithm,
-      privateKey: def.privateKey,
-      ...(def.certificate ? { certificate: def.certificate } : {}),
-      ...(def.keyId ? { keyId: def.keyId } : {}),
-      lifetimeMs: def.assertionLifetime,
-      secrets: ctx.secrets,
-      clock: ctx.clock,
-    });
+    this.#signer = signerFor(def, ctx);
   }
 
   mint() {
@@ -125,8 +116,6 @@ class JwtBearerGrant implements Grant {
     const def = this.#def;
     if (!def.clientSecret) return noClientAuth(def.clientId);
     const secret = await this.#ctx.secrets.resolve(def.clientSecret);
-    return def.clientAuthMethod === 'client_secret_post'
-      ? clientSecretPost(def.clientId ?? '', secret)
-      : clientSecretBasic(def.clientId ?? '', secret);
+    return clientSecretAuth(def.clientAuthMethod, def.clientId ?? '', secret);
   }
 }

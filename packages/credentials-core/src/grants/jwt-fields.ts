@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { durationField, secretRefField } from '../config/fields.js';
-import { SIGNING_ALGORITHMS } from '../keys/algorithms.js';
+import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../keys/algorithms.js';
+import { AssertionSigner } from '../keys/assertion-signer.js';
+import type { SecretRef } from '../secrets/secret-provider.js';
+import type { GrantContext } from './grant.js';
 
 /** Fields shared by the JWT-signing credential types. */
 export const signingFields = {
@@ -12,3 +15,26 @@ export const signingFields = {
     .refine((ms) => ms >= 1000 && ms <= 3_600_000, 'must be between PT1S and PT1H')
     .prefault('PT5M'),
 };
+
+/** The signing fields of a validated definition. */
+export interface SigningDefinition {
+  privateKey: SecretRef;
+  certificate?: SecretRef;
+  keyId?: string | SecretRef;
+  algorithm: SigningAlgorithm;
+  assertionLifetime: number;
+}
+
+/** The assertion signer of a definition: one per grant, so its key is imported once. */
+export function signerFor(def: SigningDefinition, ctx: GrantContext): AssertionSigner {
+  return new AssertionSigner({
+    credential: ctx.credential,
+    algorithm: def.algorithm,
+    privateKey: def.privateKey,
+    ...(def.certificate ? { certificate: def.certificate } : {}),
+    ...(def.keyId ? { keyId: def.keyId } : {}),
+    lifetimeMs: def.assertionLifetime,
+    secrets: ctx.secrets,
+    clock: ctx.clock,
+  });
+}

@@ -4,11 +4,11 @@ import type { CredentialCommon } from '../config/types.js';
 import { privateKeyJwt } from '../http/client-auth.js';
 import { requestToken } from '../http/token-request.js';
 import type { SigningAlgorithm } from '../keys/algorithms.js';
-import { AssertionSigner } from '../keys/assertion-signer.js';
+import type { AssertionSigner } from '../keys/assertion-signer.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
-import { addRequestParams, extraParamsField } from './client-credentials.js';
+import { addRequestParams, extraParamsField, resourceField } from './client-credentials.js';
 import { defineGrantType, type Grant, type GrantContext } from './grant.js';
-import { signingFields } from './jwt-fields.js';
+import { signerFor, signingFields } from './jwt-fields.js';
 
 /** A validated `private_key_jwt` definition. */
 export interface PrivateKeyJwtDefinition extends CredentialCommon {
@@ -42,10 +42,7 @@ export const privateKeyJwtGrantType = defineGrantType<PrivateKeyJwtDefinition>({
     ...signingFields,
     scopes: scopesField.optional(),
     audience: z.string().min(1).optional(),
-    resource: z
-      .union([z.string().min(1), z.array(z.string().min(1))])
-      .transform((v) => (typeof v === 'string' ? [v] : v))
-      .optional(),
+    resource: resourceField.optional(),
     extraParams: extraParamsField.optional(),
   },
   sensitiveFields: ['privateKey', 'certificate'],
@@ -61,16 +58,7 @@ class PrivateKeyJwtGrant implements Grant {
   constructor(def: PrivateKeyJwtDefinition, ctx: GrantContext) {
     this.#def = def;
     this.#ctx = ctx;
-    this.#signer = new AssertionSigner({
-      credential: ctx.credential,
-      algorithm: def.algorithm,
-      privateKey: def.privateKey,
-      ...(def.certificate ? { certificate: def.certificate } : {}),
-      ...(def.keyId ? { keyId: def.keyId } : {}),
-      lifetimeMs: def.assertionLifetime,
-      secrets: ctx.secrets,
-      clock: ctx.clock,
-    });
+    this.#signer = signerFor(def, ctx);
   }
 
   mint() {

@@ -32,6 +32,17 @@ export function clientSecretPost(clientId: string, clientSecret: string): Client
   };
 }
 
+/** The client authentication a `clientAuthMethod` names. */
+export function clientSecretAuth(
+  method: 'client_secret_basic' | 'client_secret_post',
+  clientId: string,
+  clientSecret: string,
+): ClientAuth {
+  return method === 'client_secret_post'
+    ? clientSecretPost(clientId, clientSecret)
+    : clientSecretBasic(clientId, clientSecret);
+}
+
 /** Public client: only `client_id` in the body (RFC 6749 section 2.1). */
 export function noClientAuth(clientId?: string): ClientAuth {
   return (form) => {

@@ -1,5 +1,12 @@
-import { readFile } from 'node:fs/promises';
-import { ConfigError, type ConfigIssue, formatPath, issuesFromZod, locate, readYaml } from '@credflow/credentials-core';
+import {
+  ConfigError,
+  type ConfigIssue,
+  formatPath,
+  issuesFromZod,
+  locate,
+  readYaml,
+  readYamlFile,
+} from '@credflow/credentials-core';
 import { builtinTasks } from '../tasks/builtin-tasks.js';
 import type { TaskType } from '../tasks/task-type.js';
 import type { Flow, FlowTask } from './flow.js';
@@ -13,17 +20,7 @@ export interface LoadFlowOptions {
 
 /** Reads and validates a flow file; errors name the file, the path and the line. */
 export async function loadFlow(file: string, options: LoadFlowOptions = {}): Promise<Flow> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(
-      file,
-      [{ path: '', message: code === 'ENOENT' ? 'flow file not found' : `cannot read flow file (${code ?? 'error'})` }],
-      'ERR_FLOW_INVALID',
-    );
-  }
+  const text = await readYamlFile(file, 'flow', 'ERR_FLOW_INVALID');
   return parseFlow(text, file, options);
 }
 

@@ -6,28 +6,18 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { main } from '../../src/cli/cli.js';
-import type { CliIo } from '../../src/cli/io.js';
 import { parseFlow } from '../../src/flow/load-flow.js';
+import { captureIo } from '../cli/capture-io.js';
 
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'credflow-fuzz-'));
 });
 
-function io() {
-  const out = { stdout: '', stderr: '' };
-  const cli: CliIo = {
-    stdout: (t) => {
-      out.stdout += t;
-    },
-    stderr: (t) => {
-      out.stderr += t;
-    },
-    env: {},
-    color: false,
-  };
+const io = () => {
+  const { io: cli, out } = captureIo();
   return { cli, out };
-}
+};
 
 /** Arbitrary YAML-ish values, biased toward the shapes credflow reads. */
 const leaf = fc.oneof(

@@ -13,7 +13,7 @@ import {
 } from '@credflow/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/cli.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { captureIo } from '../cli/capture-io.js';
 
 const ROOT = new URL('../../../../', import.meta.url).pathname;
 const CLIENT_SECRET = 'leak-test-client-secret-0123456789';
@@ -56,20 +56,10 @@ const MODES: Record<string, Mode> = {
     sendJson(res, 401, { error: 'invalid_client', error_description: 'client authentication failed' }),
 };
 
-function io() {
-  const out = { stdout: '', stderr: '' };
-  const cli: CliIo = {
-    stdout: (t) => {
-      out.stdout += t;
-    },
-    stderr: (t) => {
-      out.stderr += t;
-    },
-    env: {},
-    color: false,
-  };
+const io = () => {
+  const { io: cli, out } = captureIo();
   return { cli, out };
-}
+};
 
 async function cli(args: string[]) {
   const { cli: c, out } = io();
