@@ -6,6 +6,7 @@ import { parseConfig } from '../../src/config/load-config.js';
 import { TokenEndpointError } from '../../src/errors.js';
 import { EnvSecretProvider } from '../../src/secrets/env-provider.js';
 import { CredentialStore } from '../../src/store.js';
+import { tokenFailure as failure } from '../helpers/token-failure.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/keys/${name}`, import.meta.url), 'utf8');
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -53,19 +54,6 @@ function store(fields: string) {
 async function protectedCall(token: string) {
   const res = await fetch(`${gh.url}/installation/repositories`, { headers: { authorization: `Bearer ${token}` } });
   return { status: res.status, body: (await res.json()) as { repositories?: { name: string }[] } };
-}
-
-async function failure(p: Promise<unknown>): Promise<TokenEndpointError> {
-  const err = await p.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TokenEndpointError);
-  const text = `${(err as Error).message}${(err as Error).stack}`;
-  expect(text).not.toContain('PRIVATE KEY');
-  return err as TokenEndpointError;
 }
 
 describe('github_app against a GitHub-style API server', () => {

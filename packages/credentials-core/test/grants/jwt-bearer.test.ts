@@ -14,6 +14,7 @@ import { parseConfig } from '../../src/config/load-config.js';
 import { TokenEndpointError } from '../../src/errors.js';
 import { EnvSecretProvider } from '../../src/secrets/env-provider.js';
 import { CredentialStore } from '../../src/store.js';
+import { tokenFailure } from '../helpers/token-failure.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/keys/${name}`, import.meta.url), 'utf8');
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -49,19 +50,7 @@ ${extra}`,
   );
 }
 
-async function failure(p: Promise<unknown>): Promise<TokenEndpointError> {
-  const err = await p.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TokenEndpointError);
-  const text = `${(err as Error).message}${(err as Error).stack}`;
-  expect(text).not.toContain('PRIVATE KEY');
-  expect(text).not.toContain(serviceAccount.private_key.split('\n')[1]);
-  return err as TokenEndpointError;
-}
+const failure = (p: Promise<unknown>) => tokenFailure(p, [serviceAccount.private_key.split('\n')[1] ?? '']);
 
 describe('jwt_bearer against a Google-style token endpoint', () => {
   it('gets a token for a service account read from one JSON secret', async () => {

@@ -6,6 +6,7 @@ import { TokenEndpointError } from '../../src/errors.js';
 import { defaultRetryPolicy, parseRetryAfter } from '../../src/http/retry-policy.js';
 import { requestToken } from '../../src/http/token-request.js';
 import { parseExpiresIn } from '../../src/http/token-response.js';
+import { tokenFailure } from '../helpers/token-failure.js';
 
 let server: LoopbackServer | undefined;
 afterEach(async () => {
@@ -47,16 +48,8 @@ function call(endpoint: string, opts: { maxAttempts?: number; timeoutMs?: number
   return { p, warnings };
 }
 
-async function failure(p: Promise<unknown>): Promise<TokenEndpointError> {
-  const err = await p.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TokenEndpointError);
-  const e = err as TokenEndpointError;
-  expect(e.message).not.toContain('the-client-secret');
+async function failure(p: Promise<unknown>) {
+  const e = await tokenFailure(p, ['the-client-secret']);
   expect(e.message).toContain("credential 'my_oauth'");
   return e;
 }

@@ -10,3 +10,14 @@ export function usage<T>(parse: () => T): T {
 }
 
 export const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+/** `--config F`, taken by every command that reads credflow.yaml. */
+export const CONFIG_OPTION = { config: { type: 'string' } } as const;
+
+/** `--tenant`, `--namespace` and `--json` of the credentials commands. */
+export const SCOPE_OPTIONS = {
+  ...CONFIG_OPTION,
+  tenant: { type: 'string' },
+  namespace: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;

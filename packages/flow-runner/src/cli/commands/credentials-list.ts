@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { formatDuration } from '@credflow/credentials-core';
-import { HELP_OPTION, usage } from '../args.js';
+import { HELP_OPTION, SCOPE_OPTIONS, usage } from '../args.js';
 import { type CliIo, EXIT, paint } from '../io.js';
 import { loadStore } from '../load-store.js';
 
@@ -23,12 +23,7 @@ export async function credentialsList(args: string[], io: CliIo): Promise<number
       args,
       options: {
         ...HELP_OPTION,
-        ...{
-          config: { type: 'string' },
-          tenant: { type: 'string' },
-          namespace: { type: 'string' },
-          json: { type: 'boolean' },
-        },
+        ...SCOPE_OPTIONS,
       },
       allowPositionals: false,
       strict: true,

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CredentialNotFoundError, CredflowError, formatDuration } from '@credflow/credentials-core';
-import { HELP_OPTION, usage } from '../args.js';
+import { HELP_OPTION, SCOPE_OPTIONS, usage } from '../args.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
 import { loadStore } from '../load-store.js';
 
@@ -25,12 +25,7 @@ export async function credentialsTest(args: string[], io: CliIo): Promise<number
       args,
       options: {
         ...HELP_OPTION,
-        ...{
-          config: { type: 'string' },
-          tenant: { type: 'string' },
-          namespace: { type: 'string' },
-          json: { type: 'boolean' },
-        },
+        ...SCOPE_OPTIONS,
       },
       allowPositionals: true,
       strict: true,

@@ -5,7 +5,7 @@ import { runFlow } from '../../execution/run-flow.js';
 import { createTemplateEnvironment, templateProblem } from '../../execution/template-environment.js';
 import { loadFlow } from '../../flow/load-flow.js';
 import type { LogLevel } from '../../tasks/task-type.js';
-import { HELP_OPTION, usage } from '../args.js';
+import { CONFIG_OPTION, HELP_OPTION, usage } from '../args.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
 import { loadStore } from '../load-store.js';
 
@@ -32,7 +32,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       options: {
         ...HELP_OPTION,
         ...{
-          config: { type: 'string' },
+          ...CONFIG_OPTION,
           tenant: { type: 'string' },
           input: { type: 'string', multiple: true },
           json: { type: 'boolean' },

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { findConfigPath } from '@credflow/credentials-core';
-import { HELP_OPTION, usage } from '../args.js';
+import { CONFIG_OPTION, HELP_OPTION, usage } from '../args.js';
 import { type CliIo, EXIT, UsageError } from '../io.js';
 
 export const UI_HELP = `Usage: credflow ui [options]
@@ -22,7 +22,7 @@ export async function ui(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = usage(() =>
     parseArgs({
       args,
-      options: { ...HELP_OPTION, config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+      options: { ...HELP_OPTION, ...CONFIG_OPTION, port: { type: 'string' }, host: { type: 'string' } },
       allowPositionals: false,
       strict: true,
     }),

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '@credflow/credentials-core';
 import { createTemplateEnvironment, templateProblem } from '../../execution/template-environment.js';
 import { loadFlow } from '../../flow/load-flow.js';
-import { HELP_OPTION, usage } from '../args.js';
+import { CONFIG_OPTION, HELP_OPTION, usage } from '../args.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
 import { loadStore } from '../load-store.js';
 
@@ -22,7 +22,7 @@ export async function validate(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = usage(() =>
     parseArgs({
       args,
-      options: { ...HELP_OPTION, ...{ config: { type: 'string' } } },
+      options: { ...HELP_OPTION, ...CONFIG_OPTION },
       allowPositionals: true,
       strict: true,
     }),
