@@ -11,7 +11,6 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/clock.js';
 import { parseConfig } from '../../src/config/load-config.js';
-import { TokenEndpointError } from '../../src/errors.js';
 import { EnvSecretProvider } from '../../src/secrets/env-provider.js';
 import { CredentialStore } from '../../src/store.js';
 import { tokenFailure } from '../helpers/token-failure.js';

@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type LoopbackServer, readBody, sendJson, startLoopbackServer } from '@credflow/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
-import { TokenEndpointError } from '../../src/errors.js';
 import { defaultRetryPolicy, parseRetryAfter } from '../../src/http/retry-policy.js';
 import { requestToken } from '../../src/http/token-request.js';
 import { parseExpiresIn } from '../../src/http/token-response.js';
