@@ -120,6 +120,7 @@ export const requestTask: TaskType = {
       };
     } catch (err) {
       if (err instanceof TaskError) throw err;
+      if (ctx.signal.aborted) throw new TaskError(`${method} ${url.origin}${url.pathname} cancelled`);
       if (controller.signal.aborted) {
         throw new TaskError(`${method} ${url.origin}${url.pathname} timed out after ${timeoutText}`);
       }

@@ -122,6 +122,32 @@ tasks:
   });
 });
 
+describe('cancellation', () => {
+  it('stops a running execution when its signal aborts (Ctrl-C in the CLI)', async () => {
+    const flow = parseFlow(`id: f
+namespace: a.b
+tasks:
+  - id: wait
+    type: io.kestra.plugin.core.flow.Sleep
+    duration: PT30S
+  - id: never
+    type: io.kestra.plugin.core.log.Log
+    message: not reached
+errors:
+  - id: cleanup
+    type: io.kestra.plugin.core.log.Log
+    message: cancelled
+`);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = performance.now();
+    const e = await runFlow(flow, { store: CredentialStore.fromYaml(''), signal: controller.signal });
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(e.state).toBe('FAILED');
+    expect(e.taskRuns.map((t) => `${t.taskId}:${t.state}`)).toEqual(['wait:FAILED', 'cleanup:SUCCESS']);
+  });
+});
+
 describe('template injection', () => {
   it('never evaluates templates in HTTP response bodies or secret values', async () => {
     const server = await startLoopbackServer((_req, res) =>
