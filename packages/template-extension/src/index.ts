@@ -14,6 +14,7 @@ export {
   type RenderSession,
   render,
   renderString,
+  renderTemplate,
 } from './render-string.js';
 export { TemplateRenderError } from './template-error.js';
 export { type ScopeResolver, scopeFromFlow } from './template-functions.js';

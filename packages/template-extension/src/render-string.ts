@@ -110,6 +110,48 @@ export function render(
   });
 }
 
+/**
+ * Renders a named template from the environment's loader (e.g. a
+ * `FileSystemLoader`), like {@link render}; templates it includes get the
+ * same functions and report into the same result.
+ */
+export function renderTemplate(
+  env: Environment,
+  name: string,
+  ctx: Record<string, unknown> = {},
+  options: Omit<RenderOptions, 'name'> = {},
+): Promise<RenderResult> {
+  const reg = registrationOf(env);
+  if (!reg) {
+    return Promise.reject(
+      new TemplateRenderError(name, undefined, undefined, 'call registerCredentials(env, { store }) before rendering'),
+    );
+  }
+  const state = options.session ?? new RenderState(reg.store, options.onSensitiveValue);
+  const frame: RenderFrame = { state, failure: undefined };
+  return new Promise((resolve, reject) => {
+    env.getTemplate(name, false, (err, tmpl) => {
+      if (err || !tmpl) {
+        reject(toRenderError(err ?? new Error(`template '${name}' not found`), name, frame));
+        return;
+      }
+      try {
+        tmpl.render({ ...ctx, [STATE_KEY]: frame }, (e, res) => {
+          if (e) reject(toRenderError(e, name, frame));
+          else
+            resolve({
+              output: res ?? '',
+              sensitiveValues: [...state.values],
+              credentials: [...state.credentials.values()],
+            });
+        });
+      } catch (e) {
+        reject(toRenderError(e, name, frame));
+      }
+    });
+  });
+}
+
 /** Like {@link render}, resolving to the output only. */
 export async function renderString(
   env: Environment,

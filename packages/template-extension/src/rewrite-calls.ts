@@ -40,6 +40,55 @@ export function rewriteCalls(ast: NjNode, nj: NunjucksInternals): NjNode {
   const isOurs = (n: NjNode) =>
     isA(n, 'Filter') && isA(n.name, 'Symbol') && ours.has((n.name as NjNode).value as string);
 
+  const contains = (v: unknown): boolean => {
+    if (Array.isArray(v)) return v.some(contains);
+    if (!isA(v, 'Node')) return false;
+    const n = v as NjNode;
+    if (isOurs(n)) return true;
+    return isA(n, 'NodeList') ? (n.children ?? []).some(contains) : n.fields.some((f) => contains(n[f]));
+  };
+
+  /** A token output directly is never HTML-escaped (autoescape must not mangle it). */
+  const safe = (c: NjNode) =>
+    isOurs(c)
+      ? new nodes.Filter!(
+          c.lineno,
+          c.colno,
+          new nodes.Symbol!(c.lineno, c.colno, 'safe'),
+          new nodes.NodeList!(c.lineno, c.colno, [c]),
+        )
+      : c;
+
+  /**
+   * nunjucks evaluates every async filter of an output before the output, so
+   * in `<< credential('k') if c else 'x' >>` the call would run even when `c`
+   * is false. An inline `if` that holds a call and is a whole output item
+   * becomes a real `if` statement, so the branch not taken is never called.
+   */
+  const splitOutput = (out: NjNode): NjNode => {
+    const children = (out.children ?? []).map(safe);
+    if (!children.some((c) => isA(c, 'InlineIf') && contains(c))) {
+      out.children = children;
+      return out;
+    }
+    const parts: NjNode[] = [];
+    let run: NjNode[] = [];
+    const flush = () => {
+      if (run.length) parts.push(new nodes.Output!(out.lineno, out.colno, run));
+      run = [];
+    };
+    for (const c of children) {
+      if (isA(c, 'InlineIf') && contains(c)) {
+        flush();
+        const branch = (b: unknown) =>
+          b ? new nodes.NodeList!(c.lineno, c.colno, [splitOutput(new nodes.Output!(c.lineno, c.colno, [b]))]) : null;
+        parts.push(new nodes.If!(c.lineno, c.colno, c.cond, branch(c.body), branch(c.else_)));
+      } else run.push(c);
+    }
+    flush();
+    return new nodes.NodeList!(out.lineno, out.colno, parts);
+  };
+
   const visit = (value: unknown, where: string | undefined): unknown => {
     if (Array.isArray(value)) return value.map((n) => visit(n, where));
     if (!isA(value, 'Node')) return value;
@@ -55,19 +104,7 @@ export function rewriteCalls(ast: NjNode, nj: NunjucksInternals): NjNode {
           : where;
     if (isA(node, 'NodeList')) {
       node.children = (node.children ?? []).map((c) => visit(c, inner) as NjNode);
-      if (isA(node, 'Output')) {
-        // A token output directly is never HTML-escaped (autoescape must not mangle it).
-        node.children = node.children.map((c) =>
-          isOurs(c)
-            ? new nodes.Filter!(
-                c.lineno,
-                c.colno,
-                new nodes.Symbol!(c.lineno, c.colno, 'safe'),
-                new nodes.NodeList!(c.lineno, c.colno, [c]),
-              )
-            : c,
-        );
-      }
+      if (isA(node, 'Output')) return splitOutput(node);
     } else {
       for (const f of node.fields) node[f] = visit(node[f], inner);
       if (isA(node, 'Set') && node.body) node.body = visit(node.body, inner);

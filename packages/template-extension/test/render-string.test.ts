@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CredentialStore, EnvSecretProvider } from '@credflow/credentials-core';
 import {
   type AuthServer,
@@ -8,7 +11,14 @@ import {
 } from '@credflow/testkit';
 import nunjucks from 'nunjucks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRenderSession, registerCredentials, render, renderString, TemplateRenderError } from '../src/index.js';
+import {
+  createRenderSession,
+  registerCredentials,
+  render,
+  renderString,
+  renderTemplate,
+  TemplateRenderError,
+} from '../src/index.js';
 
 const SECRET = 'client-secret-for-template-tests';
 const env = {
@@ -121,6 +131,15 @@ describe('credential() in templates', () => {
 
   it('does not call a credential in a branch that is not taken', async () => {
     expect(await renderString(newEnv(), "a<% if false %><< credential('does_not_exist') >><% endif %>b")).toBe('ab');
+    const token = await store.getToken('api');
+    const e = newEnv();
+    expect(await renderString(e, "a << credential('does_not_exist') if off else 'x' >> b", { off: false })).toBe(
+      'a x b',
+    );
+    expect(
+      await renderString(e, "<< 'k=' >><< credential('api') if on >>|<< credential('nope') if not on >>", { on: true }),
+    ).toBe(`k=${token}|`);
+    expect(await renderString(e, "<< 'y' if off else credential('api') >>", { off: false })).toBe(token);
   });
 
   it('fails clearly inside a macro, a block set, a filter block and a call block', async () => {
@@ -243,6 +262,24 @@ describe('render sessions', () => {
     expect(b.output).toBe(`x ${a}`);
     expect(seen).toEqual([a]);
     expect(b.credentials).toEqual([{ key: 'nocache', tenantId: 'main' }]);
+  });
+});
+
+describe('renderTemplate()', () => {
+  it('renders loader templates and their includes, reporting every value', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'credflow-tpl-'));
+    await writeFile(join(dir, 'main.njk'), "A << credential('api') >>\n<% include 'part.njk' %>");
+    await writeFile(join(dir, 'part.njk'), "\nB << secret('PLAIN') >>\n<< credential('nope') if fail else 'ok' >>");
+    const e = registerCredentials(new nunjucks.Environment(new nunjucks.FileSystemLoader(dir), { autoescape: false }), {
+      store,
+    });
+    const token = await store.getToken('api');
+    const r = await renderTemplate(e, 'main.njk', { fail: false });
+    expect(r.output).toBe(`A ${token}\n\nB plain-secret-value\nok`);
+    expect(r.sensitiveValues.sort()).toEqual([token, 'plain-secret-value'].sort());
+    const err = await failure(renderTemplate(e, 'main.njk', { fail: true }));
+    expect(err.message).toMatch(/^template 'main\.njk' line 3: Cannot find credential 'nope'/);
+    await expect(renderTemplate(e, 'missing.njk')).rejects.toThrow("template 'missing.njk'");
   });
 });
 
