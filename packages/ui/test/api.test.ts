@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +52,7 @@ beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'credflow-ui-'));
   file = join(dir, 'credflow.yaml');
   await writeFile(file, ORIGINAL(as.tokenEndpoint));
+  await chmod(file, 0o640);
   ui = await startUi({
     configPath: file,
     port: 0,
@@ -205,6 +206,7 @@ describe('UI API', () => {
     expect(text.indexOf('first:')).toBeLessThan(text.indexOf('created:'));
     expect(text).toMatch(/created:\n\s+type: client_credentials\n\s+tokenEndpoint: http/);
     expect(text).not.toContain(SECRET);
+    expect((await stat(file)).mode & 0o777).toBe(0o640);
   });
 
   it('edits a credential in place and in namespaces and other tenants', async () => {

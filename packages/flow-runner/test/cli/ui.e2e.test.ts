@@ -26,7 +26,10 @@ it('credflow ui serves the page and guards the API with the printed session key'
       child.on('exit', (code) => reject(new Error(`ui exited ${code}`)));
       setTimeout(() => reject(new Error('no URL printed')), 15_000);
     });
-    const { origin, searchParams } = new URL(url);
+    const { origin, searchParams, port } = new URL(url);
+    const busy = await runCli(['ui', '--port', port, '--config', config]);
+    expect(busy.code).toBe(2);
+    expect(busy.stderr).toContain(`cannot listen on 127.0.0.1:${port} (EADDRINUSE): choose another --port or --host`);
     expect((await fetch(`${origin}/`)).status).toBe(200);
     expect((await fetch(`${origin}/api/credentials`)).status).toBe(401);
     const ok = await fetch(`${origin}/api/credentials`, {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, type CredflowConfig, parseConfig } from '@credflow/credentials-core';
 import { type Document, isMap, isScalar, parseDocument, stringify } from 'yaml';
@@ -99,7 +99,12 @@ export class ConfigFile {
     }
     const tmp = `${this.path}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await writeFile(tmp, text, { mode: 0o600 });
+      // Keep the file's permissions; a new file is readable by its owner only.
+      const mode = await stat(this.path).then(
+        (st) => st.mode & 0o777,
+        () => 0o600,
+      );
+      await writeFile(tmp, text, { mode });
       await rename(tmp, this.path);
     } catch (err) {
       await rm(tmp, { force: true });

@@ -72,8 +72,12 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
     app.get(path, async (c) => c.body(await readFile(asset.file), 200, { 'content-type': asset.type }));
   }
 
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 8080, hostname: host }, () => resolve(s));
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: options.port ?? 8080, hostname: host }, () => {
+      s.off('error', reject);
+      resolve(s);
+    });
+    s.once('error', reject); // EADDRINUSE and friends: the caller says what to do
   });
   port = (server.address() as AddressInfo).port;
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

@@ -37,12 +37,23 @@ export async function ui(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(`--port '${values.port}' is not a port number`);
   const { startUi } = await import('@credflow/ui');
   const configPath = findConfigPath(values.config, io.env);
-  const server = await startUi({
-    configPath,
-    port,
-    ...(values.host ? { host: values.host } : {}),
-    logger: { warn: (m) => io.stderr(`credflow warning: ${m}\n`) },
-  });
+  let server: Awaited<ReturnType<typeof startUi>>;
+  try {
+    server = await startUi({
+      configPath,
+      port,
+      ...(values.host ? { host: values.host } : {}),
+      logger: { warn: (m) => io.stderr(`credflow warning: ${m}\n`) },
+    });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new UsageError(
+        `cannot listen on ${values.host ?? '127.0.0.1'}:${port} (${code}): choose another --port or --host`,
+      );
+    }
+    throw err;
+  }
   io.stdout(
     `credflow ui: managing ${configPath}\n  open ${server.url}\n  (every API call needs this session key; Ctrl-C stops the server)\n`,
   );
