@@ -2,6 +2,9 @@ import { access } from 'node:fs/promises';
 import { CredentialStore, findConfigPath } from '@credflow/credentials-core';
 import type { CliIo } from './io.js';
 
+/** The label of the empty store used when no config file exists. */
+export const NO_CONFIG = '(no credflow.yaml)';
+
 /**
  * The store for a command: `--config`, else `$CREDFLOW_CONFIG`, else
  * `./credflow.yaml`. A missing default file means "no credentials" (a flow
@@ -15,7 +18,7 @@ export async function loadStore(configFlag: string | undefined, io: CliIo): Prom
     try {
       await access(path);
     } catch {
-      return CredentialStore.fromYaml('', { file: '(no credflow.yaml)', logger });
+      return CredentialStore.fromYaml('', { file: NO_CONFIG, logger });
     }
   }
   return CredentialStore.fromFile(path, { logger });

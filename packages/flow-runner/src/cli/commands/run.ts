@@ -7,7 +7,7 @@ import { loadFlow } from '../../flow/load-flow.js';
 import type { LogLevel } from '../../tasks/task-type.js';
 import { CONFIG_OPTION, HELP_OPTION, usage } from '../args.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
-import { loadStore } from '../load-store.js';
+import { loadStore, NO_CONFIG } from '../load-store.js';
 
 export const RUN_HELP = `Usage: credflow run FLOW.yaml [options]
 
@@ -57,6 +57,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const store = await loadStore(values.config, io);
   const env = createTemplateEnvironment(store);
   const flow = await loadFlow(positionals[0] as string, { checkTemplate: (src) => templateProblem(env, src) });
+  if (store.config.file === NO_CONFIG && JSON.stringify(flow.tasks).includes('credential(')) {
+    io.stderr(
+      'credflow warning: no credflow.yaml found (pass --config or set $CREDFLOW_CONFIG): no credentials are defined\n',
+    );
+  }
   const masker = new Masker();
   const controller = new AbortController();
   const onSigint = () => controller.abort();
