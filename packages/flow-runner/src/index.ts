@@ -3,7 +3,7 @@ export { Masker } from './execution/masker.js';
 export { type RunFlowOptions, runFlow } from './execution/run-flow.js';
 export { createTemplateEnvironment, templateProblem } from './execution/template-environment.js';
 export type { Flow, FlowInput, FlowTask } from './flow/flow.js';
-export { buildFlowSchema, ID_PATTERN } from './flow/flow-schema.js';
+export { buildFlowSchema, duplicateIds, ID_PATTERN } from './flow/flow-schema.js';
 export { type LoadFlowOptions, loadFlow, parseFlow } from './flow/load-flow.js';
 export { coerceInput, INPUT_TYPES, type InputType } from './inputs/input-types.js';
 export { InputError, resolveInputs } from './inputs/resolve-inputs.js';

@@ -49,49 +49,56 @@ export function buildFlowSchema(tasks: readonly TaskType[]) {
       },
     },
   );
-  return z
-    .strictObject({
-      id: id('flow'),
-      namespace: z.string().regex(NAMESPACE_PATTERN, 'namespaces are dot-separated names (e.g. company.team)'),
-      description: z.string().optional(),
-      labels: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-      inputs: z.array(inputSchema).optional(),
-      variables: z.record(z.string(), z.unknown()).optional(),
-      tasks: z.array(task).min(1, 'a flow needs at least one task'),
-      errors: z.array(task).optional(),
-      outputs: z
-        .array(
-          z.strictObject({
-            id: id('output'),
-            type: z.string().optional(),
-            value: z.unknown(),
-            description: z.string().optional(),
-          }),
-        )
-        .optional(),
-    })
-    .superRefine((flow, ctx) => {
-      const seen = new Map<string, string>();
-      for (const list of ['tasks', 'errors'] as const) {
-        (flow[list] ?? []).forEach((t, i) => {
-          const tid = (t as { id: string }).id;
-          const first = seen.get(tid);
-          if (first)
-            ctx.addIssue({
-              code: 'custom',
-              path: [list, i, 'id'],
-              message: `duplicate task id '${tid}' (first used at ${first})`,
-            });
-          else seen.set(tid, `${list}[${i}]`);
-        });
-      }
-      const inputs = new Set<string>();
-      (flow.inputs ?? []).forEach((input, i) => {
-        if (inputs.has(input.id))
-          ctx.addIssue({ code: 'custom', path: ['inputs', i, 'id'], message: `duplicate input id '${input.id}'` });
-        inputs.add(input.id);
-      });
-    });
+  return z.strictObject({
+    id: id('flow'),
+    namespace: z.string().regex(NAMESPACE_PATTERN, 'namespaces are dot-separated names (e.g. company.team)'),
+    description: z.string().optional(),
+    labels: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    inputs: z.array(inputSchema).optional(),
+    variables: z.record(z.string(), z.unknown()).optional(),
+    tasks: z.array(task).min(1, 'a flow needs at least one task'),
+    errors: z.array(task).optional(),
+    outputs: z
+      .array(
+        z.strictObject({
+          id: id('output'),
+          type: z.string().optional(),
+          value: z.unknown(),
+          description: z.string().optional(),
+        }),
+      )
+      .optional(),
+  });
+}
+
+/**
+ * Duplicate task and input ids, found on the raw flow so they are reported
+ * together with every other problem (zod skips refinements of invalid data).
+ */
+export function duplicateIds(raw: unknown): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
+  const flow = (raw ?? {}) as Record<string, unknown>;
+  const idOf = (v: unknown) =>
+    v && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string' ? (v as { id: string }).id : undefined;
+  const seen = new Map<string, string>();
+  for (const list of ['tasks', 'errors'] as const) {
+    const items = Array.isArray(flow[list]) ? (flow[list] as unknown[]) : [];
+    for (const [i, t] of items.entries()) {
+      const tid = idOf(t);
+      if (tid === undefined) continue;
+      const first = seen.get(tid);
+      if (first) out.push({ path: [list, i, 'id'], message: `duplicate task id '${tid}' (first used at ${first})` });
+      else seen.set(tid, `${list}[${i}]`);
+    }
+  }
+  const inputs = new Set<string>();
+  for (const [i, input] of (Array.isArray(flow.inputs) ? (flow.inputs as unknown[]) : []).entries()) {
+    const id = idOf(input);
+    if (id === undefined) continue;
+    if (inputs.has(id)) out.push({ path: ['inputs', i, 'id'], message: `duplicate input id '${id}'` });
+    inputs.add(id);
+  }
+  return out;
 }
 
 export type ParsedFlow = z.output<ReturnType<typeof buildFlowSchema>>;

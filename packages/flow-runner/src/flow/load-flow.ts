@@ -10,7 +10,7 @@ import {
 import { builtinTasks } from '../tasks/builtin-tasks.js';
 import type { TaskType } from '../tasks/task-type.js';
 import type { Flow, FlowTask } from './flow.js';
-import { buildFlowSchema } from './flow-schema.js';
+import { buildFlowSchema, duplicateIds } from './flow-schema.js';
 
 export interface LoadFlowOptions {
   tasks?: readonly TaskType[];
@@ -35,8 +35,15 @@ export function parseFlow(text: string, file = '<flow>', options: LoadFlowOption
     );
   }
   const parsed = buildFlowSchema(options.tasks ?? builtinTasks).safeParse(data, { reportInput: true });
-  if (!parsed.success)
-    throw new ConfigError(file, issuesFromZod(parsed.error.issues, doc, lineCounter), 'ERR_FLOW_INVALID');
+  const duplicates = duplicateIds(data).map((d) => ({
+    path: formatPath(d.path),
+    line: locate(doc, d.path, lineCounter),
+    message: d.message,
+  }));
+  if (!parsed.success || duplicates.length) {
+    const found = parsed.success ? [] : issuesFromZod(parsed.error.issues, doc, lineCounter);
+    throw new ConfigError(file, [...found, ...duplicates], 'ERR_FLOW_INVALID');
+  }
   const f = parsed.data;
   const flow: Flow = {
     id: f.id,

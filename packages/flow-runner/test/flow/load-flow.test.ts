@@ -1,0 +1,63 @@
+import { ConfigError } from '@credflow/credentials-core';
+import { describe, expect, it } from 'vitest';
+import { parseFlow } from '../../src/flow/load-flow.js';
+
+const issues = (text: string, checkTemplate?: (src: string) => string | undefined) => {
+  try {
+    parseFlow(text, 'f.yaml', checkTemplate ? { checkTemplate } : {});
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).issues;
+  }
+  return [];
+};
+
+describe('parseFlow', () => {
+  it('reads a flow with defaults for the optional parts', () => {
+    const flow = parseFlow(
+      'id: f\nnamespace: a.b\ntasks:\n  - { id: t, type: io.kestra.plugin.core.log.Log, message: hi }\n',
+      'f.yaml',
+    );
+    expect(flow).toMatchObject({ id: 'f', namespace: 'a.b', inputs: [], variables: {}, errors: [], outputs: [] });
+    expect(flow.tasks).toEqual([{ id: 't', type: 'io.kestra.plugin.core.log.Log', message: 'hi', level: 'INFO' }]);
+    expect(flow.source.lineOf(['tasks', 0, 'message'])).toBe(4);
+  });
+
+  it('accepts older Kestra type names and auth at both places', () => {
+    const flow = parseFlow(
+      `id: f
+namespace: a.b
+tasks:
+  - { id: a, type: io.kestra.core.tasks.log.Log, message: hi }
+  - { id: b, type: io.kestra.plugin.core.http.Request, uri: "http://127.0.0.1/x", options: { auth: { type: BASIC, username: u, password: p } } }
+`,
+      'f.yaml',
+    );
+    expect(flow.tasks.map((t) => t.id)).toEqual(['a', 'b']);
+  });
+
+  it('names every problem with its path and line', () => {
+    expect(
+      issues(`id: "bad id"
+namespace: a..b
+tasks:
+  - { id: t, type: io.kestra.plugin.core.log.Log, message: hi, level: LOUD }
+  - { id: t, type: io.kestra.plugin.core.flow.Sleep }
+`),
+    ).toEqual([
+      { path: 'id', line: 1, message: "flow ids use letters, digits, '_' and '-'" },
+      { path: 'namespace', line: 2, message: 'namespaces are dot-separated names (e.g. company.team)' },
+      { path: 'tasks[0].level', line: 4, message: expect.stringContaining('expected one of') },
+      { path: 'tasks[1].duration', line: 5, message: 'is required' },
+      { path: 'tasks[1].id', line: 5, message: "duplicate task id 't' (first used at tasks[0])" },
+    ]);
+  });
+
+  it('reports template problems found by the checker at the line of the string', () => {
+    const found = issues(
+      'id: f\nnamespace: a.b\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: "<< x"\n',
+      (src) => (src.includes('<<') ? 'template error: unclosed' : undefined),
+    );
+    expect(found).toEqual([{ path: 'tasks[0].message', line: 6, message: 'template error: unclosed' }]);
+  });
+});
