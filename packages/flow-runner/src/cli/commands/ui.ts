@@ -19,7 +19,7 @@ Options:
 `;
 
 export async function ui(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = usage(() =>
+  const { values } = usage(() =>
     parseArgs({
       args,
       options: { ...HELP_OPTION, ...CONFIG_OPTION, port: { type: 'string' }, host: { type: 'string' } },
@@ -31,7 +31,6 @@ export async function ui(args: string[], io: CliIo): Promise<number> {
     io.stdout(UI_HELP);
     return EXIT.OK;
   }
-  void positionals;
   const port = values.port === undefined ? 8080 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port '${values.port}' is not a port number`);
