@@ -1,5 +1,5 @@
 import { exportJWK, generateKeyPair } from 'jose';
-import Provider, { type ClientMetadata } from 'oidc-provider';
+import type { ClientMetadata, default as ProviderClass } from 'oidc-provider';
 import { type LoopbackServer, startLoopbackServer } from './loopback-server.js';
 
 export interface AuthServerOptions {
@@ -10,11 +10,43 @@ export interface AuthServerOptions {
   scopes?: string[];
 }
 
+/**
+ * oidc-provider warns that Node.js 20 is unsupported (it works, see
+ * shared/NOTES.md) and that its in-memory adapter is for development: both
+ * are known and true of a test server, so they are kept out of test and
+ * demo output. Any other warning still shows.
+ */
+const KNOWN_WARNINGS = [
+  'oidc-provider WARNING: Unsupported runtime',
+  'oidc-provider WARNING: a quick start development-only in-memory adapter',
+];
+
+const FILTERED = Symbol.for('credflow.testkit.known-warnings');
+
+/** Keeps the two known oidc-provider warnings out of console.warn (once per process). */
+function filterKnownWarnings(): void {
+  const c = console as Console & { [FILTERED]?: boolean };
+  if (c[FILTERED]) return;
+  const warn = console.warn.bind(console);
+  console.warn = (...args: unknown[]) => {
+    const text = args.map(String).join(' ');
+    if (!KNOWN_WARNINGS.some((w) => text.includes(w))) warn(...args);
+  };
+  c[FILTERED] = true;
+}
+
+let providerClass: Promise<typeof ProviderClass> | undefined;
+function loadProvider(): Promise<typeof ProviderClass> {
+  filterKnownWarnings();
+  providerClass ??= import('oidc-provider').then((m) => m.default);
+  return providerClass;
+}
+
 export interface AuthServer {
   issuer: string;
   tokenEndpoint: string;
   introspectionEndpoint: string;
-  provider: Provider;
+  provider: ProviderClass;
   /** Tokens minted so far (counts `client_credentials.saved` events). */
   readonly mints: number;
   /** Whether `token` is an active client_credentials token of this server, and its claims. */
@@ -35,6 +67,7 @@ export async function startAuthServer(options: AuthServerOptions): Promise<AuthS
   });
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const signingJwk = { ...(await exportJWK(privateKey)), kid: 'sig', alg: 'RS256', use: 'sig' };
+  const Provider = await loadProvider();
   const provider = new Provider(http.url, {
     clients: options.clients,
     jwks: { keys: [signingJwk] },
