@@ -77,37 +77,8 @@ export function render(
   ctx: Record<string, unknown> = {},
   options: RenderOptions = {},
 ): Promise<RenderResult> {
-  const reg = registrationOf(env);
   const name = options.name ?? '<string>';
-  if (!reg) {
-    return Promise.reject(
-      new TemplateRenderError(name, undefined, undefined, 'call registerCredentials(env, { store }) before rendering'),
-    );
-  }
-  const state = options.session ?? new RenderState(reg.store, options.onSensitiveValue);
-  const frame: RenderFrame = { state, failure: undefined };
-  return new Promise((resolve, reject) => {
-    let tmpl: NjTemplate;
-    try {
-      tmpl = templateFor(env, src, name);
-    } catch (err) {
-      reject(toRenderError(err, name, frame));
-      return;
-    }
-    try {
-      tmpl.render({ ...ctx, [STATE_KEY]: frame }, (err, res) => {
-        if (err) reject(toRenderError(err, name, frame));
-        else
-          resolve({
-            output: res ?? '',
-            sensitiveValues: [...state.values],
-            credentials: [...state.credentials.values()],
-          });
-      });
-    } catch (err) {
-      reject(toRenderError(err, name, frame));
-    }
-  });
+  return renderWith(env, name, ctx, options, (done) => done(null, templateFor(env, src, name)));
 }
 
 /**
@@ -121,6 +92,21 @@ export function renderTemplate(
   ctx: Record<string, unknown> = {},
   options: Omit<RenderOptions, 'name'> = {},
 ): Promise<RenderResult> {
+  return renderWith(env, name, ctx, options, (done) =>
+    env.getTemplate(name, false, (err, tmpl) =>
+      done(err ?? (tmpl ? null : new Error(`template '${name}' not found`)), tmpl),
+    ),
+  );
+}
+
+/** Gets a template (compiled string or loader template) and renders it with a render frame. */
+function renderWith(
+  env: Environment,
+  name: string,
+  ctx: Record<string, unknown>,
+  options: Omit<RenderOptions, 'name'>,
+  getTemplate: (done: (err: Error | null, tmpl?: NjTemplate | null) => void) => void,
+): Promise<RenderResult> {
   const reg = registrationOf(env);
   if (!reg) {
     return Promise.reject(
@@ -130,25 +116,30 @@ export function renderTemplate(
   const state = options.session ?? new RenderState(reg.store, options.onSensitiveValue);
   const frame: RenderFrame = { state, failure: undefined };
   return new Promise((resolve, reject) => {
-    env.getTemplate(name, false, (err, tmpl) => {
-      if (err || !tmpl) {
-        reject(toRenderError(err ?? new Error(`template '${name}' not found`), name, frame));
-        return;
-      }
-      try {
-        tmpl.render({ ...ctx, [STATE_KEY]: frame }, (e, res) => {
-          if (e) reject(toRenderError(e, name, frame));
-          else
-            resolve({
-              output: res ?? '',
-              sensitiveValues: [...state.values],
-              credentials: [...state.credentials.values()],
-            });
-        });
-      } catch (e) {
-        reject(toRenderError(e, name, frame));
-      }
-    });
+    const fail = (err: unknown) => reject(toRenderError(err, name, frame));
+    try {
+      getTemplate((err, tmpl) => {
+        if (err || !tmpl) {
+          fail(err);
+          return;
+        }
+        try {
+          tmpl.render({ ...ctx, [STATE_KEY]: frame }, (e, res) => {
+            if (e) fail(e);
+            else
+              resolve({
+                output: res ?? '',
+                sensitiveValues: [...state.values],
+                credentials: [...state.credentials.values()],
+              });
+          });
+        } catch (e) {
+          fail(e);
+        }
+      });
+    } catch (err) {
+      fail(err); // compile errors of a template string
+    }
   });
 }
 
