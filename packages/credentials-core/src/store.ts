@@ -115,21 +115,26 @@ export class CredentialStore {
 
   /** A live access token for `key` in `scope`: cached, refreshed before expiry. */
   getToken(key: string, scope: Scope = {}): Promise<string> {
+    let b: Binding;
+    try {
+      b = this.#binding(this.resolve(key, scope));
+    } catch (err) {
+      return Promise.reject(err);
+    }
     // Cache hit: one resolved promise, no async frames.
-    const hit = this.peekToken(key, scope);
-    if (hit !== undefined) return Promise.resolve(hit);
-    return this.getAccessToken(key, scope).then((t) => t.token);
+    const hit = b.policy.enabled ? this.#cache.peek(b.id) : undefined;
+    if (hit !== undefined) return Promise.resolve(hit.token);
+    return this.#cache.get(b.id, b.policy, b.mint, b.label).then((t) => t.token);
   }
 
   /** Like {@link getToken}, with the token's metadata. */
   getAccessToken(key: string, scope: Scope = {}): Promise<AccessToken> {
-    let resolved: ResolvedCredential;
+    let b: Binding;
     try {
-      resolved = this.resolve(key, scope);
+      b = this.#binding(this.resolve(key, scope));
     } catch (err) {
       return Promise.reject(err);
     }
-    const b = this.#binding(resolved);
     return this.#cache.get(b.id, b.policy, b.mint, b.label);
   }
 
