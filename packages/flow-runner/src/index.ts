@@ -1,5 +1,5 @@
+export { Masker } from '@credflow/credentials-core';
 export type { Execution, LogEntry, State, TaskRun } from './execution/execution.js';
-export { Masker } from './execution/masker.js';
 export { type RunFlowOptions, runFlow } from './execution/run-flow.js';
 export { createTemplateEnvironment, templateProblem } from './execution/template-environment.js';
 export type { Flow, FlowInput, FlowTask } from './flow/flow.js';

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type CredentialStore, DEFAULT_TENANT } from '@credflow/credentials-core';
+import { type CredentialStore, DEFAULT_TENANT, Masker } from '@credflow/credentials-core';
 import type { Environment } from 'nunjucks';
 import type { Flow, FlowTask } from '../flow/flow.js';
 import { resolveInputs } from '../inputs/resolve-inputs.js';
 import { taskTypeMap } from '../tasks/builtin-tasks.js';
 import type { LogLevel, TaskType } from '../tasks/task-type.js';
 import type { Execution, LogEntry, State, TaskRun } from './execution.js';
-import { Masker } from './masker.js';
 import { renderProperties } from './render-properties.js';
 import { createTemplateEnvironment } from './template-environment.js';
 

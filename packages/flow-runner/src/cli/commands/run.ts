@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
+import { Masker } from '@credflow/credentials-core';
 import type { Execution, LogEntry } from '../../execution/execution.js';
-import { Masker } from '../../execution/masker.js';
 import { runFlow } from '../../execution/run-flow.js';
 import { createTemplateEnvironment, templateProblem } from '../../execution/template-environment.js';
 import { loadFlow } from '../../flow/load-flow.js';
