@@ -3,8 +3,7 @@ import { createRenderSession, render, TemplateRenderError, type UsedCredential }
 import type { Environment } from 'nunjucks';
 import type { Flow } from '../flow/flow.js';
 import { TaskError } from '../tasks/task-type.js';
-
-const HAS_TEMPLATE = /<<|<%|<#/;
+import { HAS_TEMPLATE } from './template-environment.js';
 
 export interface RenderedProperties {
   value: unknown;

@@ -2,6 +2,9 @@ import type { CredentialStore } from '@credflow/credentials-core';
 import { registerCredentials } from '@credflow/template-extension';
 import nunjucks from 'nunjucks';
 
+/** Whether a string holds a template at all (credflow's delimiters); plain strings are never rendered. */
+export const HAS_TEMPLATE = /<<|<%|<#/;
+
 /**
  * The nunjucks environment flows render with: credflow's delimiters and
  * functions, no autoescape (flows produce text, not HTML), plus
@@ -23,7 +26,7 @@ export function createTemplateEnvironment(store: CredentialStore): nunjucks.Envi
 
 /** Compiles a template to find syntax errors before anything runs; returns the problem or `undefined`. */
 export function templateProblem(env: nunjucks.Environment, src: string): string | undefined {
-  if (!/<<|<%|<#/.test(src)) return undefined;
+  if (!HAS_TEMPLATE.test(src)) return undefined;
   try {
     new nunjucks.Template(src, env, undefined, true);
     return undefined;
