@@ -11,6 +11,7 @@ export {
   secretRefField,
 } from './config/fields.js';
 export { DEFAULT_TENANT, type LoadConfigOptions, loadConfig, parseConfig } from './config/load-config.js';
+export { isLoopbackHost, isSecureOrLoopbackUrl } from './config/loopback.js';
 export { buildConfigSchema, KEY_PATTERN, NAMESPACE_PATTERN, TENANT_PATTERN } from './config/schema.js';
 export type {
   CredentialCommon,

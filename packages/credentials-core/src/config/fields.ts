@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration.js';
 import { isValidSecretName } from '../secrets/secret-provider.js';
+import { isSecureOrLoopbackUrl } from './loopback.js';
 
 /** An ISO-8601 duration string, parsed to milliseconds. */
 export const durationField = z
@@ -38,9 +39,10 @@ export const secretRefField = z.strictObject(
   },
 );
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** An https URL (http only on loopback, for local servers and tests). */
+/**
+ * An https URL (http only on loopback, for local servers and tests; loopback
+ * is decided by parsing the host as an IP address: `isLoopbackHost`).
+ */
 export const endpointField = z.string({ error: 'expected a URL' }).superRefine((text, ctx) => {
   let url: URL;
   try {
@@ -49,8 +51,7 @@ export const endpointField = z.string({ error: 'expected a URL' }).superRefine((
     ctx.addIssue({ code: 'custom', message: `'${text.slice(0, 80)}' is not a valid URL` });
     return;
   }
-  const loopback = LOOPBACK.has(url.hostname) || url.hostname.startsWith('127.');
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  if (!isSecureOrLoopbackUrl(url)) {
     ctx.addIssue({ code: 'custom', message: 'must be an https:// URL (http:// is allowed only on loopback)' });
   }
   if (url.username || url.password) {
