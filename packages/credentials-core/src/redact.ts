@@ -1,31 +1,106 @@
 /** The fixed mask: it never reveals the length of what it hides. */
 export const MASK = '******';
 
+/** Values shorter than this are not masked: they would hide ordinary words and protect nothing. */
+export const MIN_MASKED_LENGTH = 4;
+
+/** Shifted base64 cores shorter than this are not used: they would match by chance. */
+const MIN_SHIFTED_CORE = 8;
+
 /**
- * The forms a sensitive value may take in output: itself, base64,
- * base64url and URL-encoded (Kestra issues #8131 and #10526).
+ * The base64 (or base64url) characters that encode only bytes of `buf` when
+ * `buf` starts `offset` bytes (0, 1 or 2) into a longer encoded text and
+ * more bytes follow it: what `base64(prefix + value + suffix)` always holds,
+ * e.g. `Basic base64(user:secret)` holds the secret's core at offset
+ * `(user.length + 1) % 3`.
+ */
+function base64Core(buf: Buffer, offset: number, encoding: 'base64' | 'base64url'): string {
+  const full = Buffer.concat([Buffer.alloc(offset), buf]).toString(encoding);
+  return full.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + buf.length)) / 6));
+}
+
+const hex4 = (c: string) => (c.codePointAt(0) ?? 0).toString(16).padStart(4, '0');
+
+/**
+ * JSON string-escaped forms: as `JSON.stringify` writes it; with non-ASCII
+ * as `\u` escapes (lower and upper case hex, as Python and Java write it);
+ * with `<`, `>`, `&` escaped (Go); each also with `/` written `\/` (PHP);
+ * and escaped twice (JSON text inside a JSON string).
+ */
+function jsonForms(value: string): string[] {
+  const std = JSON.stringify(value).slice(1, -1);
+  const lower = std.replace(/[\u0080-\uffff]/g, (c) => `\\u${hex4(c)}`);
+  const upper = std.replace(/[\u0080-\uffff]/g, (c) => `\\u${hex4(c).toUpperCase()}`);
+  const html = lower.replace(/[<>&]/g, (c) => `\\u${hex4(c)}`);
+  const out = [std, lower, upper, html, JSON.stringify(std).slice(1, -1)];
+  return [...out, ...out.map((f) => f.replaceAll('/', '\\/'))];
+}
+
+/** `application/x-www-form-urlencoded` encoding (WHATWG URL: spaces as `+`). */
+const formEncode = (value: string) => new URLSearchParams([['', value]]).toString().slice(1);
+/** The same percent-escapes with lower case hex digits, as some servers write them. */
+const lowerEscapes = (text: string) => text.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase());
+
+/**
+ * The forms a sensitive value may take in output: itself; base64 and
+ * base64url (padded, unpadded, and the part that survives when the value is
+ * encoded inside a longer text); URL-encoded (`encodeURIComponent` and form
+ * encoding, upper and lower case escapes); JSON-escaped (see
+ * {@link jsonForms}); hex (lower and upper case). Kestra issues #8131 and
+ * #10526 are the first two.
  */
 export function sensitiveForms(value: string): string[] {
   const forms = new Set<string>([value]);
   const buf = Buffer.from(value, 'utf8');
-  forms.add(buf.toString('base64'));
-  forms.add(buf.toString('base64').replace(/=+$/, ''));
-  forms.add(buf.toString('base64url'));
-  forms.add(encodeURIComponent(value));
-  forms.add(new URLSearchParams([['', value]]).toString().slice(1));
-  return [...forms].filter((f) => f.length > 0);
+  for (const encoding of ['base64', 'base64url'] as const) {
+    const unpadded = buf.toString(encoding).replace(/=+$/, '');
+    forms.add(unpadded);
+    forms.add(unpadded.padEnd(Math.ceil(unpadded.length / 4) * 4, '='));
+    for (const offset of [0, 1, 2]) {
+      const core = base64Core(buf, offset, encoding);
+      if (core.length >= MIN_SHIFTED_CORE) forms.add(core);
+    }
+  }
+  for (const url of [encodeURIComponent(value), formEncode(value)]) {
+    forms.add(url);
+    forms.add(lowerEscapes(url));
+  }
+  for (const f of jsonForms(value)) forms.add(f);
+  const hex = buf.toString('hex');
+  forms.add(hex);
+  forms.add(hex.toUpperCase());
+  return [...forms].filter((f) => f.length >= MIN_MASKED_LENGTH);
 }
 
-/** Values shorter than this are not masked: they would hide ordinary words and protect nothing. */
-export const MIN_MASKED_LENGTH = 4;
+/**
+ * The values to mask for an HTTP `Authorization` header value: the value,
+ * its credentials (after the scheme) and, for `Basic`, the decoded
+ * `user:password` pair and the password, so their encodings are masked too.
+ * @see https://www.rfc-editor.org/rfc/rfc7617#section-2
+ */
+export function authorizationSecrets(header: string): string[] {
+  const out = [header];
+  const m = /^\s*([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*)\s+(.+?)\s*$/.exec(header);
+  if (!m) return out;
+  const [, scheme, credentials] = m as unknown as [string, string, string];
+  out.push(credentials);
+  if (scheme.toLowerCase() === 'basic') {
+    const pair = Buffer.from(credentials, 'base64').toString('utf8');
+    out.push(pair);
+    const colon = pair.indexOf(':');
+    if (colon >= 0) out.push(pair.slice(colon + 1));
+  }
+  return out;
+}
 
 /**
- * Replaces sensitive values (tokens, secrets) and their base64, base64url
- * and URL-encoded forms with the fixed {@link MASK}. Values can be added at
- * any time; longer forms are replaced first, so a value that contains
- * another is masked whole.
+ * Replaces sensitive values (tokens, secrets, assertions, computed headers)
+ * and every form {@link sensitiveForms} lists with the fixed {@link MASK}.
+ * Values can be added at any time; longer forms are replaced first, so a
+ * value that contains another is masked whole.
  */
 export class Masker {
+  readonly #values = new Set<string>();
   readonly #forms = new Set<string>();
   #sorted: string[] | undefined;
 
@@ -33,17 +108,19 @@ export class Masker {
     for (const v of values) this.add(v);
   }
 
-  /** Adds a value to hide from now on. */
+  /** Adds a value to hide from now on (with all its forms). */
   add = (value: string): void => {
-    if (typeof value !== 'string' || value.length < MIN_MASKED_LENGTH) return;
+    if (typeof value !== 'string' || value.length < MIN_MASKED_LENGTH || this.#values.has(value)) return;
+    this.#values.add(value);
     for (const f of sensitiveForms(value)) {
-      if (f.length >= MIN_MASKED_LENGTH && !this.#forms.has(f)) {
+      if (!this.#forms.has(f)) {
         this.#forms.add(f);
         this.#sorted = undefined;
       }
     }
   };
 
+  /** Number of forms known. */
   get size(): number {
     return this.#forms.size;
   }
@@ -67,6 +144,24 @@ export class Masker {
       return out as T;
     }
     return value;
+  }
+
+  /**
+   * Masks an error in place: its message, stack and own string fields
+   * (e.g. `error_description`), and those of its causes. Returns it.
+   */
+  maskError<E>(err: E, depth = 0): E {
+    if (!(err instanceof Error) || depth > 4) return err;
+    const fields = err as unknown as Record<string, unknown>;
+    for (const k of ['message', 'stack', ...Object.keys(err)]) {
+      const v = fields[k];
+      if (typeof v === 'string') {
+        const masked = this.mask(v);
+        if (masked !== v) Object.defineProperty(err, k, { value: masked, writable: true, configurable: true });
+      }
+    }
+    if (err.cause !== undefined) this.maskError(err.cause, depth + 1);
+    return err;
   }
 }
 

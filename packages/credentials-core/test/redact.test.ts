@@ -1,5 +1,6 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MASK, Masker, redact, sensitiveForms } from '../src/redact.js';
+import { authorizationSecrets, MASK, Masker, redact, sensitiveForms } from '../src/redact.js';
 
 describe('redact', () => {
   const token = 'ghs_abcDEF123+/secret=value';
@@ -20,24 +21,107 @@ describe('redact', () => {
   it('leaves text alone without values, and ignores values under 4 characters', () => {
     expect(redact('hello', [])).toBe('hello');
     expect(redact('a b c', ['a'])).toBe('a b c');
+    expect(redact('abc YWJj 616263', ['abc'])).toBe('abc YWJj 616263');
   });
 });
 
-describe('Masker', () => {
-  it('masks values and their encodings with a fixed mask, deeply', () => {
-    const m = new Masker();
+describe('Masker: every encoding', () => {
+  const secret = 'p@ss "quoted" \\ back/slash é ünï 🔑 & <tag> +plus';
+  const m = new Masker([secret]);
+  const buf = Buffer.from(secret);
+  // Each form written out here, not taken from sensitiveForms().
+  const forms: Record<string, string> = {
+    raw: secret,
+    base64: buf.toString('base64'),
+    'base64 unpadded': buf.toString('base64').replace(/=+$/, ''),
+    base64url: buf.toString('base64url'),
+    'base64url padded': `${buf.toString('base64url')}${'='.repeat((4 - (buf.toString('base64url').length % 4)) % 4)}`,
+    encodeURIComponent: encodeURIComponent(secret),
+    'form encoding': new URLSearchParams({ s: secret }).toString().slice(2),
+    'lower case escapes': encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()),
+    'JSON.stringify': JSON.stringify(secret).slice(1, -1),
+    'JSON, \\u escapes': 'p@ss \\"quoted\\" \\\\ back/slash \\u00e9 \\u00fcn\\u00ef \\ud83d\\udd11 & <tag> +plus',
+    'JSON, \\u escapes upper case':
+      'p@ss \\"quoted\\" \\\\ back/slash \\u00E9 \\u00FCn\\u00EF \\uD83D\\uDD11 & <tag> +plus',
+    'JSON, escaped /': 'p@ss \\"quoted\\" \\\\ back\\/slash é ünï 🔑 & <tag> +plus',
+    'JSON, \\u and escaped /':
+      'p@ss \\"quoted\\" \\\\ back\\/slash \\u00e9 \\u00fcn\\u00ef \\ud83d\\udd11 & <tag> +plus',
+    'JSON, Go html escapes':
+      'p@ss \\"quoted\\" \\\\ back/slash \\u00e9 \\u00fcn\\u00ef \\ud83d\\udd11 \\u0026 \\u003ctag\\u003e +plus',
+    'JSON twice': JSON.stringify(JSON.stringify(secret)).slice(3, -3),
+    hex: buf.toString('hex'),
+    'hex upper case': buf.toString('hex').toUpperCase(),
+  };
+
+  it.each(Object.entries(forms))('masks the %s form', (_name, form) => {
+    expect(m.mask(`<${form}>`)).toBe(`<${MASK}>`);
+  });
+
+  it('masks a PEM inside JSON.stringify output', () => {
+    const pem = String(
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    );
+    const pm = new Masker([pem]);
+    const text = JSON.stringify({ body: JSON.stringify({ key: pem }), key: pem });
+    expect(pm.mask(text)).toBe(`{"body":"{\\"key\\":\\"${MASK}\\"}","key":"${MASK}"}`);
+  });
+
+  it('masks a value inside a longer base64 text at any byte offset', () => {
+    const value = 'client-secret-0123456789';
+    const vm = new Masker([value]);
+    for (const prefix of ['', 'a', 'ab', 'abc:', 'user:']) {
+      const encoded = Buffer.from(`${prefix}${value}:more`).toString('base64');
+      const out = vm.mask(encoded);
+      expect(out, prefix).toContain(MASK);
+      // What is left around the mask is at most the boundary characters.
+      expect(out.replace(MASK, '').length, prefix).toBeLessThanOrEqual(Math.ceil((prefix.length + 5) * (4 / 3)) + 4);
+    }
+  });
+
+  it('masks values and their encodings deeply, keys too', () => {
+    const t = new Masker();
     const token = 'ghs_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ+/=';
-    m.add(token);
-    m.add('abc'); // too short to mask
+    t.add(token);
+    t.add('abc'); // too short to mask
     const b64 = Buffer.from(token).toString('base64');
-    expect(m.mask(`t=${token} b=${b64} u=${encodeURIComponent(token)} abc`)).toBe('t=****** b=****** u=****** abc');
-    expect(m.maskDeep({ a: [token, { [token]: 1 }], n: 3 })).toEqual({ a: ['******', { '******': 1 }], n: 3 });
+    expect(t.mask(`t=${token} b=${b64} u=${encodeURIComponent(token)} abc`)).toBe('t=****** b=****** u=****** abc');
+    expect(t.maskDeep({ a: [token, { [token]: 1 }], n: 3 })).toEqual({ a: ['******', { '******': 1 }], n: 3 });
   });
 
   it('masks the longest value first', () => {
-    const m = new Masker();
-    m.add('secret');
-    m.add('secret-and-more');
-    expect(m.mask('x secret-and-more y secret')).toBe('x ****** y ******');
+    const t = new Masker();
+    t.add('secret');
+    t.add('secret-and-more');
+    expect(t.mask('x secret-and-more y secret')).toBe('x ****** y ******');
+  });
+
+  it('masks an error in place: message, stack, fields and causes', () => {
+    const t = new Masker(['s3cr3t-value']);
+    const cause = new Error('inner s3cr3t-value');
+    const err = Object.assign(new Error('outer s3cr3t-value', { cause }), { error_description: 'got s3cr3t-value' });
+    expect(t.maskError(err)).toBe(err);
+    expect(err.message).toBe(`outer ${MASK}`);
+    expect(err.stack).not.toContain('s3cr3t-value');
+    expect(err.error_description).toBe(`got ${MASK}`);
+    expect(cause.message).toBe(`inner ${MASK}`);
+  });
+});
+
+describe('authorizationSecrets', () => {
+  it('gives the header, its credentials, and the Basic pair and password', () => {
+    const header = `Basic ${Buffer.from('user:pa:ss').toString('base64')}`;
+    expect(authorizationSecrets(header)).toEqual([
+      header,
+      Buffer.from('user:pa:ss').toString('base64'),
+      'user:pa:ss',
+      'pa:ss',
+    ]);
+    expect(authorizationSecrets('Bearer abc.def')).toEqual(['Bearer abc.def', 'abc.def']);
+  });
+
+  it('masks a Basic header and the pair in every form', () => {
+    const t = new Masker(authorizationSecrets(`Basic ${Buffer.from('alice:wonderland-pw').toString('base64')}`));
+    expect(t.mask(`h=${Buffer.from('alice:wonderland-pw').toString('base64')}`)).toBe(`h=${MASK}`);
+    expect(t.mask(`u=${encodeURIComponent('alice:wonderland-pw')}`)).toBe(`u=${MASK}`);
   });
 });
