@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { endpointField, secretRefField } from '../config/fields.js';
 import type { CredentialCommon } from '../config/types.js';
 import { CredflowError, TokenEndpointError } from '../errors.js';
+import { type OctokitFetch, octokitFetch } from '../http/octokit-fetch.js';
 import { backoffDelay } from '../http/retry-policy.js';
 import { importPrivateKey } from '../keys/private-key.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
@@ -11,22 +12,18 @@ import { defineGrantType, type Grant, type GrantContext, type GrantResult } from
 
 type Level = 'read' | 'write' | 'admin';
 
-/** octokit and undici load on first use, so a CLI run that needs no GitHub token does not pay for them. */
+/** octokit loads on first use, so a CLI run that needs no GitHub token does not pay for it. */
 let libs:
   | Promise<{
       createAppAuth: typeof createAppAuth;
       request: typeof import('@octokit/request').request;
-      fetch: typeof import('undici').fetch;
     }>
   | undefined;
 const loadLibs = () =>
-  (libs ??= Promise.all([import('@octokit/auth-app'), import('@octokit/request'), import('undici')]).then(
-    ([a, r, u]) => ({
-      createAppAuth: a.createAppAuth,
-      request: r.request,
-      fetch: u.fetch,
-    }),
-  ));
+  (libs ??= Promise.all([import('@octokit/auth-app'), import('@octokit/request')]).then(([a, r]) => ({
+    createAppAuth: a.createAppAuth,
+    request: r.request,
+  })));
 
 /** A validated `github_app` definition. */
 export interface GitHubAppDefinition extends CredentialCommon {
@@ -85,6 +82,8 @@ interface OctokitError {
 class GitHubAppGrant implements Grant {
   readonly #def: GitHubAppDefinition;
   readonly #ctx: GrantContext;
+  /** Every request of this grant: the credential's timeout, 1 MiB cap, no redirects. */
+  readonly #fetch: OctokitFetch;
   #installationId: number | undefined;
   #auth: { key: string; auth: ReturnType<typeof createAppAuth> } | undefined;
 
@@ -92,15 +91,21 @@ class GitHubAppGrant implements Grant {
     this.#def = def;
     this.#ctx = ctx;
     this.#installationId = def.installationId;
+    this.#fetch = octokitFetch(ctx.credential, def.timeout);
   }
 
   async mint(): Promise<GrantResult> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.#mintOnce();
-      } catch (err) {
+      } catch (caught) {
+        // octokit wraps what our fetch throws: take ours back out.
+        const err = ownError(caught) ?? caught;
         const status = (err as OctokitError).status;
-        const transient = !(err instanceof CredflowError) && (status === undefined || status >= 500 || status === 429);
+        const transient =
+          err instanceof CredflowError
+            ? err.code === 'ERR_TOKEN_TIMEOUT'
+            : status === undefined || status >= 500 || status === 429;
         if (!transient || attempt >= this.#ctx.retry.maxAttempts) throw this.#toError(err, attempt);
         const delay = backoffDelay(this.#ctx.retry, attempt);
         this.#ctx.logger.warn(
@@ -116,15 +121,11 @@ class GitHubAppGrant implements Grant {
     if (this.#auth?.key === pem) return this.#auth.auth;
     // Check the key ourselves first: clearer errors, never quoting it.
     importPrivateKey(pem, 'RS256', this.#ctx.credential);
-    const { createAppAuth, request: octokitRequest, fetch: undiciFetch } = await loadLibs();
-    const timeout = this.#def.timeout;
+    const { createAppAuth, request: octokitRequest } = await loadLibs();
     const request = octokitRequest.defaults({
       baseUrl: this.#def.baseUrl,
       headers: { 'user-agent': 'credflow' },
-      request: {
-        fetch: (url: string, init: RequestInit) =>
-          undiciFetch(url, { ...(init as object), signal: AbortSignal.timeout(timeout) } as never),
-      },
+      request: { fetch: this.#fetch },
     });
     const auth = createAppAuth({
       appId: this.#def.appId,
@@ -174,7 +175,8 @@ class GitHubAppGrant implements Grant {
     const { request: octokitRequest } = await loadLibs();
     const request = octokitRequest.defaults({
       baseUrl: this.#def.baseUrl,
-      headers: { authorization: `bearer ${token}` },
+      headers: { authorization: `bearer ${token}`, 'user-agent': 'credflow' },
+      request: { fetch: this.#fetch },
     });
     for (const route of ['GET /orgs/{owner}/installation', 'GET /users/{owner}/installation'] as const) {
       try {
@@ -185,7 +187,7 @@ class GitHubAppGrant implements Grant {
           return id;
         }
       } catch (err) {
-        if ((err as OctokitError).status !== 404) throw err;
+        if ((err as OctokitError).status !== 404 || ownError(err)) throw err;
       }
     }
     throw new TokenEndpointError(
@@ -200,6 +202,16 @@ class GitHubAppGrant implements Grant {
   }
 
   #toError(err: unknown, attempts: number): Error {
+    if (err instanceof TokenEndpointError && err.code === 'ERR_TOKEN_TIMEOUT' && attempts > 1) {
+      return new TokenEndpointError(
+        'ERR_TOKEN_TIMEOUT',
+        `GitHub request timed out (timeout ${this.#def.timeout} ms) after ${attempts} attempts`,
+        {
+          credential: err.credential,
+          endpoint: err.endpoint,
+        },
+      );
+    }
     if (err instanceof CredflowError) return err;
     const e = err as OctokitError;
     // octokit reports a failed fetch (refused, timed out) as a 500 without a response.
@@ -242,4 +254,14 @@ class GitHubAppGrant implements Grant {
       where,
     );
   }
+}
+
+/** The credflow error inside an octokit error (octokit puts what fetch threw in `cause`). */
+function ownError(err: unknown): CredflowError | undefined {
+  let e: unknown = err;
+  for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
+    if (e instanceof CredflowError) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }

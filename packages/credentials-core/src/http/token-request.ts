@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock, Logger } from '../clock.js';
 import { TokenEndpointError } from '../errors.js';
 import type { GrantResult } from '../grants/grant.js';
+import { type BoundedOutcome, boundedRequest, isRedirect } from './bounded-request.js';
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
 import { checkTokenResponse } from './token-response.js';
 
@@ -24,15 +25,6 @@ export interface TokenRequestContext {
   retry: RetryPolicy;
 }
 
-const MAX_BODY = 1 << 20;
-
-/** undici loads with the first token request. */
-let undici: Promise<typeof import('undici')> | undefined;
-function loadUndici(): Promise<typeof import('undici')> {
-  undici ??= import('undici');
-  return undici;
-}
-
 /**
  * Sends a token request and checks the answer. Network failures, timeouts,
  * 5xx and 429 are retried with backoff, honouring `Retry-After`; RFC 6749
@@ -52,6 +44,9 @@ export async function requestToken(req: TokenRequest, ctx: TokenRequestContext):
       outcome = await send(req, form, headers);
     } catch (err) {
       outcome = { kind: 'network', error: err as Error };
+    }
+    if (outcome.kind === 'response' && (outcome.tooLarge || isRedirect(outcome.status))) {
+      throw toError(outcome, where, '');
     }
     if (outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300) {
       const body = parseJson(outcome, where);
@@ -78,62 +73,20 @@ export async function requestToken(req: TokenRequest, ctx: TokenRequestContext):
   }
 }
 
-type Attempt =
-  | { kind: 'response'; status: number; headers: Record<string, string | undefined>; body: Buffer; contentType: string }
-  | { kind: 'timeout' }
-  | { kind: 'network'; error: Error };
+type Attempt = BoundedOutcome | { kind: 'network'; error: Error };
 
-async function send(req: TokenRequest, form: URLSearchParams, headers: Record<string, string>): Promise<Attempt> {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, req.timeoutMs);
-  try {
-    const { request } = await loadUndici();
-    const res = await request(req.endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'application/json',
-        'user-agent': 'credflow',
-        ...headers,
-      },
-      body: form.toString(),
-      signal: controller.signal,
-      headersTimeout: req.timeoutMs,
-      bodyTimeout: req.timeoutMs,
-    });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_BODY) {
-        res.body.destroy();
-        break;
-      }
-      chunks.push(chunk as Buffer);
-    }
-    const h: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(res.headers)) h[k] = Array.isArray(v) ? v[0] : v;
-    return {
-      kind: 'response',
-      status: res.statusCode,
-      headers: h,
-      body: Buffer.concat(chunks),
-      contentType: (h['content-type'] ?? 'none').split(';')[0]?.trim() || 'none',
-    };
-  } catch (err) {
-    if (timedOut) return { kind: 'timeout' };
-    const code = (err as { code?: string }).code;
-    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-      return { kind: 'timeout' };
-    }
-    throw err;
-  } finally {
-    clearTimeout(timer);
-  }
+function send(req: TokenRequest, form: URLSearchParams, headers: Record<string, string>): Promise<BoundedOutcome> {
+  return boundedRequest(req.endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+      'user-agent': 'credflow',
+      ...headers,
+    },
+    body: form.toString(),
+    timeoutMs: req.timeoutMs,
+  });
 }
 
 function parseJson(
@@ -175,6 +128,20 @@ function toError(a: Attempt, where: { credential: string; endpoint: string }, su
         ...where,
         cause: a.error,
       },
+    );
+  }
+  if (a.tooLarge) {
+    return new TokenEndpointError(
+      'ERR_TOKEN_RESPONSE_INVALID',
+      `token endpoint answered HTTP ${a.status} with a body over 1 MiB (content-type ${a.contentType}): reading stopped there`,
+      { ...where, status: a.status },
+    );
+  }
+  if (isRedirect(a.status)) {
+    return new TokenEndpointError(
+      'ERR_TOKEN_HTTP_STATUS',
+      `token endpoint answered HTTP ${a.status}, a redirect: credflow never follows redirects when it sends credentials; configure the final URL`,
+      { ...where, status: a.status },
     );
   }
   let body: unknown;

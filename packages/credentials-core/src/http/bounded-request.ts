@@ -1,0 +1,120 @@
+/**
+ * The one way credflow's grants talk HTTP: undici's `request`, which never
+ * follows a redirect, with one timeout over connect, headers and body, and
+ * a cap on the response body that stops reading (and drops the connection)
+ * as soon as it is passed, so a huge answer costs at most the cap in memory.
+ */
+
+/** Largest response body a grant reads: 1 MiB. A token response is a few KB. */
+export const MAX_RESPONSE_BYTES = 1 << 20;
+
+export interface BoundedRequest {
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+  /** Timeout of the whole attempt in ms: connect, headers and body. */
+  timeoutMs: number;
+  /** Defaults to {@link MAX_RESPONSE_BYTES}. */
+  maxBytes?: number;
+}
+
+/** What came back: a response (possibly cut at the cap), or a timeout. Other failures throw. */
+export type BoundedOutcome =
+  | {
+      kind: 'response';
+      status: number;
+      headers: Record<string, string | undefined>;
+      /** At most `maxBytes`; empty when {@link tooLarge}. */
+      body: Buffer;
+      /** `type/subtype` of `content-type`, or `none`. */
+      contentType: string;
+      /** The body passed the cap; reading stopped there. */
+      tooLarge: boolean;
+    }
+  | { kind: 'timeout' };
+
+/** undici loads with the first request. */
+let undici: Promise<typeof import('undici')> | undefined;
+function loadUndici(): Promise<typeof import('undici')> {
+  undici ??= import('undici');
+  return undici;
+}
+
+/** Sends one request. Redirects are returned as they are (3xx), never followed. */
+export async function boundedRequest(url: string, req: BoundedRequest): Promise<BoundedOutcome> {
+  const maxBytes = req.maxBytes ?? MAX_RESPONSE_BYTES;
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, req.timeoutMs);
+  try {
+    const { request } = await loadUndici();
+    const res = await request(url, {
+      method: req.method,
+      headers: req.headers,
+      ...(req.body !== undefined ? { body: req.body } : {}),
+      signal: controller.signal,
+      headersTimeout: req.timeoutMs,
+      bodyTimeout: req.timeoutMs,
+    });
+    const headers: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(res.headers)) headers[k] = Array.isArray(v) ? v[0] : v;
+    const contentType = (headers['content-type'] ?? 'none').split(';')[0]?.trim() || 'none';
+    const declared = Number(headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      res.body.destroy();
+      return { kind: 'response', status: res.statusCode, headers, body: Buffer.alloc(0), contentType, tooLarge: true };
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) {
+        res.body.destroy();
+        return {
+          kind: 'response',
+          status: res.statusCode,
+          headers,
+          body: Buffer.alloc(0),
+          contentType,
+          tooLarge: true,
+        };
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return {
+      kind: 'response',
+      status: res.statusCode,
+      headers,
+      body: Buffer.concat(chunks),
+      contentType,
+      tooLarge: false,
+    };
+  } catch (err) {
+    if (timedOut) return { kind: 'timeout' };
+    const code = (err as { code?: string }).code;
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+      return { kind: 'timeout' };
+    }
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `origin + path` of a URL: what errors may show (never the query string or credentials). */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/** A status that asks the client to go elsewhere; credflow never goes there with credentials. */
+export function isRedirect(status: number): boolean {
+  return status >= 300 && status < 400 && status !== 304;
+}
