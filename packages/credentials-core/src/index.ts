@@ -61,7 +61,7 @@ export { describeKey, keyMismatch, SIGNING_ALGORITHMS, type SigningAlgorithm } f
 export { type AssertionClaims, AssertionSigner, type SignerOptions } from './keys/assertion-signer.js';
 export { certificateThumbprints, type Thumbprints } from './keys/certificate.js';
 export { importPrivateKey } from './keys/private-key.js';
-export { MASK, Masker, MIN_MASKED_LENGTH, redact, sensitiveForms } from './redact.js';
+export { authorizationSecrets, MASK, Masker, MIN_MASKED_LENGTH, redact, sensitiveForms } from './redact.js';
 export { listCredentials, type ResolvedCredential, resolveCredential, type Scope } from './scope.js';
 export { type EnvProviderOptions, EnvSecretProvider } from './secrets/env-provider.js';
 export { FileSecretProvider } from './secrets/file-provider.js';

@@ -38,14 +38,34 @@ function jsonForms(value: string): string[] {
 
 /** `application/x-www-form-urlencoded` encoding (WHATWG URL: spaces as `+`). */
 const formEncode = (value: string) => new URLSearchParams([['', value]]).toString().slice(1);
+/**
+ * Percent-encoding as a WHATWG URL parser writes a value inside a URL: only
+ * control characters, non-ASCII and `chars` are escaped (what
+ * `new URL(...)` does to a query or a path).
+ */
+function urlPartEncode(value: string, chars: string): string {
+  let out = '';
+  for (const c of value) {
+    const code = c.codePointAt(0) ?? 0;
+    out +=
+      code < 0x21 || code > 0x7e || chars.includes(c)
+        ? [...Buffer.from(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('')
+        : c;
+  }
+  return out;
+}
+const URL_QUERY_ESCAPED = `"#<>'`;
+const URL_PATH_ESCAPED = '"#<>?`{}';
+
 /** The same percent-escapes with lower case hex digits, as some servers write them. */
 const lowerEscapes = (text: string) => text.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase());
 
 /**
  * The forms a sensitive value may take in output: itself; base64 and
  * base64url (padded, unpadded, and the part that survives when the value is
- * encoded inside a longer text); URL-encoded (`encodeURIComponent` and form
- * encoding, upper and lower case escapes); JSON-escaped (see
+ * encoded inside a longer text); URL-encoded (`encodeURIComponent`, form
+ * encoding, `encodeURI`, and as a URL parser writes a query or a path; upper
+ * and lower case escapes); JSON-escaped (see
  * {@link jsonForms}); hex (lower and upper case). Kestra issues #8131 and
  * #10526 are the first two.
  */
@@ -61,7 +81,13 @@ export function sensitiveForms(value: string): string[] {
       if (core.length >= MIN_SHIFTED_CORE) forms.add(core);
     }
   }
-  for (const url of [encodeURIComponent(value), formEncode(value)]) {
+  for (const url of [
+    encodeURIComponent(value),
+    formEncode(value),
+    encodeURI(value),
+    urlPartEncode(value, URL_QUERY_ESCAPED),
+    urlPartEncode(value, URL_PATH_ESCAPED),
+  ]) {
     forms.add(url);
     forms.add(lowerEscapes(url));
   }

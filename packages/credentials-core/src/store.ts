@@ -8,6 +8,7 @@ import { CredentialNotFoundError, CredflowError } from './errors.js';
 import { builtinGrantTypes } from './grants/builtin.js';
 import type { Grant, GrantType } from './grants/grant.js';
 import { defaultRetryPolicy, type RetryPolicy } from './http/retry-policy.js';
+import { Masker } from './redact.js';
 import { listCredentials, type ResolvedCredential, resolveCredential, type Scope } from './scope.js';
 import { providersFromConfig } from './secrets/providers-from-config.js';
 import type { SecretProvider, SecretRef } from './secrets/secret-provider.js';
@@ -156,7 +157,16 @@ export class CredentialStore {
   async test(key: string, scope: Scope = {}): Promise<TokenInfo> {
     const resolved = this.resolve(key, scope);
     const started = this.#clock.now();
-    const token = await this.#binding(resolved).mint();
+    const seen: string[] = [];
+    const stop = this.onSensitiveValue((v) => seen.push(v));
+    let token: AccessToken;
+    try {
+      token = await this.#binding(resolved).mint();
+    } finally {
+      stop();
+    }
+    // A server may echo what it was sent in `scope`: the report masks it.
+    const masker = new Masker(seen);
     return {
       key,
       type: resolved.definition.type,
@@ -166,7 +176,7 @@ export class CredentialStore {
       tokenType: token.tokenType,
       expiresIn: token.expiresIn,
       expiresAt: token.expiresAt.toISOString(),
-      ...(token.scopes ? { scopes: [...token.scopes] } : {}),
+      ...(token.scopes ? { scopes: token.scopes.map((s) => masker.mask(s)) } : {}),
       durationMs: Math.round(this.#clock.now() - started),
     };
   }
@@ -191,12 +201,23 @@ export class CredentialStore {
 
   /**
    * Calls `listener` with every sensitive value the store produces from now
-   * on (each token minted, each secret read), so callers can mask it.
-   * Returns a function that unsubscribes.
+   * on, the moment it is produced: each secret read, token minted, client
+   * assertion and GitHub App JWT signed, credential sent to a token endpoint
+   * (e.g. the `client_secret_basic` header and its `id:secret` pair), and
+   * every value given to {@link registerSensitive}. Returns a function that
+   * unsubscribes.
    */
   onSensitiveValue(listener: (value: string) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Reports a sensitive value made outside the store (e.g. a task's computed
+   * `Authorization` header) to every {@link onSensitiveValue} listener.
+   */
+  registerSensitive(value: string): void {
+    this.#report(value);
   }
 
   /** Credentials of the config, one tenant, or visible in one namespace; never secret values. */
@@ -254,16 +275,26 @@ export class CredentialStore {
       policy: { enabled: def.cache.enabled, refreshBeforeMs: def.cache.refreshBeforeExpiry },
       grant: undefined,
       mint: async () => {
-        binding.grant ??= g.create(def, {
-          credential: r.key,
-          secrets: this.secrets,
-          clock: this.#clock,
-          logger: this.#logger,
-          retry: this.#retry,
-        });
-        const token = toAccessToken(await binding.grant.mint(), def.defaultLifetime);
-        this.#report(token.token);
-        return token;
+        // What this mint sent (secret, assertion, header) is what a server may echo in an error.
+        const sent: string[] = [];
+        const stop = this.onSensitiveValue((v) => sent.push(v));
+        try {
+          binding.grant ??= g.create(def, {
+            credential: r.key,
+            secrets: this.secrets,
+            clock: this.#clock,
+            logger: this.#logger,
+            retry: this.#retry,
+            sensitive: (v) => this.#report(v),
+          });
+          const token = toAccessToken(await binding.grant.mint(), def.defaultLifetime);
+          this.#report(token.token);
+          return token;
+        } catch (err) {
+          throw new Masker(sent).maskError(err);
+        } finally {
+          stop();
+        }
       },
     };
     this.#bindings.set(def, binding);

@@ -39,6 +39,8 @@ describe('Masker: every encoding', () => {
     encodeURIComponent: encodeURIComponent(secret),
     'form encoding': new URLSearchParams({ s: secret }).toString().slice(2),
     'lower case escapes': encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()),
+    encodeURI: encodeURI(secret),
+    'URL query, as new URL() writes it': new URL(`http://h/?${secret}`).search.slice(1),
     'JSON.stringify': JSON.stringify(secret).slice(1, -1),
     'JSON, \\u escapes': 'p@ss \\"quoted\\" \\\\ back/slash \\u00e9 \\u00fcn\\u00ef \\ud83d\\udd11 & <tag> +plus',
     'JSON, \\u escapes upper case':
@@ -55,6 +57,11 @@ describe('Masker: every encoding', () => {
 
   it.each(Object.entries(forms))('masks the %s form', (_name, form) => {
     expect(m.mask(`<${form}>`)).toBe(`<${MASK}>`);
+  });
+
+  it('masks a path segment as new URL() writes it', () => {
+    const value = 'tok en/"x"{y}';
+    expect(new Masker([value]).mask(new URL(`http://h/a/${value}`).pathname)).toBe(`/a/${MASK}`);
   });
 
   it('masks a PEM inside JSON.stringify output', () => {

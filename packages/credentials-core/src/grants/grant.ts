@@ -29,6 +29,11 @@ export interface GrantContext {
   clock: Clock;
   logger: Logger;
   retry: RetryPolicy;
+  /**
+   * Reports a sensitive value the moment the grant produces it (an assertion
+   * signed, a header computed, a JWT sent), so every masker hears of it.
+   */
+  sensitive(value: string): void;
 }
 
 /** A credential definition turned into something that mints tokens. */

@@ -36,5 +36,6 @@ export function signerFor(def: SigningDefinition, ctx: GrantContext): AssertionS
     lifetimeMs: def.assertionLifetime,
     secrets: ctx.secrets,
     clock: ctx.clock,
+    sensitive: ctx.sensitive,
   });
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '../clock.js';
 import { TokenEndpointError } from '../errors.js';
+import { serverText } from './server-text.js';
 
 /** Largest lifetime credflow believes, in seconds (one year); larger values are clamped. */
 export const MAX_LIFETIME_S = 366 * 24 * 3600;
@@ -38,7 +39,7 @@ export function checkTokenResponse(
   if (b.token_type !== undefined) {
     if (typeof b.token_type !== 'string' || b.token_type.toLowerCase() !== 'bearer') {
       return fail(
-        `token_type '${String(b.token_type).slice(0, 40)}' is not supported (credflow hands out Bearer tokens only)`,
+        `token_type '${serverText(String(b.token_type), 40)}' is not supported (credflow hands out Bearer tokens only)`,
       );
     }
     tokenType = b.token_type;
@@ -71,6 +72,7 @@ export function parseExpiresIn(v: unknown): number | undefined | 'invalid' {
 
 function describe(v: unknown): string {
   if (typeof v === 'number') return String(v);
-  if (typeof v === 'string') return `"${v.slice(0, 20)}"`;
+  // Not quoted: warnings go to a logger no masker may stand in front of.
+  if (typeof v === 'string') return `a string of ${v.length} characters`;
   return typeof v;
 }

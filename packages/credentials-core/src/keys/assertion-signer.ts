@@ -17,6 +17,8 @@ export interface SignerOptions {
   lifetimeMs: number;
   secrets: SecretResolver;
   clock: Clock;
+  /** Hears each assertion as it is signed (for masking). */
+  sensitive?: (value: string) => void;
 }
 
 /** Claims of one assertion besides `iat`, `exp` and `jti`, which the signer sets. */
@@ -87,7 +89,7 @@ export class AssertionSigner {
     const { SignJWT } = await loadJose();
     const now = Math.floor(o.clock.wallNow() / 1000);
     const { iss, sub, aud, ...rest } = claims;
-    return new SignJWT({ ...rest, jti: randomUUID() })
+    const assertion = await new SignJWT({ ...rest, jti: randomUUID() })
       .setProtectedHeader({ alg: o.algorithm, typ: 'JWT', ...(kid ? { kid } : {}), ...loaded.thumbprints })
       .setIssuer(iss)
       .setSubject(sub)
@@ -95,5 +97,7 @@ export class AssertionSigner {
       .setIssuedAt(now)
       .setExpirationTime(now + Math.max(1, Math.round(o.lifetimeMs / 1000)))
       .sign(loaded.key);
+    o.sensitive?.(assertion);
+    return assertion;
   }
 }
