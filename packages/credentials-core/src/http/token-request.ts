@@ -4,6 +4,8 @@ import { TokenEndpointError } from '../errors.js';
 import type { GrantResult } from '../grants/grant.js';
 import { type BoundedOutcome, boundedRequest, isRedirect } from './bounded-request.js';
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
+import { sentCredentials } from './sent-credentials.js';
+import { serverText } from './server-text.js';
 import { checkTokenResponse } from './token-response.js';
 
 /** A token request: a form POST to the token endpoint (RFC 6749 section 3.2). */
@@ -23,6 +25,8 @@ export interface TokenRequestContext {
   clock: Clock;
   logger: Logger;
   retry: RetryPolicy;
+  /** Hears every credential the request sends, before it is sent (for masking). */
+  sensitive?: (value: string) => void;
 }
 
 /**
@@ -37,6 +41,7 @@ export async function requestToken(req: TokenRequest, ctx: TokenRequestContext):
   for (let attempt = 1; ; attempt++) {
     const canRetry = attempt < ctx.retry.maxAttempts;
     const { form, headers } = await req.prepare();
+    for (const v of sentCredentials(form, headers)) ctx.sensitive?.(v);
     const sentAt = ctx.clock.now();
     const sentAtWall = ctx.clock.wallNow();
     let outcome: Attempt;
@@ -153,10 +158,11 @@ function toError(a: Attempt, where: { credential: string; endpoint: string }, su
   const e = body && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
   if (e && typeof e.error === 'string') {
     // RFC 6749 section 5.2 error response.
-    const description = typeof e.error_description === 'string' ? e.error_description.slice(0, 500) : undefined;
+    // Server text is shown whole or not at all (never cut inside an echoed secret); maskers hide what was sent.
+    const description = typeof e.error_description === 'string' ? serverText(e.error_description, 1000) : undefined;
     return new TokenEndpointError(
       'ERR_OAUTH_ERROR_RESPONSE',
-      `token endpoint rejected the request: ${e.error.slice(0, 100)}${description ? ` (${description})` : ''} [HTTP ${a.status}]${suffix}`,
+      `token endpoint rejected the request: ${serverText(e.error, 100)}${description ? ` (${description})` : ''} [HTTP ${a.status}]${suffix}`,
       {
         ...where,
         status: a.status,
