@@ -6,6 +6,8 @@ import type { CredentialCommon } from '../config/types.js';
 import { CredflowError, TokenEndpointError } from '../errors.js';
 import { type OctokitFetch, octokitFetch } from '../http/octokit-fetch.js';
 import { backoffDelay } from '../http/retry-policy.js';
+import { sentCredentials } from '../http/sent-credentials.js';
+import { serverText } from '../http/server-text.js';
 import { importPrivateKey } from '../keys/private-key.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
 import { defineGrantType, type Grant, type GrantContext, type GrantResult } from './grant.js';
@@ -91,7 +93,12 @@ class GitHubAppGrant implements Grant {
     this.#def = def;
     this.#ctx = ctx;
     this.#installationId = def.installationId;
-    this.#fetch = octokitFetch(ctx.credential, def.timeout);
+    const send = octokitFetch(ctx.credential, def.timeout);
+    // The app JWT octokit signs (and any token it sends) is reported before it leaves.
+    this.#fetch = (url, init) => {
+      for (const v of sentCredentials(new URLSearchParams(), init.headers ?? {})) ctx.sensitive(v);
+      return send(url, init);
+    };
   }
 
   async mint(): Promise<GrantResult> {
@@ -216,7 +223,8 @@ class GitHubAppGrant implements Grant {
     const e = err as OctokitError;
     // octokit reports a failed fetch (refused, timed out) as a 500 without a response.
     const status = e.response ? e.status : undefined;
-    const ghMessage = typeof e.response?.data?.message === 'string' ? e.response.data.message.slice(0, 200) : undefined;
+    const ghMessage =
+      typeof e.response?.data?.message === 'string' ? serverText(e.response.data.message, 200) : undefined;
     const where = {
       credential: this.#ctx.credential,
       endpoint: this.#endpoint(this.#installationId),
@@ -250,7 +258,7 @@ class GitHubAppGrant implements Grant {
     const timedOut = /timeout|aborted/i.test(`${e.message} ${(err as { name?: string }).name}`);
     return new TokenEndpointError(
       timedOut ? 'ERR_TOKEN_TIMEOUT' : 'ERR_TOKEN_NETWORK',
-      timedOut ? `GitHub request timed out${after}` : `cannot reach GitHub (${e.message.slice(0, 120)})${after}`,
+      timedOut ? `GitHub request timed out${after}` : `cannot reach GitHub (${serverText(e.message, 120)})${after}`,
       where,
     );
   }
