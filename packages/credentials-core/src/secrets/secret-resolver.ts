@@ -26,7 +26,8 @@ export class SecretResolver {
       throw new SecretError(
         'ERR_SECRET_INVALID',
         name,
-        `invalid secret name '${name.slice(0, 80)}': use letters, digits, '_', '.' and '-'`,
+        // Whole or not at all: a name can be a rendered value (`secret(secret('X'))`), and a cut one escapes masking.
+        `invalid secret name${name.length <= 80 ? ` '${name}'` : ` (${name.length} characters, not shown)`}: use letters, digits, '_', '.' and '-'`,
       );
     }
     let value: string | undefined;
