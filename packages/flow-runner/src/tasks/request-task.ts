@@ -1,4 +1,4 @@
-import { parseDuration } from '@credflow/credentials-core';
+import { authorizationSecrets, parseDuration } from '@credflow/credentials-core';
 import { z } from 'zod';
 import { TaskError, type TaskType } from './task-type.js';
 import { orTemplate, templated, toBoolean } from './template-values.js';
@@ -51,18 +51,17 @@ export const requestTask: TaskType = {
     try {
       url = new URL(uri);
     } catch {
-      throw new TaskError(`uri '${uri.slice(0, 200)}' is not a valid URL`);
+      throw new TaskError('not a valid URL', { property: 'uri' });
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      throw new TaskError(`uri must be http(s), got ${url.protocol}`);
+      throw new TaskError('not an http or https URL', { property: 'uri' });
     const method = String(props.method ?? 'GET').toUpperCase();
-    if (!METHODS.includes(method))
-      throw new TaskError(`method '${method.slice(0, 20)}' is not one of ${METHODS.join(', ')}`);
+    if (!METHODS.includes(method)) throw new TaskError(`not one of ${METHODS.join(', ')}`, { property: 'method' });
     const options = (props.options ?? {}) as z.infer<typeof optionsSchema>;
     const timeoutText = options.timeout ?? 'PT1M';
     const timeoutMs = parseDuration(String(timeoutText));
     if (timeoutMs === undefined)
-      throw new TaskError(`options.timeout '${String(timeoutText).slice(0, 40)}' is not an ISO-8601 duration`);
+      throw new TaskError('not an ISO-8601 duration (e.g. PT30S)', { property: 'options.timeout' });
 
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries((props.headers ?? {}) as Record<string, unknown>))
@@ -74,6 +73,12 @@ export const requestTask: TaskType = {
     } else if (auth?.type === 'BASIC') {
       if (auth.username === undefined) throw new TaskError('auth type BASIC needs a username');
       headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password ?? ''}`).toString('base64')}`;
+    }
+    // A computed header (BASIC: base64 of user:password) is a new sensitive value: every masker hears of it now.
+    for (const [name, value] of Object.entries(headers)) {
+      if (name === 'authorization' || name === 'proxy-authorization') {
+        for (const v of authorizationSecrets(value)) ctx.store.registerSensitive(v);
+      }
     }
     let body: string | undefined;
     if (props.formData !== undefined) {
@@ -122,7 +127,7 @@ export const requestTask: TaskType = {
       if (err instanceof TaskError) throw err;
       if (ctx.signal.aborted) throw new TaskError(`${method} ${url.origin}${url.pathname} cancelled`);
       if (controller.signal.aborted) {
-        throw new TaskError(`${method} ${url.origin}${url.pathname} timed out after ${timeoutText}`);
+        throw new TaskError(`${method} ${url.origin}${url.pathname} timed out after ${timeoutMs} ms`);
       }
       const code = (err as { code?: string }).code ?? (err as Error).name;
       throw new TaskError(`${method} ${url.origin}${url.pathname} failed: ${code}`, { cause: err });

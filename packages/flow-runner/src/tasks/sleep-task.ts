@@ -10,8 +10,7 @@ export const sleepTask: TaskType = {
   fields: { duration: templated },
   async run(props, ctx) {
     const ms = parseDuration(String(props.duration));
-    if (ms === undefined)
-      throw new TaskError(`duration '${String(props.duration).slice(0, 40)}' is not an ISO-8601 duration (e.g. PT1S)`);
+    if (ms === undefined) throw new TaskError('not an ISO-8601 duration (e.g. PT1S)', { property: 'duration' });
     await sleep(ms, undefined, { signal: ctx.signal });
     return {};
   },

@@ -12,11 +12,24 @@ export interface TaskContext {
   signal: AbortSignal;
 }
 
-/** A task failure with a message meant for the user. */
+/**
+ * A task failure with a message meant for the user. A problem with one
+ * property names it (`property`, e.g. `uri` or `options.timeout`) and says
+ * what is wrong, never quoting the rendered value: a value cut short or
+ * quoted from a template can hold part of a secret no masker recognises.
+ */
 export class TaskError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly code = 'ERR_TASK_FAILED';
+  /** The property at fault, as a dotted path below the task, when there is one. */
+  readonly property: string | undefined;
+  /** What is wrong, without the property name. */
+  readonly reason: string;
+
+  constructor(message: string, options?: { cause?: unknown; property?: string }) {
+    super(options?.property ? `${options.property}: ${message}` : message, { cause: options?.cause });
     this.name = 'TaskError';
+    this.property = options?.property;
+    this.reason = message;
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TaskError } from './task-type.js';
 
 /** A string that may hold `<< >>` templates. */
 export const templated = z.string();
@@ -10,5 +11,5 @@ export function toBoolean(v: unknown, name: string): boolean {
   if (typeof v === 'boolean') return v;
   if (v === 'true') return true;
   if (v === 'false' || v === '' || v === undefined) return false;
-  throw new Error(`${name} must be true or false, got '${String(v).slice(0, 40)}'`);
+  throw new TaskError('must be true or false', { property: name });
 }

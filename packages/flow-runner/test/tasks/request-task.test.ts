@@ -43,6 +43,35 @@ describe('Request task', () => {
     ).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
   });
 
+  it('reports a computed Authorization header, its Basic user:password pair and the password for masking', async () => {
+    const heard: string[] = [];
+    const stop = ctx.store.onSensitiveValue((v) => heard.push(v));
+    try {
+      const { echo } = await run({
+        uri: `${server.url}/a`,
+        auth: { type: 'BASIC', username: 'ada', password: 'pw-0123' },
+      });
+      expect(heard).toEqual([echo.auth, Buffer.from('ada:pw-0123').toString('base64'), 'ada:pw-0123', 'pw-0123']);
+    } finally {
+      stop();
+    }
+  });
+
+  it('never quotes a rendered value in an error, however long', async () => {
+    const token = `ya29.${'G07F'.repeat(60)}`;
+    for (const props of [
+      { uri: `not a url ?access_token=${token}` },
+      { uri: `${token}:x` },
+      { uri: `${server.url}/a`, method: token },
+      { uri: `${server.url}/a`, options: { timeout: token } },
+    ]) {
+      const err = await run(props).catch((e: unknown) => e as Error);
+      expect(err).toBeInstanceOf(Error);
+      expect((err as Error).message).not.toContain('G07F');
+      expect((err as Error).message).not.toContain('ya29');
+    }
+  });
+
   it('sends JSON bodies, form data, headers and content types', async () => {
     const json = await run({ uri: `${server.url}/a`, method: 'post', body: { a: 1 }, headers: { 'X-Custom': 'v' } });
     expect(json.echo).toMatchObject({ method: 'POST', type: 'application/json', custom: 'v', body: '{"a":1}' });
@@ -64,11 +93,14 @@ describe('Request task', () => {
   });
 
   it('reports bad URLs, methods, timeouts and refused connections clearly', async () => {
-    await expect(run({ uri: 'not a url' })).rejects.toThrow("uri 'not a url' is not a valid URL");
-    await expect(run({ uri: 'file:///etc/passwd' })).rejects.toThrow('uri must be http(s), got file:');
-    await expect(run({ uri: `${server.url}/a`, method: 'FETCH' })).rejects.toThrow("method 'FETCH' is not one of");
+    await expect(run({ uri: 'not a url' })).rejects.toThrow(/^uri: not a valid URL$/);
+    await expect(run({ uri: 'file:///etc/passwd' })).rejects.toThrow(/^uri: not an http or https URL$/);
+    await expect(run({ uri: `${server.url}/a`, method: 'FETCH' })).rejects.toThrow(/^method: not one of GET, /);
+    await expect(run({ uri: `${server.url}/a`, options: { timeout: 'soon' } })).rejects.toThrow(
+      /^options.timeout: not an ISO-8601 duration/,
+    );
     await expect(run({ uri: `${server.url}/slow?q=hidden`, options: { timeout: 'PT0.2S' } })).rejects.toThrow(
-      `GET ${server.url}/slow timed out after PT0.2S`,
+      `GET ${server.url}/slow timed out after 200 ms`,
     );
     const down = await startLoopbackServer(() => {});
     await down.close();
