@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { CredentialStore, findConfigPath } from '@credflow/credentials-core';
+import { CredentialStore, findConfigPath, Masker } from '@credflow/credentials-core';
 import type { CliIo } from './io.js';
 
 /** The label of the empty store used when no config file exists. */
@@ -13,13 +13,18 @@ export const NO_CONFIG = '(no credflow.yaml)';
 export async function loadStore(configFlag: string | undefined, io: CliIo): Promise<CredentialStore> {
   const explicit = Boolean(configFlag || io.env.CREDFLOW_CONFIG);
   const path = findConfigPath(configFlag, io.env);
-  const logger = { warn: (m: string) => io.stderr(`credflow warning: ${m}\n`) };
+  // Warnings come from inside a mint (retries, odd expires_in): masked with every value the store produced.
+  const masker = new Masker();
+  const logger = { warn: (m: string) => io.stderr(`credflow warning: ${masker.mask(m)}\n`) };
+  let store: CredentialStore | undefined;
   if (!explicit) {
     try {
       await access(path);
     } catch {
-      return CredentialStore.fromYaml('', { file: NO_CONFIG, logger });
+      store = CredentialStore.fromYaml('', { file: NO_CONFIG, logger });
     }
   }
-  return CredentialStore.fromFile(path, { logger });
+  store ??= await CredentialStore.fromFile(path, { logger });
+  store.onSensitiveValue(masker.add);
+  return store;
 }

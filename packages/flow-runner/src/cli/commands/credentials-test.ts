@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { CredentialNotFoundError, CredflowError, formatDuration } from '@credflow/credentials-core';
+import { CredentialNotFoundError, CredflowError, formatDuration, Masker } from '@credflow/credentials-core';
 import { HELP_OPTION, SCOPE_OPTIONS, usage } from '../args.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
 import { loadStore } from '../load-store.js';
@@ -43,26 +43,31 @@ export async function credentialsTest(args: string[], io: CliIo): Promise<number
     ...(values.namespace ? { namespace: values.namespace } : {}),
   };
   const resolved = store.resolve(key, scope); // unknown key: CredentialNotFoundError, exit 2
+  // Everything printed goes through one masker that hears every value the mint produces or sends:
+  // a server may echo the secret, the client_secret_basic header or the assertion in scope or error text.
+  const masker = new Masker();
+  store.onSensitiveValue(masker.add);
+  const print = (text: string) => io.stdout(masker.mask(text));
+  // Values masked before serialising (so the JSON stays valid), the text masked again after.
+  const printJson = (doc: Record<string, unknown>) => print(`${JSON.stringify(masker.maskDeep(doc))}\n`);
   const started = performance.now();
   try {
     const info = await store.test(key, scope);
     if (values.json) {
-      io.stdout(
-        `${JSON.stringify({
-          ok: true,
-          key,
-          type: info.type,
-          scope: info.scope,
-          tokenType: info.tokenType,
-          expiresIn: info.expiresIn,
-          expiresAt: info.expiresAt,
-          ...(info.scopes ? { scopes: info.scopes } : {}),
-          durationMs: info.durationMs,
-        })}\n`,
-      );
+      printJson({
+        ok: true,
+        key,
+        type: info.type,
+        scope: info.scope,
+        tokenType: info.tokenType,
+        expiresIn: info.expiresIn,
+        expiresAt: info.expiresAt,
+        ...(info.scopes ? { scopes: info.scopes } : {}),
+        durationMs: info.durationMs,
+      });
     } else {
       const where = info.scope === 'namespace' ? `namespace ${info.namespace}` : `tenant ${info.tenantId}`;
-      io.stdout(
+      print(
         [
           `${paint(io, 'green', '✓')} ${key} (${info.type}, ${where}): token minted in ${info.durationMs} ms`,
           `  token type  ${info.tokenType}`,
@@ -79,11 +84,13 @@ export async function credentialsTest(args: string[], io: CliIo): Promise<number
     const e = err as CredflowError & { status?: number };
     const code = e instanceof CredflowError ? e.code : 'ERR_UNEXPECTED';
     if (values.json) {
-      io.stdout(
-        `${JSON.stringify({ ok: false, key, error: { code, message: e.message, ...(typeof e.status === 'number' ? { status: e.status } : {}) } })}\n`,
-      );
+      printJson({
+        ok: false,
+        key,
+        error: { code, message: e.message, ...(typeof e.status === 'number' ? { status: e.status } : {}) },
+      });
     } else {
-      io.stdout(
+      print(
         `${paint(io, 'red', '✗')} ${key} (${resolved.definition.type}): ${e.message} [${code}] after ${Math.round(performance.now() - started)} ms\n`,
       );
     }
