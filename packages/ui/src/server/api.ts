@@ -3,6 +3,7 @@ import {
   type CredflowConfig,
   CredflowError,
   type Logger,
+  Masker,
   type SecretProvider,
   SecretResolver,
 } from '@credflow/credentials-core';
@@ -104,33 +105,40 @@ export function createApi(options: ApiOptions): Hono {
     if ('issues' in loc) return c.json({ error: 'invalid', message: 'bad location', issues: loc.issues }, 400);
     const config = await file.validate(loc.key, body.definition);
     const store = storeFor(config);
+    // The answer holds server text (scopes, RFC 6749 error text): masked with every value the mint produced or sent.
+    const masker = new Masker();
+    store.onSensitiveValue(masker.add);
     const started = performance.now();
     try {
       const info = await store.test(loc.key);
-      return c.json({
-        ok: true,
-        key: loc.key,
-        type: info.type,
-        tokenType: info.tokenType,
-        expiresIn: info.expiresIn,
-        expiresAt: info.expiresAt,
-        ...(info.scopes ? { scopes: info.scopes } : {}),
-        durationMs: info.durationMs,
-      });
+      return c.json(
+        masker.maskDeep({
+          ok: true,
+          key: loc.key,
+          type: info.type,
+          tokenType: info.tokenType,
+          expiresIn: info.expiresIn,
+          expiresAt: info.expiresAt,
+          ...(info.scopes ? { scopes: info.scopes } : {}),
+          durationMs: info.durationMs,
+        }),
+      );
     } catch (err) {
       const e = err as CredflowError & { status?: number; error?: string; error_description?: string };
-      return c.json({
-        ok: false,
-        key: loc.key,
-        durationMs: Math.round(performance.now() - started),
-        error: {
-          code: e instanceof CredflowError ? e.code : 'ERR_UNEXPECTED',
-          message: e.message,
-          ...(typeof e.status === 'number' ? { status: e.status } : {}),
-          ...(e.error ? { error: e.error } : {}),
-          ...(e.error_description ? { error_description: e.error_description } : {}),
-        },
-      });
+      return c.json(
+        masker.maskDeep({
+          ok: false,
+          key: loc.key,
+          durationMs: Math.round(performance.now() - started),
+          error: {
+            code: e instanceof CredflowError ? e.code : 'ERR_UNEXPECTED',
+            message: e.message,
+            ...(typeof e.status === 'number' ? { status: e.status } : {}),
+            ...(e.error ? { error: e.error } : {}),
+            ...(e.error_description ? { error_description: e.error_description } : {}),
+          },
+        }),
+      );
     }
   });
 
