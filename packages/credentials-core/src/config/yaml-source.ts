@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue, type CredflowErrorCode } from '../errors.js';
+import { findTooDeep, MAX_YAML_DEPTH } from './yaml-depth.js';
 
 /** A parsed YAML file with what is needed to point at its lines. */
 export interface YamlSource {
@@ -37,6 +38,21 @@ export async function readYamlFile(file: string, what: 'config' | 'flow', code: 
  */
 export function readYaml(text: string, file: string, code: CredflowErrorCode = 'ERR_CONFIG_INVALID'): YamlSource {
   const lineCounter = new LineCounter();
+  // Before anything recursive (composing the document included) sees the text.
+  const tooDeep = findTooDeep(text);
+  if (tooDeep !== undefined) {
+    throw new ConfigError(
+      file,
+      [
+        {
+          path: '',
+          line: lineOf(text, tooDeep),
+          message: `YAML nested more than ${MAX_YAML_DEPTH} levels deep (mappings and lists inside each other): credflow reads at most ${MAX_YAML_DEPTH}`,
+        },
+      ],
+      code,
+    );
+  }
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
     throw new ConfigError(
@@ -56,6 +72,13 @@ export function readYaml(text: string, file: string, code: CredflowErrorCode = '
     throw new ConfigError(file, [{ path: '', message: `cannot read YAML: ${(err as Error).message}` }], code);
   }
   return { file, doc, lineCounter, data };
+}
+
+/** 1-based line of a character offset. */
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 /** Turns zod issues into {@link ConfigIssue}s located in the YAML source. */
