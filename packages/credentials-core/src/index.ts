@@ -12,6 +12,7 @@ export {
 } from './config/fields.js';
 export { DEFAULT_TENANT, type LoadConfigOptions, loadConfig, parseConfig } from './config/load-config.js';
 export { isLoopbackHost, isSecureOrLoopbackUrl } from './config/loopback.js';
+export { isReservedName, RESERVED_NAME_MESSAGE, RESERVED_NAMES } from './config/reserved-names.js';
 export { buildConfigSchema, KEY_PATTERN, NAMESPACE_PATTERN, TENANT_PATTERN } from './config/schema.js';
 export type {
   CredentialCommon,

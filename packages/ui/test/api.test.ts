@@ -196,6 +196,39 @@ describe('UI API', () => {
     });
   });
 
+  it('refuses __proto__, constructor and prototype as key, tenant or namespace with 400 naming the field', async () => {
+    const before = await readFile(file, 'utf8');
+    for (const name of ['__proto__', 'constructor', 'prototype']) {
+      for (const [field, where] of [
+        ['key', { key: name }],
+        ['tenantId', { tenantId: name, key: 'k' }],
+        ['namespace', { namespace: name, key: 'k' }],
+      ] as const) {
+        const res = await call('PUT', '/credentials', { ...where, definition: def() });
+        expect(res.status).toBe(400);
+        expect(res.json.saved).toBeUndefined();
+        expect(res.json.issues).toEqual([
+          { path: field, message: `invalid name '${name}': __proto__, constructor and prototype are reserved names` },
+        ]);
+      }
+      const renamed = await call('PUT', '/credentials', { key: 'k', original: { key: name }, definition: def() });
+      expect(renamed.status).toBe(400);
+    }
+    // A `__proto__` field inside the definition would vanish on the way to the file: refused too.
+    const field = await call('PUT', '/credentials', {
+      key: 'k',
+      definition: JSON.parse(`{"__proto__": {"x": 1}, ${JSON.stringify(def()).slice(1)}`),
+    });
+    expect(field.status).toBe(400);
+    expect(field.json.issues).toEqual([
+      {
+        path: '__proto__',
+        message: "'__proto__' cannot be used as a key: its value would be silently lost (a reserved name)",
+      },
+    ]);
+    expect(await readFile(file, 'utf8')).toBe(before);
+  });
+
   it("creates a credential, keeping the file's comments and order", async () => {
     const { status } = await call('PUT', '/credentials', { tenantId: 'main', key: 'created', definition: def() });
     expect(status).toBe(200);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { GrantType } from '../grants/grant.js';
 import { commonFields } from './fields.js';
+import { isReservedName, RESERVED_NAME_MESSAGE } from './reserved-names.js';
 
 /** Credential keys: what `credential('KEY')` names. */
 export const KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
@@ -9,14 +10,21 @@ export const NAMESPACE_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]*(\.[A-Za-z0-9_][A-Z
 /** Tenant ids. */
 export const TENANT_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
 
-const keyField = z
-  .string()
-  .regex(KEY_PATTERN, "credential keys start with a letter or '_' and use letters, digits, '_', '.', '-'");
-const namespaceField = z
-  .string()
-  .max(255)
-  .regex(NAMESPACE_PATTERN, "namespaces are dot-separated names of letters, digits, '_' and '-' (e.g. company.team)");
-const tenantField = z.string().regex(TENANT_PATTERN, "tenant ids use letters, digits, '_' and '-'");
+/** A name matching `pattern`, and not one of the reserved names; one message either way. */
+const nameField = (pattern: RegExp, message: string) =>
+  z.string().superRefine((name, ctx) => {
+    if (isReservedName(name)) ctx.addIssue({ code: 'custom', message: RESERVED_NAME_MESSAGE });
+    else if (!pattern.test(name)) ctx.addIssue({ code: 'custom', message });
+  });
+const keyField = nameField(
+  KEY_PATTERN,
+  "credential keys start with a letter or '_' and use letters, digits, '_', '.', '-'",
+);
+const namespaceField = nameField(
+  NAMESPACE_PATTERN,
+  "namespaces are dot-separated names of letters, digits, '_' and '-' (e.g. company.team)",
+).refine((ns) => ns.length <= 255, 'namespaces are at most 255 characters');
+const tenantField = nameField(TENANT_PATTERN, "tenant ids use letters, digits, '_' and '-'");
 
 /** YAML `key:` with nothing after it is null: treat it as absent. */
 const orAbsent = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? undefined : v), schema);

@@ -65,6 +65,8 @@ export function readYaml(text: string, file: string, code: CredflowErrorCode = '
       code,
     );
   }
+  const protoKeys = protoKeyIssues(doc, lineCounter);
+  if (protoKeys.length > 0) throw new ConfigError(file, protoKeys, code);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 }) ?? {};
@@ -72,6 +74,39 @@ export function readYaml(text: string, file: string, code: CredflowErrorCode = '
     throw new ConfigError(file, [{ path: '', message: `cannot read YAML: ${(err as Error).message}` }], code);
   }
   return { file, doc, lineCounter, data };
+}
+
+/**
+ * Every `__proto__` mapping key in a parsed YAML document, located. Such a
+ * key is refused wherever it appears (config or flow), because converting
+ * the document to objects would drop what it holds. Depth is already
+ * bounded ({@link MAX_YAML_DEPTH}), so plain recursion is safe here.
+ */
+function protoKeyIssues(doc: Document, lc: LineCounter): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const visit = (node: unknown, path: (string | number)[]) => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (key === '__proto__') {
+          const start = (pair.key as Node).range?.[0];
+          issues.push({
+            path: formatPath([...path, key]),
+            ...(start !== undefined ? { line: lc.linePos(start).line } : {}),
+            message: "'__proto__' cannot be used as a key: its value would be silently lost (a reserved name)",
+          });
+          continue;
+        }
+        visit(pair.value, [...path, key ?? '?']);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        visit(item, [...path, i]);
+      });
+    }
+  };
+  visit(doc.contents, []);
+  return issues;
 }
 
 /** 1-based line of a character offset. */

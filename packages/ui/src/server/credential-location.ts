@@ -1,4 +1,11 @@
-import { DEFAULT_TENANT, KEY_PATTERN, NAMESPACE_PATTERN, TENANT_PATTERN } from '@credflow/credentials-core';
+import {
+  DEFAULT_TENANT,
+  isReservedName,
+  KEY_PATTERN,
+  NAMESPACE_PATTERN,
+  RESERVED_NAME_MESSAGE,
+  TENANT_PATTERN,
+} from '@credflow/credentials-core';
 
 /** Where a credential lives in `credflow.yaml`. */
 export interface CredentialLocation {
@@ -18,18 +25,24 @@ export function yamlPath(loc: CredentialLocation): string[] {
 /** Problems with a location sent by the page, by field. */
 export function locationIssues(loc: Partial<CredentialLocation>): { path: string; message: string }[] {
   const issues: { path: string; message: string }[] = [];
-  if (typeof loc.key !== 'string' || !KEY_PATTERN.test(loc.key)) {
+  const reserved = (field: keyof CredentialLocation, value: unknown) => {
+    if (typeof value !== 'string' || !isReservedName(value)) return false;
+    issues.push({ path: field, message: `invalid name '${value}': ${RESERVED_NAME_MESSAGE}` });
+    return true;
+  };
+  if (!reserved('key', loc.key) && (typeof loc.key !== 'string' || !KEY_PATTERN.test(loc.key))) {
     issues.push({
       path: 'key',
       message: "credential keys start with a letter or '_' and use letters, digits, '_', '.', '-'",
     });
   }
-  if (typeof loc.tenantId !== 'string' || !TENANT_PATTERN.test(loc.tenantId)) {
+  if (!reserved('tenantId', loc.tenantId) && (typeof loc.tenantId !== 'string' || !TENANT_PATTERN.test(loc.tenantId))) {
     issues.push({ path: 'tenantId', message: "tenant ids use letters, digits, '_' and '-'" });
   }
   if (
     loc.namespace !== undefined &&
     loc.namespace !== '' &&
+    !reserved('namespace', loc.namespace) &&
     (typeof loc.namespace !== 'string' || !NAMESPACE_PATTERN.test(loc.namespace))
   ) {
     issues.push({ path: 'namespace', message: 'namespaces are dot-separated names (e.g. company.team)' });
