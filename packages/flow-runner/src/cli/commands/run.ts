@@ -4,6 +4,7 @@ import type { Execution, LogEntry } from '../../execution/execution.js';
 import { runFlow } from '../../execution/run-flow.js';
 import { createTemplateEnvironment, templateProblem } from '../../execution/template-environment.js';
 import { loadFlow } from '../../flow/load-flow.js';
+import { parseInputArgs } from '../../inputs/input-args.js';
 import type { LogLevel } from '../../tasks/task-type.js';
 import { CONFIG_OPTION, HELP_OPTION, usage } from '../args.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
@@ -16,7 +17,10 @@ Runs a flow. Log lines go to stderr; with --json, stdout holds one JSON document
 Options:
   --config F       credflow.yaml to use (default: $CREDFLOW_CONFIG, else ./credflow.yaml)
   --tenant T       tenant to run in (default: main)
-  --input k=v      input value; repeat for more inputs
+  --input k=v      input value; repeat for more inputs. Keep secrets out of argv
+                   with k=@env:VAR (environment variable VAR) or k=@file:PATH
+                   (the file, one trailing newline trimmed, at most 1 MiB);
+                   k=@@x is the literal value @x
   --json           print the execution as JSON on stdout
   -h, --help       show this help
 
@@ -48,12 +52,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   if (positionals.length !== 1)
     throw new UsageError(positionals.length ? 'run takes one flow file' : 'run needs a flow file');
-  const inputs: Record<string, string> = {};
-  for (const pair of values.input ?? []) {
-    const eq = pair.indexOf('=');
-    if (eq < 1) throw new UsageError(`--input '${pair.slice(0, 40)}' must be name=value`);
-    inputs[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
+  const inputs = await parseInputArgs(values.input ?? [], { env: io.env, cwd: process.cwd() });
   const store = await loadStore(values.config, io);
   const env = createTemplateEnvironment(store);
   const flow = await loadFlow(positionals[0] as string, { checkTemplate: (src) => templateProblem(env, src) });
