@@ -6,7 +6,7 @@ import { loadConfig, parseConfig } from './config/load-config.js';
 import type { CredentialDefinition, CredflowConfig } from './config/types.js';
 import { CredentialNotFoundError, CredflowError } from './errors.js';
 import { builtinGrantTypes } from './grants/builtin.js';
-import type { Grant, GrantType } from './grants/grant.js';
+import type { Grant, GrantResult, GrantType } from './grants/grant.js';
 import { defaultRetryPolicy, type RetryPolicy } from './http/retry-policy.js';
 import { Masker } from './redact.js';
 import { listCredentials, type ResolvedCredential, resolveCredential, type Scope } from './scope.js';
@@ -157,16 +157,7 @@ export class CredentialStore {
   async test(key: string, scope: Scope = {}): Promise<TokenInfo> {
     const resolved = this.resolve(key, scope);
     const started = this.#clock.now();
-    const seen: string[] = [];
-    const stop = this.onSensitiveValue((v) => seen.push(v));
-    let token: AccessToken;
-    try {
-      token = await this.#binding(resolved).mint();
-    } finally {
-      stop();
-    }
-    // A server may echo what it was sent in `scope`: the report masks it.
-    const masker = new Masker(seen);
+    const token = await this.#binding(resolved).mint();
     return {
       key,
       type: resolved.definition.type,
@@ -176,7 +167,7 @@ export class CredentialStore {
       tokenType: token.tokenType,
       expiresIn: token.expiresIn,
       expiresAt: token.expiresAt.toISOString(),
-      ...(token.scopes ? { scopes: token.scopes.map((s) => masker.mask(s)) } : {}),
+      ...(token.scopes ? { scopes: [...token.scopes] } : {}),
       durationMs: Math.round(this.#clock.now() - started),
     };
   }
@@ -287,7 +278,11 @@ export class CredentialStore {
             retry: this.#retry,
             sensitive: (v) => this.#report(v),
           });
-          const token = toAccessToken(await binding.grant.mint(), def.defaultLifetime);
+          const result = await binding.grant.mint();
+          const token = toAccessToken(
+            { ...result, ...maskedScopes(result, [...sent, result.accessToken]) },
+            def.defaultLifetime,
+          );
           this.#report(token.token);
           return token;
         } catch (err) {
@@ -301,4 +296,16 @@ export class CredentialStore {
     b = binding;
     return b;
   }
+}
+
+/**
+ * Granted scopes with what the mint sent masked: a server may echo the
+ * client secret or the assertion in `scope`. The text is masked before it is
+ * split, so a secret holding spaces is masked whole, not in pieces.
+ */
+function maskedScopes(result: GrantResult, sent: string[]): { scopes?: string[] } {
+  if (result.scope === undefined && !result.scopes) return {};
+  const masker = new Masker(sent);
+  if (result.scope !== undefined) return { scopes: masker.mask(result.scope).split(/\s+/).filter(Boolean) };
+  return { scopes: (result.scopes ?? []).map((s) => masker.mask(s)) };
 }

@@ -86,6 +86,27 @@ describe('sensitive values: reported the moment they are made, masked in the sto
     expect(heard).toEqual(['computed-header-value']);
   });
 
+  it('masks a secret echoed in scope before splitting it (a secret holding spaces stays whole)', async () => {
+    const spaced = 'has some  spaces\tin it 0123';
+    const scopeEcho = await startLoopbackServer(async (req, res) => {
+      const form = new URLSearchParams(await readBody(req));
+      sendJson(res, 200, {
+        access_token: 'at-0123456789',
+        token_type: 'Bearer',
+        scope: `api:read ${form.get('client_secret')}`,
+      });
+    });
+    try {
+      const s = CredentialStore.fromYaml(
+        `credentials:\n  k: { type: client_credentials, tokenEndpoint: "${scopeEcho.url}/t", clientId: c, clientSecret: { secret: SP }, clientAuthMethod: client_secret_post }\n`,
+        { secretProviders: [new EnvSecretProvider({ env: { SECRET_SP: Buffer.from(spaced).toString('base64') } })] },
+      );
+      expect((await s.test('k')).scopes).toEqual(['api:read', '******']);
+    } finally {
+      await scopeEcho.close();
+    }
+  });
+
   it('shows a long error_description not at all rather than cut short', async () => {
     const long = await startLoopbackServer(async (req, res) => {
       await readBody(req);

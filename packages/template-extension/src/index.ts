@@ -16,5 +16,6 @@ export {
   renderString,
   renderTemplate,
 } from './render-string.js';
+export { TemplateForbiddenError } from './sandbox/template-forbidden-error.js';
 export { TemplateRenderError } from './template-error.js';
 export { type ScopeResolver, scopeFromFlow } from './template-functions.js';

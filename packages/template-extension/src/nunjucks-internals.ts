@@ -4,10 +4,18 @@ import type { Environment } from 'nunjucks';
 /** The parts of one nunjucks installation that the rewrite needs. */
 export interface NunjucksInternals {
   parser: { parse(src: string, extensions?: unknown[], opts?: unknown): NjNode };
+  /** nunjucks' `Parser` class (exported by its parser module). */
+  parserClass: { prototype: object };
   nodes: Record<string, NjNodeClass>;
   lib: { TemplateError: new (message: string, lineno?: number, colno?: number) => Error };
-  runtime: { markSafe(value: string): unknown; SafeString: new (value: string) => unknown };
+  runtime: {
+    markSafe(value: string): unknown;
+    SafeString: new (value: string) => unknown;
+    makeMacro: (...args: unknown[]) => (...args: unknown[]) => unknown;
+  };
   Template: new (src: string, env: Environment, path?: string) => NjTemplate;
+  /** nunjucks' render context class (not exported by nunjucks; found by a probe render). */
+  Context: { prototype: object };
 }
 
 /** A nunjucks AST node (nunjucks ships no types for its internals). */
@@ -60,13 +68,33 @@ export function internalsOf(env: Environment): NunjucksInternals {
     envFile = localRequire.resolve('nunjucks/src/environment.js');
   }
   const req = createRequire(envFile);
+  const envModule = req('./environment.js') as {
+    Template: NunjucksInternals['Template'];
+    Environment: new () => Environment;
+  };
   const internals: NunjucksInternals = {
     parser: req('./parser.js'),
+    parserClass: (req('./parser.js') as { Parser: { prototype: object } }).Parser,
     nodes: req('./nodes.js'),
     lib: req('./lib.js'),
     runtime: req('./runtime.js'),
-    Template: (req('./environment.js') as { Template: NunjucksInternals['Template'] }).Template,
+    Template: envModule.Template,
+    Context: probeContext(envModule.Environment),
   };
   cache.set(ctor, internals);
   return internals;
+}
+
+/** Renders `{{ 0 | probe }}` on a throwaway environment: a filter's `this` is the Context. */
+function probeContext(Environment: new () => Environment): { prototype: object } {
+  const probe = new Environment();
+  let found: { prototype: object } | undefined;
+  probe.addFilter('probe', function (this: object) {
+    found = this.constructor as { prototype: object };
+    return '';
+  });
+  probe.renderString('{{ 0 | probe }}', {});
+  if (!found)
+    throw new Error('[@credflow/template-extension] this nunjucks version is not supported (no render context)');
+  return found;
 }

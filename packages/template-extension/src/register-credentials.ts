@@ -1,7 +1,10 @@
 import type { CredentialStore, Scope } from '@credflow/credentials-core';
 import type { Environment } from 'nunjucks';
 import { internalsOf } from './nunjucks-internals.js';
-import { EXTENSION_MARK, FUNCTIONS, patchParser } from './rewrite-calls.js';
+import { patchRawBlocks } from './raw-blocks.js';
+import { patchContext } from './render-frames.js';
+import { type CredflowExtension, EXTENSION_MARK, FUNCTIONS, patchParser } from './rewrite-calls.js';
+import { installSandbox } from './sandbox/install-sandbox.js';
 import { makeFunctions, type ScopeResolver, scopeFromFlow } from './template-functions.js';
 
 /** Template delimiters (nunjucks `tags`). */
@@ -26,7 +29,11 @@ export const CREDFLOW_DELIMITERS: Delimiters = {
 
 export interface RegisterOptions {
   store: CredentialStore;
-  /** Scope of every render, or how to read it from the render context. Default: `flow.tenantId` / `flow.namespace`. */
+  /**
+   * Scope of renders that do not pass `{ scope }` to {@link render}, or how
+   * to read it from the render context (read once, before the template runs).
+   * Default: `flow.tenantId` / `flow.namespace` of the context.
+   */
   scope?: Scope | ScopeResolver;
   /** Delimiters to set; `false` keeps the environment's own. Default: {@link CREDFLOW_DELIMITERS}. */
   delimiters?: Partial<Delimiters> | false;
@@ -35,14 +42,18 @@ export interface RegisterOptions {
 /** What {@link registerCredentials} attached to an environment. */
 export interface Registration {
   store: CredentialStore;
+  /** Reads the scope of a render that was not given one. */
+  resolveScope: ScopeResolver;
 }
 
 const REGISTRATION = Symbol.for('credflow.registration');
 
 /**
  * Installs `credential()` and `secret()` on a nunjucks environment (and, by
- * default, the `<< >>`, `<% %>`, `<# #>` delimiters). Render with
- * {@link renderString}: the functions are asynchronous.
+ * default, the `<< >>`, `<% %>`, `<# #>` delimiters), and makes its templates
+ * a sandbox: they read plain data and call registered functions only (see
+ * the README's security model). Render with {@link renderString}: the
+ * functions are asynchronous.
  */
 export function registerCredentials(env: Environment, options: RegisterOptions): Environment {
   if (!options || typeof options.store?.getToken !== 'function') {
@@ -50,9 +61,13 @@ export function registerCredentials(env: Environment, options: RegisterOptions):
   }
   const nj = internalsOf(env);
   patchParser(nj);
+  patchContext(nj);
+  patchRawBlocks(nj);
+  installSandbox(env, nj);
   const scope = options.scope;
-  const resolver: ScopeResolver = typeof scope === 'function' ? scope : scope ? () => scope : scopeFromFlow;
-  const fns = makeFunctions(resolver);
+  const resolveScope: ScopeResolver =
+    typeof scope === 'function' ? scope : scope ? () => ({ ...scope }) : scopeFromFlow;
+  const fns = makeFunctions();
   env.addFilter(FUNCTIONS.credential, fns.credential as never, true);
   env.addFilter(FUNCTIONS.secret, fns.secret as never, true);
   // A call the rewrite did not reach (e.g. `credential` passed around as a value) fails loudly.
@@ -66,9 +81,15 @@ export function registerCredentials(env: Environment, options: RegisterOptions):
     e.opts.tags = { ...CREDFLOW_DELIMITERS, ...(options.delimiters ?? {}) };
   }
   if (!env.hasExtension('credflow')) {
-    env.addExtension('credflow', { tags: [], [EXTENSION_MARK]: true } as never);
+    const globals = (env as unknown as { globals: Record<string, unknown> }).globals;
+    const extension: CredflowExtension = {
+      tags: [],
+      [EXTENSION_MARK]: true,
+      functionGlobals: () => new Set(Object.keys(globals).filter((k) => typeof globals[k] === 'function')),
+    };
+    env.addExtension('credflow', extension as never);
   }
-  (env as unknown as Record<symbol, Registration>)[REGISTRATION] = { store: options.store };
+  (env as unknown as Record<symbol, Registration>)[REGISTRATION] = { store: options.store, resolveScope };
   return env;
 }
 

@@ -1,8 +1,5 @@
 import type { CredentialStore, Scope } from '@credflow/credentials-core';
 
-/** Context key under which a render's state travels (nunjucks copies the context). */
-export const STATE_KEY = '__credflow_render';
-
 /** A credential a render used, so a caller can drop its cached token after a 401. */
 export interface UsedCredential {
   key: string;
@@ -17,9 +14,14 @@ export interface FunctionFailure {
   column: number;
 }
 
-/** What travels in the render context: the session and this render's first failure. */
+/**
+ * One render: its session, the scope the host gave (fixed before the
+ * template runs; nothing in the template changes it) and its first failure.
+ * Reachable only through {@link frameOf}, never through the template context.
+ */
 export interface RenderFrame {
-  state: RenderState;
+  readonly state: RenderState;
+  readonly scope: Scope;
   failure: FunctionFailure | undefined;
 }
 
@@ -58,8 +60,9 @@ export class RenderState {
     return p;
   }
 
-  secret(name: string, subkey: string | undefined): string | Promise<string> {
-    const id = `s\u0000${name}\u0000${subkey ?? ''}`;
+  secret(name: string, subkey: string | undefined, scope: Scope): string | Promise<string> {
+    const tenantId = scope.tenantId || 'main';
+    const id = `s\u0000${tenantId}\u0000${scope.namespace ?? ''}\u0000${name}\u0000${subkey ?? ''}`;
     let p = this.#memo.get(id);
     if (!p) {
       p = this.store.getSecret(name, subkey).then((v) => this.#report(v));

@@ -1,7 +1,10 @@
+import type { Scope } from '@credflow/credentials-core';
 import type { Environment } from 'nunjucks';
 import { internalsOf, type NjTemplate } from './nunjucks-internals.js';
 import { registrationOf } from './register-credentials.js';
-import { type RenderFrame, RenderState, STATE_KEY, type UsedCredential } from './render-state.js';
+import { bindFrame } from './render-frames.js';
+import { type RenderFrame, RenderState, type UsedCredential } from './render-state.js';
+import { asForbiddenError } from './sandbox/template-forbidden-error.js';
 import { parseNunjucksError, TemplateRenderError } from './template-error.js';
 
 export interface RenderOptions {
@@ -15,6 +18,13 @@ export interface RenderOptions {
    * minted once per task). Made with {@link createRenderSession}.
    */
   session?: RenderSession;
+  /**
+   * The tenant and namespace the render acts for: which credentials and
+   * secrets `credential()`/`secret()` see. Given by the host, never by the
+   * template; without it, the registration's resolver reads it from `ctx`
+   * (default `ctx.flow.tenantId`/`ctx.flow.namespace`) once, before rendering.
+   */
+  scope?: Scope;
 }
 
 /** Opaque state shared by the renders of one session. */
@@ -114,7 +124,25 @@ function renderWith(
     );
   }
   const state = options.session ?? new RenderState(reg.store, options.onSensitiveValue);
-  const frame: RenderFrame = { state, failure: undefined };
+  let frame: RenderFrame;
+  try {
+    const scope = options.scope ?? reg.resolveScope(ctx);
+    frame = {
+      state,
+      scope: {
+        ...(scope.tenantId ? { tenantId: String(scope.tenantId) } : {}),
+        ...(scope.namespace ? { namespace: String(scope.namespace) } : {}),
+      },
+      failure: undefined,
+    };
+  } catch (err) {
+    return Promise.reject(
+      new TemplateRenderError(name, undefined, undefined, 'the render scope could not be read', err),
+    );
+  }
+  // A copy of the context: nunjucks writes top-level `set`s into it, and it keys the frame.
+  const vars: Record<string, unknown> = { ...ctx };
+  bindFrame(vars, frame);
   return new Promise((resolve, reject) => {
     const fail = (err: unknown) => reject(toRenderError(err, name, frame));
     try {
@@ -124,7 +152,7 @@ function renderWith(
           return;
         }
         try {
-          tmpl.render({ ...ctx, [STATE_KEY]: frame }, (e, res) => {
+          tmpl.render(vars, (e, res) => {
             if (e) fail(e);
             else
               resolve({
@@ -157,6 +185,10 @@ function toRenderError(err: unknown, name: string, frame: RenderFrame): Template
   if (frame.failure) {
     const { error, line, column } = frame.failure;
     return new TemplateRenderError(name, line, column, error.message, error);
+  }
+  const forbidden = asForbiddenError(err);
+  if (forbidden) {
+    return new TemplateRenderError(name, forbidden.lineno, forbidden.colno, forbidden.message, forbidden);
   }
   const parsed = parseNunjucksError((err as Error)?.message ?? String(err));
   return new TemplateRenderError(name, parsed.line, parsed.column, parsed.message, err);

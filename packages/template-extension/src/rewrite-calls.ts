@@ -1,4 +1,5 @@
 import type { NjNode, NunjucksInternals } from './nunjucks-internals.js';
+import { sandboxAst } from './sandbox/rewrite-sandbox.js';
 
 /** The template functions credflow provides, and the async filters they become. */
 export const FUNCTIONS = { credential: '__credflow_credential', secret: '__credflow_secret' } as const;
@@ -7,6 +8,14 @@ export type FunctionName = keyof typeof FUNCTIONS;
 /** Marks the extension object, so the parser hook knows an environment carries it. */
 export const EXTENSION_MARK = Symbol.for('credflow.template-extension');
 
+/** The extension object registered on an environment (nunjucks hands the list to its parser). */
+export interface CredflowExtension {
+  tags: string[];
+  [EXTENSION_MARK]: true;
+  /** Names of the environment's globals that are functions, at parse time. */
+  functionGlobals(): ReadonlySet<string>;
+}
+
 const PATCHED = Symbol.for('credflow.parser-patched');
 
 /**
@@ -14,7 +23,8 @@ const PATCHED = Symbol.for('credflow.parser-patched');
  * After parsing and before nunjucks transforms and compiles the AST, each
  * call `credential(args)` / `secret(args)` becomes the async filter
  * `__credflow_credential(line, column, args)`; nunjucks' own transformer then
- * lifts it and turns the enclosing `if`/`for` into their async forms. Only
+ * lifts it and turns the enclosing `if`/`for` into their async forms. The
+ * sandbox rewrite runs first, on the tree as the author wrote it. Only
  * environments that carry the credflow extension are affected.
  */
 export function patchParser(nj: NunjucksInternals): void {
@@ -23,9 +33,10 @@ export function patchParser(nj: NunjucksInternals): void {
   const original = parser.parse;
   parser.parse = function parse(src, extensions, opts) {
     const ast = original.call(this, src, extensions, opts);
-    const ours =
-      Array.isArray(extensions) && extensions.some((e) => e && (e as Record<symbol, unknown>)[EXTENSION_MARK]);
-    return ours ? rewriteCalls(ast, nj) : ast;
+    const ours = Array.isArray(extensions)
+      ? (extensions.find((e) => e && (e as Record<symbol, unknown>)[EXTENSION_MARK]) as CredflowExtension | undefined)
+      : undefined;
+    return ours ? rewriteCalls(sandboxAst(ast, nj, ours.functionGlobals()), nj) : ast;
   };
   parser[PATCHED] = true;
 }
@@ -48,6 +59,69 @@ export function rewriteCalls(ast: NjNode, nj: NunjucksInternals): NjNode {
     return isA(n, 'NodeList') ? (n.children ?? []).some(contains) : n.fields.some((f) => contains(n[f]));
   };
 
+  const containsInclude = (v: unknown): boolean => {
+    if (Array.isArray(v)) return v.some(containsInclude);
+    if (!isA(v, 'Node')) return false;
+    const n = v as NjNode;
+    if (isA(n, 'Include')) return true;
+    return isA(n, 'NodeList') ? (n.children ?? []).some(containsInclude) : n.fields.some((f) => containsInclude(n[f]));
+  };
+
+  /** `((x))` is `x`. */
+  const unwrap = (n: unknown): unknown => {
+    let c = n;
+    while (isA(c, 'Group') && (c as NjNode).children?.length === 1) c = (c as NjNode).children?.[0];
+    return c;
+  };
+
+  let tmp = 0;
+
+  /**
+   * Statements nunjucks gets wrong with asynchronous content, rewritten into
+   * equivalents it gets right:
+   * - an `if`/`for` holding an `include` stays synchronous, so an included
+   *   template that waits for a token rendered empty: make them async;
+   * - a `for` whose `else` waits for a token compiles to invalid JavaScript:
+   *   `<% set t = items %><% if t | length %><% for x in t %>…<% endfor %><% else %>…<% endif %>`;
+   * - `<% set v = (credential('a') if c else 'x') %>` would call the branch
+   *   not taken: becomes an `if` with one `set` per branch.
+   */
+  const fixStatement = (node: NjNode): NjNode => {
+    const L = node.lineno;
+    const C = node.colno;
+    if (isA(node, 'For') && !isA(node, 'AsyncEach') && !isA(node, 'AsyncAll')) {
+      if (node.else_ && (contains(node.else_) || containsInclude(node.else_))) {
+        const name = new nodes.Symbol!(L, C, `__credflow_items${tmp++}`);
+        const loop = fixStatement(new nodes.For!(L, C, name, node.name, node.body, null));
+        const nonEmpty = new nodes.Filter!(
+          L,
+          C,
+          new nodes.Symbol!(L, C, 'length'),
+          new nodes.NodeList!(L, C, [new nodes.Symbol!(L, C, name.value)]),
+        );
+        return new nodes.NodeList!(L, C, [
+          new nodes.Set!(L, C, [new nodes.Symbol!(L, C, name.value)], node.arr),
+          new nodes.If!(L, C, nonEmpty, new nodes.NodeList!(L, C, [loop]), node.else_),
+        ]);
+      }
+      if (containsInclude(node.body)) return new nodes.AsyncEach!(L, C, node.arr, node.name, node.body, node.else_);
+    }
+    if (isA(node, 'If') && !isA(node, 'IfAsync') && containsInclude([node.body, node.else_])) {
+      return new nodes.IfAsync!(L, C, node.cond, node.body, node.else_);
+    }
+    if (isA(node, 'Set') && node.value) {
+      const value = unwrap(node.value) as NjNode;
+      if (isA(value, 'InlineIf') && contains(value)) {
+        const branch = (v: unknown) =>
+          new nodes.NodeList!(L, C, [
+            fixStatement(new nodes.Set!(L, C, node.targets, v ?? new nodes.Literal!(L, C, ''))),
+          ]);
+        return new nodes.If!(L, C, value.cond, branch(value.body), branch(value.else_));
+      }
+    }
+    return node;
+  };
+
   /** A token output directly is never HTML-escaped (autoescape must not mangle it). */
   const safe = (c: NjNode) =>
     isOurs(c)
@@ -66,7 +140,10 @@ export function rewriteCalls(ast: NjNode, nj: NunjucksInternals): NjNode {
    * becomes a real `if` statement, so the branch not taken is never called.
    */
   const splitOutput = (out: NjNode): NjNode => {
-    const children = (out.children ?? []).map(safe);
+    const children = (out.children ?? []).map((c) => {
+      const inner = unwrap(c) as NjNode;
+      return safe(isA(inner, 'InlineIf') && contains(inner) ? inner : c);
+    });
     if (!children.some((c) => isA(c, 'InlineIf') && contains(c))) {
       out.children = children;
       return out;
@@ -109,6 +186,7 @@ export function rewriteCalls(ast: NjNode, nj: NunjucksInternals): NjNode {
       for (const f of node.fields) node[f] = visit(node[f], inner);
       if (isA(node, 'Set') && node.body) node.body = visit(node.body, inner);
     }
+    if (!where && (isA(node, 'For') || isA(node, 'If') || isA(node, 'Set'))) return fixStatement(node);
     if (isA(node, 'FunCall') && !isA(node, 'Filter') && isA(node.name, 'Symbol')) {
       const name = (node.name as NjNode).value as string;
       if (name === 'credential' || name === 'secret') {

@@ -3,10 +3,11 @@ import type { CredflowErrorCode } from '@credflow/credentials-core';
 /**
  * A render that failed. Names the template and the line; `code` is the
  * credflow error code of the cause where there is one (e.g.
- * `ERR_CREDENTIAL_NOT_FOUND`), else `ERR_TEMPLATE`.
+ * `ERR_CREDENTIAL_NOT_FOUND`, or `ERR_TEMPLATE_FORBIDDEN` when the template
+ * reached past the sandbox), else `ERR_TEMPLATE`.
  */
 export class TemplateRenderError extends Error {
-  readonly code: CredflowErrorCode | 'ERR_TEMPLATE';
+  readonly code: CredflowErrorCode | 'ERR_TEMPLATE' | 'ERR_TEMPLATE_FORBIDDEN';
   readonly template: string;
   readonly line: number | undefined;
   readonly column: number | undefined;
@@ -21,7 +22,10 @@ export class TemplateRenderError extends Error {
     super(`template '${template}'${line !== undefined ? ` line ${line}` : ''}: ${message}`, { cause });
     this.name = 'TemplateRenderError';
     const code = (cause as { code?: unknown } | undefined)?.code;
-    this.code = typeof code === 'string' && code.startsWith('ERR_') ? (code as CredflowErrorCode) : 'ERR_TEMPLATE';
+    this.code =
+      typeof code === 'string' && code.startsWith('ERR_')
+        ? (code as CredflowErrorCode | 'ERR_TEMPLATE_FORBIDDEN')
+        : 'ERR_TEMPLATE';
     this.template = template;
     this.line = line;
     this.column = column;

@@ -1,7 +1,8 @@
 import type { Scope } from '@credflow/credentials-core';
-import { type RenderFrame, RenderState, STATE_KEY } from './render-state.js';
+import { frameOf } from './render-frames.js';
+import type { RenderFrame } from './render-state.js';
 
-/** Resolves the scope of a render from its context. */
+/** Resolves the scope of a render from its context (called once, before the template runs). */
 export type ScopeResolver = (ctx: Record<string, unknown>) => Scope;
 
 /** Default: `flow.tenantId` (default `main`) and `flow.namespace` of the render context. */
@@ -14,7 +15,6 @@ export const scopeFromFlow: ScopeResolver = (ctx) => {
 };
 
 type Callback = (err: Error | null, value?: unknown) => void;
-type FilterThis = { ctx: Record<string, unknown> };
 
 interface Keywords {
   __keywords: true;
@@ -36,26 +36,35 @@ function splitArgs(name: string, raw: unknown[]): { cb: Callback; args: unknown[
   const kwargs: Record<string, unknown> = {};
   if (isKeywords(last)) {
     args.pop();
-    for (const [k, v] of Object.entries(last)) if (k !== '__keywords') kwargs[k] = v;
+    for (const k of Object.keys(last)) if (k !== '__keywords') kwargs[k] = last[k];
   }
   return { cb: cb as Callback, args, kwargs };
 }
 
-function frameOf(ctx: Record<string, unknown>, name: string): RenderFrame {
-  const frame = ctx[STATE_KEY] as RenderFrame | undefined;
-  if (frame && frame.state instanceof RenderState) return frame;
+function requireFrame(context: unknown, name: string): RenderFrame {
+  const frame = frameOf(context);
+  if (frame) return frame;
   throw new Error(
-    `${name}() needs an asynchronous render: use renderString() from @credflow/template-extension (a synchronous env.renderString() cannot wait for a token)`,
+    `${name}() is not available here: it works only in renders made with render()/renderString() of @credflow/template-extension (a synchronous env.renderString() cannot wait for it) and in templates they include or import 'with context' (a template imported without context has no tenant or namespace)`,
   );
 }
 
-function fail(ctx: Record<string, unknown>, error: Error, line: number, column: number): void {
-  const frame = ctx[STATE_KEY] as RenderFrame | undefined;
-  if (frame && frame.state instanceof RenderState) frame.failure ??= { error, line, column };
+/**
+ * Hands the value to the template. nunjucks continues the template inside
+ * `cb`; an error thrown there (after an asynchronous token) would otherwise
+ * escape the render as an unhandled rejection, so it is passed back as the
+ * render's error.
+ */
+function deliver(cb: Callback, value: string): void {
+  try {
+    cb(null, value);
+  } catch (err) {
+    cb(err as Error);
+  }
 }
 
-/** Builds the async filters behind `credential()` and `secret()`. */
-export function makeFunctions(resolveScope: ScopeResolver) {
+/** Builds the async filters behind `credential()` and `secret()`; the scope is the render's, never the template's. */
+export function makeFunctions() {
   const settle = (frame: RenderFrame, line: number, column: number, p: string | Promise<string>, cb: Callback) => {
     // Plain strings, so filters (urlencode, ...) treat them as strings; direct
     // output is marked safe by the rewrite.
@@ -64,7 +73,7 @@ export function makeFunctions(resolveScope: ScopeResolver) {
       return;
     }
     p.then(
-      (v) => cb(null, v),
+      (v) => deliver(cb, v),
       (error: Error) => {
         frame.failure ??= { error, line, column };
         cb(error);
@@ -72,45 +81,62 @@ export function makeFunctions(resolveScope: ScopeResolver) {
     );
   };
 
-  function credential(this: FilterThis, line: number, column: number, ...raw: unknown[]): void {
+  function credential(this: unknown, line: number, column: number, ...raw: unknown[]): void {
     const { cb, args, kwargs } = splitArgs('credential', raw);
+    let frame: RenderFrame | undefined;
     try {
-      const frame = frameOf(this.ctx, 'credential');
+      frame = requireFrame(this, 'credential');
       const key = args[0];
       if (typeof key !== 'string' || key === '') {
         throw new Error(`credential() needs a credential key (a non-empty string), got ${describe(key)}`);
       }
+      refuseSensitive(frame, 'credential', key);
       if (args.length > 1 || Object.keys(kwargs).length > 0) {
         throw new Error(`credential('${key}') takes exactly one argument, the credential key`);
       }
-      const scope = resolveScope(this.ctx);
-      settle(frame, line, column, frame.state.credential(key, scope), cb);
+      settle(frame, line, column, frame.state.credential(key, frame.scope), cb);
     } catch (err) {
-      fail(this.ctx, err as Error, line, column);
+      if (frame) frame.failure ??= { error: err as Error, line, column };
       cb(err as Error);
     }
   }
 
-  function secret(this: FilterThis, line: number, column: number, ...raw: unknown[]): void {
+  function secret(this: unknown, line: number, column: number, ...raw: unknown[]): void {
     const { cb, args, kwargs } = splitArgs('secret', raw);
+    let frame: RenderFrame | undefined;
     try {
-      const frame = frameOf(this.ctx, 'secret');
+      frame = requireFrame(this, 'secret');
       const name = args[0];
       const subkey = kwargs.subkey ?? args[1];
       if (typeof name !== 'string' || name === '') {
         throw new Error(`secret() needs a secret name (a non-empty string), got ${describe(name)}`);
       }
+      refuseSensitive(frame, 'secret', name);
+      if (typeof subkey === 'string') refuseSensitive(frame, 'secret', subkey);
       if (subkey !== undefined && typeof subkey !== 'string') {
         throw new Error(`secret('${name}'): subkey must be a string, got ${describe(subkey)}`);
       }
-      settle(frame, line, column, frame.state.secret(name, subkey), cb);
+      if (args.length > 2 || Object.keys(kwargs).some((k) => k !== 'subkey')) {
+        throw new Error(`secret('${name}') takes a name and an optional subkey`);
+      }
+      settle(frame, line, column, frame.state.secret(name, subkey, frame.scope), cb);
     } catch (err) {
-      fail(this.ctx, err as Error, line, column);
+      if (frame) frame.failure ??= { error: err as Error, line, column };
       cb(err as Error);
     }
   }
 
   return { credential, secret };
+}
+
+/**
+ * A name built from a token or secret (`secret(secret('A'))`) would be
+ * quoted by "not found" messages: refuse it without quoting it.
+ */
+function refuseSensitive(frame: RenderFrame, fn: string, name: string): void {
+  for (const v of frame.state.values) {
+    if (name.includes(v)) throw new Error(`${fn}(): the name given holds a token or secret value; pass a literal name`);
+  }
 }
 
 function describe(v: unknown): string {

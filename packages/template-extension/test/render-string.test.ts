@@ -168,7 +168,7 @@ describe('credential() in templates', () => {
 
   it('gives a clear error from the synchronous env.renderString instead of null', () => {
     expect(() => newEnv().renderString("<< credential('api') >>", {})).toThrow(
-      /credential\(\) needs an asynchronous render: use renderString\(\) from @credflow\/template-extension/,
+      /credential\(\) is not available here: it works only in renders made with render\(\)\/renderString\(\) of @credflow\/template-extension/,
     );
   });
 

@@ -14,3 +14,4 @@ export {
 } from './google-token-server.js';
 export { type LoopbackServer, readBody, sendJson, startLoopbackServer } from './loopback-server.js';
 export { type ProtectedApi, startProtectedApi } from './protected-api.js';
+export { CANARY_CODE, TEMPLATE_ESCAPES } from './template-escapes.js';

@@ -15,6 +15,11 @@ export interface GrantResult {
   expiresAt?: Date;
   /** Granted scopes, when the server says (RFC 6749 section 5.1 `scope`). */
   scopes?: string[];
+  /**
+   * `scope` as the server wrote it, when it did: the store masks this text
+   * before splitting it, since a server may echo a secret holding spaces.
+   */
+  scope?: string;
   /** Monotonic time (ms) at which the successful request was sent. */
   sentAt: number;
   /** Wall time (epoch ms) at which the successful request was sent. */

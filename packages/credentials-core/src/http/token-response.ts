@@ -11,6 +11,8 @@ export interface TokenResponse {
   tokenType: string;
   expiresIn?: number;
   scopes?: string[];
+  /** `scope` as written. */
+  scope?: string;
 }
 
 /**
@@ -56,7 +58,10 @@ export function checkTokenResponse(
     }
     out.expiresIn = Math.min(expiresIn, MAX_LIFETIME_S);
   }
-  if (typeof b.scope === 'string') out.scopes = b.scope.split(/\s+/).filter(Boolean);
+  if (typeof b.scope === 'string') {
+    out.scope = b.scope;
+    out.scopes = b.scope.split(/\s+/).filter(Boolean);
+  }
   return out;
 }
 

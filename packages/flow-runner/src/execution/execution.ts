@@ -24,6 +24,11 @@ export interface Execution {
   outputs: Record<string, unknown>;
   startDate: string;
   durationMs: number;
+  /**
+   * Set when a template reached past the sandbox (ERR_TEMPLATE_FORBIDDEN):
+   * the execution stopped there, without its `errors` tasks.
+   */
+  sandboxViolation?: true;
 }
 
 export interface LogEntry {

@@ -1,4 +1,4 @@
-import { formatPath } from '@credflow/credentials-core';
+import { formatPath, type Scope } from '@credflow/credentials-core';
 import { createRenderSession, render, TemplateRenderError, type UsedCredential } from '@credflow/template-extension';
 import type { Environment } from 'nunjucks';
 import type { Flow } from '../flow/flow.js';
@@ -14,7 +14,8 @@ export interface RenderedProperties {
  * Renders every string inside `value` (deeply) with the template context.
  * Strings without a template are kept as they are; rendered strings are
  * data, never rendered again. Every sensitive value produced goes to
- * `onSensitiveValue` at once.
+ * `onSensitiveValue` at once. `scope` is the execution's tenant and
+ * namespace: nothing in a template changes it.
  */
 export async function renderProperties(
   env: Environment,
@@ -22,6 +23,7 @@ export async function renderProperties(
   value: unknown,
   path: (string | number)[],
   ctx: Record<string, unknown>,
+  scope: Scope,
   onSensitiveValue: (v: string) => void,
 ): Promise<RenderedProperties> {
   const credentials = new Map<string, UsedCredential>();
@@ -32,7 +34,7 @@ export async function renderProperties(
     if (typeof v === 'string') {
       if (!HAS_TEMPLATE.test(v)) return v;
       try {
-        const r = await render(env, v, ctx, { name: `${flow.source.file}#${formatPath(p)}`, session });
+        const r = await render(env, v, ctx, { name: `${flow.source.file}#${formatPath(p)}`, session, scope });
         for (const c of r.credentials) credentials.set(`${c.tenantId}\u0000${c.namespace ?? ''}\u0000${c.key}`, c);
         return r.output;
       } catch (err) {

@@ -49,6 +49,7 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
   const id = randomUUID();
   const signal = options.signal ?? new AbortController().signal;
   const outputs: Record<string, Record<string, unknown>> = {};
+  let sandboxViolation = false;
   const ctx = {
     inputs,
     vars: flow.variables,
@@ -56,6 +57,8 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
     flow: { id: flow.id, namespace: flow.namespace, tenantId },
     execution: { id, startDate },
   };
+  // The execution's scope, fixed here: templates get it from the host, never from the context.
+  const scope = { tenantId, namespace: flow.namespace };
   const log = (taskId: string, level: LogLevel, message: string) =>
     options.onLog?.({ time: new Date(), taskId, level, message: masker.mask(message) });
 
@@ -67,7 +70,7 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
     let attempts = 1;
     let taskOutputs: Record<string, unknown> = {};
     try {
-      let rendered = await renderProperties(env, flow, props, [list, index], ctx, masker.add);
+      let rendered = await renderProperties(env, flow, props, [list, index], ctx, scope, masker.add);
       taskOutputs = await type.run(rendered.value as Record<string, unknown>, tctx);
       if (type.unauthorized?.(taskOutputs) && rendered.credentials.length > 0) {
         // The API refused the token (revoked, rotated): drop it, fetch a fresh one, retry once.
@@ -80,7 +83,7 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
           `HTTP 401 with credential ${rendered.credentials.map((c) => `'${c.key}'`).join(', ')}: retrying once with a fresh token`,
         );
         attempts = 2;
-        rendered = await renderProperties(env, flow, props, [list, index], ctx, masker.add);
+        rendered = await renderProperties(env, flow, props, [list, index], ctx, scope, masker.add);
         taskOutputs = await type.run(rendered.value as Record<string, unknown>, tctx);
       }
       type.check?.(taskOutputs, rendered.value as Record<string, unknown>);
@@ -88,6 +91,7 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
       const durationMs = Math.round(performance.now() - t0);
       return { taskId, type: task.type, state: 'SUCCESS', outputs: masker.maskDeep(taskOutputs), durationMs, attempts };
     } catch (err) {
+      if (isSandboxViolation(err)) sandboxViolation = true;
       const message = masker.mask((err as Error)?.message ?? String(err));
       log(taskId, 'ERROR', message);
       const durationMs = Math.round(performance.now() - t0);
@@ -116,7 +120,8 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
       }
     }
     if (signal.aborted) state = 'FAILED';
-    if (state === 'FAILED') {
+    // A template that reached past the sandbox is a broken (or hostile) flow: nothing more of it runs.
+    if (state === 'FAILED' && !sandboxViolation) {
       for (const [i, task] of flow.errors.entries()) taskRuns.push(await runTask(task, 'errors', i));
     }
     const flowOutputs: Record<string, unknown> = {};
@@ -124,7 +129,7 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
       for (const [i, o] of flow.outputs.entries()) {
         try {
           flowOutputs[o.id] = (
-            await renderProperties(env, flow, o.value, ['outputs', i, 'value'], ctx, masker.add)
+            await renderProperties(env, flow, o.value, ['outputs', i, 'value'], ctx, scope, masker.add)
           ).value;
         } catch (err) {
           state = 'FAILED';
@@ -142,8 +147,17 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
       outputs: state === 'SUCCESS' ? masker.maskDeep(flowOutputs) : {},
       startDate,
       durationMs: Math.round(performance.now() - started),
+      ...(sandboxViolation ? { sandboxViolation: true } : {}),
     };
   } finally {
     unsubscribe();
   }
+}
+
+/** Whether a task failed because a template reached past the sandbox (`ERR_TEMPLATE_FORBIDDEN` in its causes). */
+function isSandboxViolation(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 10; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === 'ERR_TEMPLATE_FORBIDDEN') return true;
+  }
+  return false;
 }

@@ -24,7 +24,8 @@ Options:
   --json           print the execution as JSON on stdout
   -h, --help       show this help
 
-Exit codes: 0 SUCCESS, 1 FAILED, 2 usage, config or flow error (before any task runs).
+Exit codes: 0 SUCCESS, 1 FAILED, 2 usage, config or flow error (before any task
+runs), or a template that reached past the sandbox (the run stops there).
 `;
 
 const LEVEL_COLOR = { TRACE: 'gray', DEBUG: 'gray', INFO: 'blue', WARN: 'yellow', ERROR: 'red' } as const;
@@ -102,6 +103,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     };
     io.stdout(`${masker.mask(JSON.stringify(doc, null, 2))}\n`);
   }
+  // A template that reached past the sandbox is a flow error, like one validate finds: exit 2.
+  if (execution.sandboxViolation) return EXIT.USAGE;
   return execution.state === 'SUCCESS' ? EXIT.OK : EXIT.FAILED;
 }
 
