@@ -93,7 +93,7 @@ describe('input and usage errors exit 2', () => {
   it.each([
     [['--input', 'times=many'], "input 'times' (INT): 'many' is not an integer"],
     [['--input', 'nobody=1'], "unknown input 'nobody' (the flow declares: user, times)"],
-    [['--input', 'novalue'], "--input 'novalue' must be name=value"],
+    [['--input', 'novalue'], "--input number 1 must be name=value (no '=' after a name)"],
     [['--bogus'], "Unknown option '--bogus'"],
   ])('run flows/hello.yaml %j', async (args, message) => {
     const r = await runCli(['run', 'flows/hello.yaml', ...args]);
