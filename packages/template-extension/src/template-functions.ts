@@ -92,7 +92,7 @@ export function makeFunctions() {
       }
       refuseSensitive(frame, 'credential', key);
       if (args.length > 1 || Object.keys(kwargs).length > 0) {
-        throw new Error(`credential('${key}') takes exactly one argument, the credential key`);
+        throw new Error('credential() takes exactly one argument, the credential key');
       }
       settle(frame, line, column, frame.state.credential(key, frame.scope), cb);
     } catch (err) {
@@ -114,10 +114,10 @@ export function makeFunctions() {
       refuseSensitive(frame, 'secret', name);
       if (typeof subkey === 'string') refuseSensitive(frame, 'secret', subkey);
       if (subkey !== undefined && typeof subkey !== 'string') {
-        throw new Error(`secret('${name}'): subkey must be a string, got ${describe(subkey)}`);
+        throw new Error(`secret(): subkey must be a string, got ${describe(subkey)}`);
       }
       if (args.length > 2 || Object.keys(kwargs).some((k) => k !== 'subkey')) {
-        throw new Error(`secret('${name}') takes a name and an optional subkey`);
+        throw new Error('secret() takes a name and an optional subkey');
       }
       settle(frame, line, column, frame.state.secret(name, subkey, frame.scope), cb);
     } catch (err) {

@@ -4,6 +4,7 @@ import type { Environment } from 'nunjucks';
 import type { Flow, FlowTask } from '../flow/flow.js';
 import { resolveInputs } from '../inputs/resolve-inputs.js';
 import { taskTypeMap } from '../tasks/builtin-tasks.js';
+import { taskFailureMessage } from '../tasks/task-failure.js';
 import type { LogLevel, TaskType } from '../tasks/task-type.js';
 import type { Execution, LogEntry, State, TaskRun } from './execution.js';
 import { renderProperties } from './render-properties.js';
@@ -92,7 +93,7 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
       return { taskId, type: task.type, state: 'SUCCESS', outputs: masker.maskDeep(taskOutputs), durationMs, attempts };
     } catch (err) {
       if (isSandboxViolation(err)) sandboxViolation = true;
-      const message = masker.mask((err as Error)?.message ?? String(err));
+      const message = masker.mask(taskFailureMessage(err, flow, [list, index], props));
       log(taskId, 'ERROR', message);
       const durationMs = Math.round(performance.now() - t0);
       return {
