@@ -1,5 +1,6 @@
 import type { CredentialStore, Scope } from '@credflow/credentials-core';
 import type { Environment } from 'nunjucks';
+import { patchCoalesce } from './coalesce-operator.js';
 import { internalsOf } from './nunjucks-internals.js';
 import { patchRawBlocks } from './raw-blocks.js';
 import { patchContext } from './render-frames.js';
@@ -37,6 +38,12 @@ export interface RegisterOptions {
   scope?: Scope | ScopeResolver;
   /** Delimiters to set; `false` keeps the environment's own. Default: {@link CREDFLOW_DELIMITERS}. */
   delimiters?: Partial<Delimiters> | false;
+  /**
+   * Pebble's strict variables, as in Kestra: an undefined variable or
+   * attribute is a render error, except under `default`, `is defined` and
+   * `??`. Default `true`; `false` renders them empty, as plain nunjucks does.
+   */
+  strictVariables?: boolean;
 }
 
 /** What {@link registerCredentials} attached to an environment. */
@@ -63,6 +70,7 @@ export function registerCredentials(env: Environment, options: RegisterOptions):
   patchParser(nj);
   patchContext(nj);
   patchRawBlocks(nj);
+  patchCoalesce(nj);
   installSandbox(env, nj);
   const scope = options.scope;
   const resolveScope: ScopeResolver =
@@ -86,6 +94,7 @@ export function registerCredentials(env: Environment, options: RegisterOptions):
       tags: [],
       [EXTENSION_MARK]: true,
       functionGlobals: () => new Set(Object.keys(globals).filter((k) => typeof globals[k] === 'function')),
+      strict: options.strictVariables !== false,
     };
     env.addExtension('credflow', extension as never);
   }

@@ -14,6 +14,8 @@ export interface CredflowExtension {
   [EXTENSION_MARK]: true;
   /** Names of the environment's globals that are functions, at parse time. */
   functionGlobals(): ReadonlySet<string>;
+  /** Strict variables (see `RegisterOptions.strictVariables`). */
+  strict: boolean;
 }
 
 const PATCHED = Symbol.for('credflow.parser-patched');
@@ -36,7 +38,9 @@ export function patchParser(nj: NunjucksInternals): void {
     const ours = Array.isArray(extensions)
       ? (extensions.find((e) => e && (e as Record<symbol, unknown>)[EXTENSION_MARK]) as CredflowExtension | undefined)
       : undefined;
-    return ours ? rewriteCalls(sandboxAst(ast, nj, ours.functionGlobals()), nj) : ast;
+    return ours
+      ? rewriteCalls(sandboxAst(ast, nj, { functionGlobals: ours.functionGlobals(), strict: ours.strict }), nj)
+      : ast;
   };
   parser[PATCHED] = true;
 }

@@ -99,7 +99,9 @@ describe('templates with asynchronous calls render what they say', () => {
     expect(await run("<% set v = credential('k') if c else 'no' %><< v | length >>", { c: true })).toMatchObject({
       mints: 1,
     });
-    expect(await run("<% set v = 'a' if c else (credential('k') if d else 'b') %><< v >>", { c: false })).toEqual({
+    expect(
+      await run("<% set v = 'a' if c else (credential('k') if d else 'b') %><< v >>", { c: false, d: false }),
+    ).toEqual({
       output: 'b',
       mints: 0,
     });

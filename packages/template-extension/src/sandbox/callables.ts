@@ -1,4 +1,4 @@
-import { TemplateCallError } from './template-call-error.js';
+import { LocatedTemplateError } from './located-template-error.js';
 import { TemplateForbiddenError } from './template-forbidden-error.js';
 
 /**
@@ -40,7 +40,7 @@ export function checkCallee(
     );
   }
   // Not a sandbox matter: an unknown or misspelt function.
-  throw new TemplateCallError(
+  throw new LocatedTemplateError(
     `unable to call '${expression}': it is ${fn === undefined || fn === null ? String(fn) : `a ${typeof fn}`}, not a function`,
     line,
     column,

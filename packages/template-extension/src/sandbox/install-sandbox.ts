@@ -1,7 +1,7 @@
 import type { Environment } from 'nunjucks';
 import type { NunjucksInternals } from '../nunjucks-internals.js';
 import { checkCallee, cycler, joiner, markCallable } from './callables.js';
-import { memberAccess } from './member-access.js';
+import { isPresent, memberAccess, variableRead } from './member-access.js';
 import { SANDBOX_FILTERS } from './rewrite-sandbox.js';
 
 type Ctx = { env: { globals: Record<string, unknown> } };
@@ -16,6 +16,8 @@ const MACROS_MARKED = Symbol.for('credflow.macros-callable');
  */
 export function installSandbox(env: Environment, nj: NunjucksInternals): void {
   env.addFilter(SANDBOX_FILTERS.member, memberAccess as never);
+  env.addFilter(SANDBOX_FILTERS.variable, variableRead as never);
+  env.addFilter(SANDBOX_FILTERS.present, isPresent as never);
   env.addFilter(SANDBOX_FILTERS.callee, function callee(
     this: Ctx,
     fn: unknown,

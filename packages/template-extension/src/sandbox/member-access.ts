@@ -1,5 +1,6 @@
 import { isCallable } from './callables.js';
 import { isForbiddenKey } from './forbidden-names.js';
+import { LocatedTemplateError } from './located-template-error.js';
 import { TemplateForbiddenError } from './template-forbidden-error.js';
 
 /** nunjucks' `SafeString` (marked-safe text): read like the string it holds. */
@@ -25,35 +26,52 @@ const INDEX = /^(?:0|[1-9]\d*)$/;
  * in data are refused with a {@link TemplateForbiddenError} that names the
  * expression as written.
  */
-export function memberAccess(obj: unknown, key: unknown, expression: string, line: number, column: number): unknown {
+export function memberAccess(
+  obj: unknown,
+  key: unknown,
+  expression: string,
+  line: number,
+  column: number,
+  strict = false,
+): unknown {
   const refuse = (reason: string) => new TemplateForbiddenError(expression, reason, line, column);
+  const missing = (): undefined => {
+    if (!strict) return undefined;
+    throw new LocatedTemplateError(
+      obj === undefined || obj === null
+        ? `'${expression}' cannot be read: its object is ${String(obj)} (use | default(...), ?? or 'is defined')`
+        : `'${expression}' is undefined (use | default(...), ?? or 'is defined' for optional values)`,
+      line,
+      column,
+    );
+  };
   if (typeof key === 'number' && Number.isInteger(key)) key = String(key);
   if (typeof key !== 'string') {
-    if (obj === undefined || obj === null) return undefined;
+    if (obj === undefined || obj === null) return missing();
     throw refuse('a computed key must be a string or an integer');
   }
   if (isForbiddenKey(key)) throw refuse(`templates cannot read '${key}'`);
-  if (obj === undefined || obj === null) return undefined;
+  if (obj === undefined || obj === null) return missing();
   if (typeof obj === 'string') {
     if (key === 'length') return obj.length;
-    if (INDEX.test(key)) return obj[Number(key)];
+    if (INDEX.test(key) && Number(key) < obj.length) return obj[Number(key)];
     if (key in String.prototype) throw refuse('templates read only the length and characters of a string');
-    return undefined;
+    return missing();
   }
   if (typeof obj !== 'object') {
     if (typeof obj === 'function' || key in Object(obj)) {
       throw refuse(`templates read only plain objects, arrays and strings, not a ${typeof obj}`);
     }
-    return undefined;
+    return missing();
   }
-  if (isSafeString(obj)) return memberAccess(obj.val, key, expression, line, column);
+  if (isSafeString(obj)) return memberAccess(obj.val, key, expression, line, column, strict);
   if (!Array.isArray(obj) && !isPlainObject(obj)) {
     throw refuse('templates read only plain objects, arrays and strings');
   }
   const desc = Object.getOwnPropertyDescriptor(obj, key);
   if (desc === undefined) {
     if (key in obj) throw refuse(`'${key}' is not data of this ${Array.isArray(obj) ? 'array' : 'object'}`);
-    return undefined;
+    return missing();
   }
   if (!('value' in desc)) throw refuse('templates read only data properties, not accessors');
   const value: unknown = desc.value;
@@ -62,3 +80,16 @@ export function memberAccess(obj: unknown, key: unknown, expression: string, lin
   }
   return value;
 }
+
+/** A variable read under strict variables: undefined is an error naming the variable. */
+export function variableRead(value: unknown, name: string, line: number, column: number): unknown {
+  if (value !== undefined) return value;
+  throw new LocatedTemplateError(
+    `'${name}' is undefined (use | default(...), ?? or 'is defined' for optional values)`,
+    line,
+    column,
+  );
+}
+
+/** `a ?? b` takes `a` when this holds: defined and not null. */
+export const isPresent = (value: unknown): boolean => value !== undefined && value !== null;

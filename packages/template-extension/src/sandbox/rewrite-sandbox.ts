@@ -3,7 +3,12 @@ import { isForbiddenKey, isForbiddenName } from './forbidden-names.js';
 import { TemplateForbiddenError } from './template-forbidden-error.js';
 
 /** The filters the sandbox compiles member lookups and calls into. */
-export const SANDBOX_FILTERS = { member: '__credflow_member', callee: '__credflow_callee' } as const;
+export const SANDBOX_FILTERS = {
+  member: '__credflow_member',
+  callee: '__credflow_callee',
+  variable: '__credflow_variable',
+  present: '__credflow_present',
+} as const;
 
 /**
  * Makes a parsed template a sandbox (like Pebble's), before nunjucks
@@ -22,55 +27,159 @@ export const SANDBOX_FILTERS = { member: '__credflow_member', callee: '__credflo
  *   concatenation of literals (`'constr' ~ 'uctor'`).
  * Throws a {@link TemplateForbiddenError} for what is refused statically.
  */
-export function sandboxAst(
-  ast: NjNode,
-  nj: NunjucksInternals,
-  functionGlobals: ReadonlySet<string> = new Set(),
-): NjNode {
+/** What the sandbox rewrite needs to know about the environment. */
+export interface SandboxOptions {
+  /** Names of the environment's globals that are functions (their members are never data). */
+  functionGlobals?: ReadonlySet<string>;
+  /**
+   * Pebble's strict variables (as in Kestra): an undefined variable or
+   * attribute is an error, except under `default`, `is defined` and `??`.
+   */
+  strict?: boolean;
+}
+
+/** Tests under which an undefined value is not an error. */
+const LENIENT_TESTS = new Set(['defined', 'undefined']);
+/** Filters whose input may be undefined. */
+const LENIENT_FILTERS = new Set(['default', 'd']);
+
+export function sandboxAst(ast: NjNode, nj: NunjucksInternals, options: SandboxOptions = {}): NjNode {
+  const functionGlobals = options.functionGlobals ?? new Set<string>();
+  const strict = options.strict ?? false;
   const { nodes } = nj;
   const isA = (node: unknown, type: string): boolean =>
     node instanceof (nodes[type] as unknown as abstract new (...a: never[]) => object);
-  const lit = (n: NjNode, v: string | number) => new nodes.Literal!(n.lineno, n.colno, v);
+  const lit = (n: NjNode, v: string | number | boolean) => new nodes.Literal!(n.lineno, n.colno, v);
   const forbid = (n: NjNode, expression: string, reason: string) =>
     new TemplateForbiddenError(expression, reason, n.lineno + 1, n.colno + 1);
 
-  const visit = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(visit);
-    if (!isA(value, 'Node')) return value;
+  /** A name written where it names something (a target, a parameter, a filter): checked, never looked up. */
+  const checkName = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(checkName);
+    if (!isA(value, 'Node')) return;
     const node = value as NjNode;
     if (isA(node, 'Symbol')) {
       const name = node.value as string;
       if (isForbiddenName(name)) throw forbid(node, name, `'${name}' is a reserved name`);
-      return node;
+    } else if (isA(node, 'NodeList') || isA(node, 'Array')) checkName(node.children);
+    else if (isA(node, 'Pair')) {
+      checkName(node.key);
+      checkName(node.value);
+    }
+  };
+
+  /** Macro and call-block parameters: names, and keyword defaults that are expressions. */
+  const visitParams = (args: NjNode): void => {
+    for (const a of args.children ?? []) {
+      if (isA(a, 'KeywordArgs') || isA(a, 'Dict')) {
+        for (const p of a.children ?? []) {
+          checkName(p.key);
+          p.value = visit(p.value, false);
+        }
+      } else checkName(a);
+    }
+  };
+
+  const visit = (value: unknown, lenient: boolean): unknown => {
+    if (Array.isArray(value)) return value.map((v) => visit(v, lenient));
+    if (!isA(value, 'Node')) return value;
+    const node = value as NjNode;
+    if (isA(node, 'Symbol')) {
+      checkName(node);
+      // A variable read: under strict variables, undefined is an error.
+      if (!strict || lenient) return node;
+      return filter(node, SANDBOX_FILTERS.variable, [
+        node,
+        lit(node, String(node.value)),
+        lit(node, node.lineno + 1),
+        lit(node, node.colno + 1),
+      ]);
     }
     if (isA(node, 'Pair')) {
       const key = node.key as NjNode;
       if (isA(key, 'Literal') && isForbiddenKey(String(key.value))) {
         throw forbid(key, String(key.value), `'${String(key.value)}' cannot be a key`);
       }
-    }
-    if (isA(node, 'Is')) {
-      node.left = visit(node.left);
-      const right = node.right as NjNode;
-      // The test's name must stay a plain symbol: nunjucks compiles it to env.getTest(name).
-      if (isA(right, 'FunCall')) {
-        visit(right.name);
-        right.args = visit(right.args);
-      } else visit(right);
+      checkName(key); // `{a: 1}`: a literal key, not a variable
+      node.value = visit(node.value, false);
       return node;
     }
-    if (isA(node, 'NodeList')) node.children = (node.children ?? []).map((c) => visit(c) as NjNode);
-    else for (const f of node.fields) node[f] = visit(node[f]);
-    if (isA(node, 'Set') && node.body) node.body = visit(node.body);
-
+    if (isA(node, 'Coalesce')) return coalesce(node);
+    if (isA(node, 'Is')) {
+      const right = node.right as NjNode;
+      const test = isA(right, 'FunCall') ? (right.name as NjNode) : right;
+      node.left = visit(node.left, lenient || LENIENT_TESTS.has(String(test.value)));
+      // The test's name must stay a plain symbol: nunjucks compiles it to env.getTest(name).
+      checkName(test);
+      if (isA(right, 'FunCall')) right.args = visit(right.args, false);
+      return node;
+    }
+    if (isA(node, 'Filter')) {
+      checkName(node.name);
+      const args = node.args as NjNode;
+      const first = LENIENT_FILTERS.has(String((node.name as NjNode).value));
+      args.children = (args.children ?? []).map((c, i) => visit(c, i === 0 ? lenient || first : false) as NjNode);
+      return node;
+    }
+    if (isA(node, 'Set')) {
+      checkName(node.targets);
+      node.value = visit(node.value, false);
+      if (node.body) node.body = visit(node.body, false);
+      return node;
+    }
+    if (isA(node, 'For')) {
+      checkName(node.name);
+      node.arr = visit(node.arr, false);
+      node.body = visit(node.body, false);
+      node.else_ = visit(node.else_, false);
+      return node;
+    }
+    if (isA(node, 'Macro')) {
+      checkName(node.name);
+      visitParams(node.args as NjNode);
+      node.body = visit(node.body, false);
+      return node;
+    }
+    if (isA(node, 'Import')) {
+      checkName(node.target);
+      node.template = visit(node.template, false);
+      return node;
+    }
+    if (isA(node, 'FromImport')) {
+      checkName(node.names);
+      node.template = visit(node.template, false);
+      return node;
+    }
+    if (isA(node, 'Block')) {
+      checkName(node.name);
+      node.body = visit(node.body, false);
+      return node;
+    }
+    if (isA(node, 'FunCall')) {
+      const callee = node.name as NjNode;
+      if (isA(callee, 'Symbol')) checkName(callee);
+      else node.name = visit(callee, false);
+      node.args = visit(node.args, false);
+      // `super()` is lifted by nunjucks' transformer by its name, and
+      // `credential()`/`secret()` become async filters next: leave them.
+      if (isA(callee, 'Symbol') && ['super', 'credential', 'secret'].includes(callee.value as string)) return node;
+      node.name = filter(node, SANDBOX_FILTERS.callee, [
+        node.name as NjNode,
+        lit(node, describe(callee)),
+        lit(node, node.lineno + 1),
+        lit(node, node.colno + 1),
+      ]);
+      return node;
+    }
     if (isA(node, 'LookupVal')) {
+      // Checked as written, before the parts are rewritten.
       const key = node.val as NjNode;
+      const target = node.target as NjNode;
       const expression = describe(node);
       const folded = fold(key);
       if (folded !== undefined && (isForbiddenKey(folded) || isForbiddenName(folded))) {
         throw forbid(node, expression, `templates cannot read '${folded}'`);
       }
-      const target = node.target as NjNode;
       if (isA(target, 'Symbol') && functionGlobals.has(target.value as string)) {
         throw forbid(node, expression, `'${String(target.value)}' is a function: templates cannot read its members`);
       }
@@ -79,25 +188,16 @@ export function sandboxAst(
         throw forbid(node, expression, 'templates read only data, not the methods of a value');
       }
       return filter(node, SANDBOX_FILTERS.member, [
-        node.target as NjNode,
-        key,
+        visit(target, lenient) as NjNode,
+        visit(key, false) as NjNode,
         lit(node, expression),
         lit(node, node.lineno + 1),
         lit(node, node.colno + 1),
+        lit(node, strict && !lenient),
       ]);
     }
-    if (isA(node, 'FunCall') && !isA(node, 'Filter')) {
-      const callee = node.name as NjNode;
-      // `super()` is lifted by nunjucks' transformer by its name, and
-      // `credential()`/`secret()` become async filters next: leave them.
-      if (isA(callee, 'Symbol') && ['super', 'credential', 'secret'].includes(callee.value as string)) return node;
-      node.name = filter(node, SANDBOX_FILTERS.callee, [
-        callee,
-        lit(node, describe(callee)),
-        lit(node, node.lineno + 1),
-        lit(node, node.colno + 1),
-      ]);
-    }
+    if (isA(node, 'NodeList')) node.children = (node.children ?? []).map((c) => visit(c, lenient) as NjNode);
+    else for (const f of node.fields) node[f] = visit(node[f], lenient);
     return node;
   };
 
@@ -129,6 +229,29 @@ export function sandboxAst(
     return node.value === null || node.value === undefined ? undefined : Object.getPrototypeOf(node.value);
   };
 
+  /**
+   * `a ?? b` (Pebble's null-coalescing): `b` when `a` is undefined or null.
+   * Becomes `(a if a is present else b)` with `a` read leniently, so `b` is
+   * evaluated only when needed (it may be a `credential()` call).
+   */
+  const coalesce = (node: NjNode): NjNode => {
+    const left = node.left as NjNode;
+    const cond = filter(node, SANDBOX_FILTERS.present, [visit(clone(left), true) as NjNode]);
+    const inline = new nodes.InlineIf!(node.lineno, node.colno, cond, visit(left, true), visit(node.right, false));
+    return inline;
+  };
+
+  /** A deep copy of a subtree (the same node must not sit in two places of the tree). */
+  const clone = (n: unknown): unknown => {
+    if (Array.isArray(n)) return n.map(clone);
+    if (!isA(n, 'Node')) return n;
+    const node = n as NjNode;
+    const copy = Object.assign(Object.create(Object.getPrototypeOf(node)) as NjNode, node);
+    if (isA(node, 'NodeList')) copy.children = (node.children ?? []).map((c) => clone(c) as NjNode);
+    for (const f of node.fields) copy[f] = clone(node[f]);
+    return copy;
+  };
+
   const filter = (at: NjNode, name: string, args: NjNode[]): NjNode =>
     new nodes.Filter!(
       at.lineno,
@@ -154,7 +277,8 @@ export function sandboxAst(
       const args = (node.args as NjNode).children ?? [];
       const name = String((node.name as NjNode).value);
       if (name === SANDBOX_FILTERS.member) return String((args[2] as NjNode).value);
-      if (name === SANDBOX_FILTERS.callee) return String((args[1] as NjNode).value);
+      if (name === SANDBOX_FILTERS.callee || name === SANDBOX_FILTERS.variable)
+        return String((args[1] as NjNode).value);
       return `${describe(args[0], depth + 1)} | ${name}`;
     }
     if (isA(node, 'FunCall')) return `${describe(node.name, depth + 1)}(…)`;
@@ -166,5 +290,5 @@ export function sandboxAst(
     return '…';
   };
 
-  return visit(ast) as NjNode;
+  return visit(ast, false) as NjNode;
 }

@@ -1,9 +1,10 @@
 /**
- * A call of something that is not a function (an unknown or misspelt
- * function name). Carries its own template position: nunjucks' error
- * wrapping keeps the message `Update` writes, in nunjucks' own format.
+ * A template error at a known position that is not a sandbox matter: an
+ * unknown or misspelt function, an undefined variable or attribute under
+ * strict variables. nunjucks' error wrapping keeps the message `Update`
+ * writes, in nunjucks' own format, so the render reports the line.
  */
-export class TemplateCallError extends Error {
+export class LocatedTemplateError extends Error {
   readonly lineno: number;
   readonly colno: number;
 
