@@ -55,7 +55,10 @@ export function sandboxAst(ast: NjNode, nj: NunjucksInternals, options: SandboxO
 
   /** A name written where it names something (a target, a parameter, a filter): checked, never looked up. */
   const checkName = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(checkName);
+    if (Array.isArray(value)) {
+      for (const v of value) checkName(v);
+      return;
+    }
     if (!isA(value, 'Node')) return;
     const node = value as NjNode;
     if (isA(node, 'Symbol')) {
