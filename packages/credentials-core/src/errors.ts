@@ -17,7 +17,9 @@ export type CredflowErrorCode =
   | 'ERR_TOKEN_HTTP_STATUS'
   | 'ERR_TOKEN_RESPONSE_INVALID'
   | 'ERR_TOKEN_NETWORK'
-  | 'ERR_TOKEN_TIMEOUT';
+  | 'ERR_TOKEN_TIMEOUT'
+  | 'ERR_TOKEN_LIFETIME_TOO_SHORT'
+  | 'ERR_MIN_VALIDITY_INVALID';
 
 /** Base class of every error credflow throws on purpose. */
 export class CredflowError extends Error {

@@ -2,7 +2,7 @@ import { type CachePolicy, TokenCache } from './cache/token-cache.js';
 import { type Clock, type Logger, stderrLogger, systemClock } from './clock.js';
 import { findConfigPath } from './config/config-path.js';
 import { definitionHash } from './config/definition-hash.js';
-import { loadConfig, parseConfig } from './config/load-config.js';
+import { DEFAULT_TENANT, loadConfig, parseConfig } from './config/load-config.js';
 import type { CredentialDefinition, CredflowConfig } from './config/types.js';
 import { CredentialNotFoundError, CredflowError } from './errors.js';
 import { builtinGrantTypes } from './grants/builtin.js';
@@ -15,6 +15,20 @@ import type { SecretProvider, SecretRef } from './secrets/secret-provider.js';
 import { SecretResolver } from './secrets/secret-resolver.js';
 import type { AccessToken, TokenInfo } from './token/access-token.js';
 import { toAccessToken } from './token/lifetime.js';
+import { type GetTokenOptions, minValidityMs } from './token/min-validity.js';
+
+/** Options of {@link CredentialStore.invalidate}. */
+export interface InvalidateOptions {
+  /**
+   * The token the API refused: the cached token is dropped only if it is
+   * still this one (SPEC section 3), so many callers refused with the same
+   * token cause one new mint, not one each.
+   */
+  token?: string;
+}
+
+/** Most (tenant, namespace, key) lookups remembered before the memo starts over. */
+const MAX_REMEMBERED_LOOKUPS = 10_000;
 
 export interface CredentialStoreOptions {
   /** Secret providers to use instead of those the config lists. */
@@ -62,6 +76,9 @@ export class CredentialStore {
   readonly #grantTypes: Map<string, GrantType>;
   readonly #cache: TokenCache;
   readonly #bindings = new WeakMap<CredentialDefinition, Binding>();
+  /** tenant → namespace ('' for none) → key → binding: a cache hit allocates nothing to find its entry. */
+  readonly #lookups = new Map<string, Map<string, Map<string, Binding>>>();
+  #rememberedLookups = 0;
   readonly #listeners = new Set<(value: string) => void>();
   readonly #clock: Clock;
   readonly #logger: Logger;
@@ -114,29 +131,37 @@ export class CredentialStore {
     return found;
   }
 
-  /** A live access token for `key` in `scope`: cached, refreshed before expiry. */
-  getToken(key: string, scope: Scope = {}): Promise<string> {
+  /**
+   * A live access token for `key` in `scope` (SPEC section 3): the cached
+   * one while valid, refreshed ahead in the background; callers wait for a
+   * mint only when no valid token exists. With `minValidity` (`'PT15M'`), a
+   * token with less life left is not handed out.
+   */
+  getToken(key: string, scope: Scope = {}, options?: GetTokenOptions): Promise<string> {
     let b: Binding;
+    let min = 0;
     try {
-      b = this.#binding(this.resolve(key, scope));
+      b = this.#lookup(key, scope);
+      if (options !== undefined) min = minValidityMs(options, key);
     } catch (err) {
       return Promise.reject(err);
     }
     // Cache hit: one resolved promise, no async frames.
-    const hit = b.policy.enabled ? this.#cache.peek(b.id) : undefined;
-    if (hit !== undefined) return Promise.resolve(hit.token);
-    return this.#cache.get(b.id, b.policy, b.mint, b.label).then((t) => t.token);
+    if (min === 0) {
+      const hit = this.#cache.peek(b.id);
+      if (hit !== undefined) return Promise.resolve(hit.token);
+    }
+    return this.#cache.get(b.id, b.policy, b.mint, b.label, min).then((t) => t.token);
   }
 
   /** Like {@link getToken}, with the token's metadata. */
-  getAccessToken(key: string, scope: Scope = {}): Promise<AccessToken> {
-    let b: Binding;
+  getAccessToken(key: string, scope: Scope = {}, options?: GetTokenOptions): Promise<AccessToken> {
     try {
-      b = this.#binding(this.resolve(key, scope));
+      const b = this.#lookup(key, scope);
+      return this.#cache.get(b.id, b.policy, b.mint, b.label, minValidityMs(options, key));
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.#cache.get(b.id, b.policy, b.mint, b.label);
   }
 
   /**
@@ -145,9 +170,8 @@ export class CredentialStore {
    * callers (the template extension) skip a promise on a cache hit.
    */
   peekToken(key: string, scope: Scope = {}): string | undefined {
-    const resolved = resolveCredential(this.config, key, scope);
-    if (!resolved?.definition.cache.enabled) return undefined;
-    return this.#cache.peek(this.#binding(resolved).id)?.token;
+    const b = this.#remembered(key, scope) ?? this.#remember(key, scope);
+    return b === undefined ? undefined : this.#cache.peek(b.id)?.token;
   }
 
   /**
@@ -174,15 +198,20 @@ export class CredentialStore {
 
   /**
    * Drops cached tokens: of `key` as seen from `scope`, or every token of
-   * the store when no key is given.
+   * the store when no key is given. With `{ token }` (e.g. the token an API
+   * answered 401 to), only if the cached token is still that one. A mint in
+   * flight when its token is dropped does not fill the cache with its
+   * result (SPEC section 3).
+   * @returns whether a cached token was dropped.
    */
-  invalidate(key?: string, scope: Scope = {}): void {
+  invalidate(key?: string, scope: Scope = {}, options: InvalidateOptions = {}): boolean {
     if (key === undefined) {
+      const had = this.#cache.size > 0;
       this.#cache.clear();
-      return;
+      return had;
     }
-    const resolved = resolveCredential(this.config, key, scope);
-    if (resolved) this.#cache.delete(this.#binding(resolved).id);
+    const b = this.#remembered(key, scope) ?? this.#remember(key, scope);
+    return b !== undefined && this.#cache.invalidate(b.id, options.token);
   }
 
   /** Reads a secret through the configured providers (reported for masking). */
@@ -252,6 +281,46 @@ export class CredentialStore {
       );
     }
     return g;
+  }
+
+  /** The binding of `key` in `scope`; throws {@link CredentialNotFoundError}. */
+  #lookup(key: string, scope: Scope): Binding {
+    const b = this.#remembered(key, scope) ?? this.#remember(key, scope);
+    if (b !== undefined) return b;
+    throw new CredentialNotFoundError(key, scope.tenantId || DEFAULT_TENANT, scope.namespace || undefined);
+  }
+
+  #remembered(key: string, scope: Scope): Binding | undefined {
+    return this.#lookups
+      .get(scope.tenantId || DEFAULT_TENANT)
+      ?.get(scope.namespace || '')
+      ?.get(key);
+  }
+
+  /** Resolves and remembers `key` in `scope`; `undefined` when it is not visible there. */
+  #remember(key: string, scope: Scope): Binding | undefined {
+    const resolved = resolveCredential(this.config, key, scope);
+    if (resolved === undefined) return undefined;
+    const b = this.#binding(resolved);
+    if (this.#rememberedLookups >= MAX_REMEMBERED_LOOKUPS) {
+      this.#lookups.clear();
+      this.#rememberedLookups = 0;
+    }
+    const tenantId = scope.tenantId || DEFAULT_TENANT;
+    let byNamespace = this.#lookups.get(tenantId);
+    if (byNamespace === undefined) {
+      byNamespace = new Map();
+      this.#lookups.set(tenantId, byNamespace);
+    }
+    const namespace = scope.namespace || '';
+    let byKey = byNamespace.get(namespace);
+    if (byKey === undefined) {
+      byKey = new Map();
+      byNamespace.set(namespace, byKey);
+    }
+    byKey.set(key, b);
+    this.#rememberedLookups++;
+    return b;
   }
 
   #binding(r: ResolvedCredential): Binding {

@@ -1,5 +1,5 @@
 import { type AuthServer, readBody, sendJson, startAuthServer, startLoopbackServer } from '@credflow/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Clock } from '../../src/clock.js';
 import { TokenEndpointError } from '../../src/errors.js';
 import { EnvSecretProvider } from '../../src/secrets/env-provider.js';
@@ -116,14 +116,16 @@ describe('client_credentials against oidc-provider', () => {
     expect(new Set(tokens).size).toBe(1);
   });
 
-  it('replaces a token once it is within refreshBeforeExpiry of expiry', async () => {
+  it('replaces a token in the background once it is within refreshBeforeExpiry of expiry', async () => {
     const clock = offsetClock();
     const { s } = store(basic('    cache: { refreshBeforeExpiry: PT1M }\n'), clock);
     const first = await s.getToken('api');
     clock.offset = 3_530_000; // 70 s left: still served from cache
     expect(await s.getToken('api')).toBe(first);
     const before = as.mints;
-    clock.offset = 3_545_000; // 55 s left: refreshed
+    clock.offset = 3_545_000; // 55 s left: served at once, refreshed in the background
+    expect(await s.getToken('api')).toBe(first);
+    await vi.waitFor(() => expect(s.peekToken('api')).not.toBe(first));
     const second = await s.getToken('api');
     expect(second).not.toBe(first);
     expect(as.mints - before).toBe(1);
