@@ -23,6 +23,7 @@ export type {
   TenantConfig,
 } from './config/types.js';
 export { formatPath, issuesFromZod, locate, readYaml, readYamlFile, type YamlSource } from './config/yaml-source.js';
+export { didYouMean } from './did-you-mean.js';
 export { formatDuration, parseDuration } from './duration.js';
 export {
   ConfigError,
@@ -68,5 +69,11 @@ export { type EnvProviderOptions, EnvSecretProvider } from './secrets/env-provid
 export { FileSecretProvider } from './secrets/file-provider.js';
 export { isValidSecretName, type SecretProvider, type SecretRef } from './secrets/secret-provider.js';
 export { SecretResolver } from './secrets/secret-resolver.js';
-export { CredentialStore, type CredentialStoreOptions, type CredentialSummary } from './store.js';
+export {
+  CredentialStore,
+  type CredentialStoreOptions,
+  type CredentialSummary,
+  type InvalidateOptions,
+} from './store.js';
 export type { AccessToken, TokenInfo } from './token/access-token.js';
+export type { GetTokenOptions } from './token/min-validity.js';
