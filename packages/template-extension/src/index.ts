@@ -17,5 +17,6 @@ export {
   renderTemplate,
 } from './render-string.js';
 export { TemplateForbiddenError } from './sandbox/template-forbidden-error.js';
+export { registerStandardLibrary } from './stdlib/register-standard-library.js';
 export { TemplateRenderError } from './template-error.js';
 export { type ScopeResolver, scopeFromFlow } from './template-functions.js';

@@ -1,0 +1,87 @@
+import type nunjucks from 'nunjucks';
+import { defaultFilter, firstLastFilters, joinFilter, keysFilter, lengthFilter, valuesFilter } from './collections.js';
+import {
+  dateAddFilter,
+  dateFilter,
+  nowFunction,
+  timestampFilter,
+  timestampMicroFilter,
+  timestampMilliFilter,
+  timestampNanoFilter,
+} from './dates.js';
+import { base64decodeFilter, base64encodeFilter, hashFilters, urldecodeFilter, urlencodeFilter } from './encoding.js';
+import { fromJsonFilter, fromJsonFunction, toJsonFilter } from './json.js';
+import { numberFilter } from './numbers.js';
+import {
+  abbreviateFilter,
+  affixFilters,
+  makeReplaceFilter,
+  slugifyFilter,
+  splitFilter,
+  substringFilters,
+  trimFilter,
+} from './strings.js';
+
+type Fn = (...args: never[]) => unknown;
+
+const FILTERS: Record<string, Fn> = {
+  date: dateFilter,
+  dateAdd: dateAddFilter,
+  timestamp: timestampFilter,
+  timestampMilli: timestampMilliFilter,
+  timestampMicro: timestampMicroFilter,
+  timestampNano: timestampNanoFilter,
+  toJson: toJsonFilter,
+  json: toJsonFilter,
+  fromJson: fromJsonFilter,
+  abbreviate: abbreviateFilter,
+  slugify: slugifyFilter,
+  ...substringFilters,
+  trim: trimFilter,
+  ...affixFilters,
+  split: splitFilter,
+  default: defaultFilter,
+  ...firstLastFilters,
+  length: lengthFilter,
+  keys: keysFilter,
+  values: valuesFilter,
+  join: joinFilter,
+  base64encode: base64encodeFilter,
+  base64decode: base64decodeFilter,
+  urlencode: urlencodeFilter,
+  urldecode: urldecodeFilter,
+  ...hashFilters,
+  number: numberFilter,
+};
+
+const FUNCTIONS: Record<string, Fn> = {
+  now: nowFunction,
+  fromJson: fromJsonFunction,
+  json: fromJsonFunction,
+};
+
+const REGISTERED = Symbol.for('credflow.standard-library');
+
+/**
+ * Adds the filters and functions Kestra flows use most, with Kestra's names
+ * and semantics, to a nunjucks environment: `date`, `dateAdd`, `timestamp`
+ * (`Milli`/`Micro`/`Nano`), `now()`, `toJson` (and `json`), `fromJson()`
+ * (and `| fromJson`, `json()`), `split`, `join`, `abbreviate`, `replace`
+ * (map form; nunjucks' two-argument form still works), `slugify`,
+ * `substringBefore`/`After`/`BeforeLast`/`AfterLast`, `trim`, `startsWith`,
+ * `endsWith`, `default` (undefined, null and empty), `first`, `last`,
+ * `length`, `keys`, `values`, `base64encode`, `base64decode`, `urlencode`,
+ * `urldecode`, `sha256`, `sha1`, `sha512`, `md5`, `number`. Call it after
+ * `registerCredentials` (it wraps the sandbox's `replace`). Every result is
+ * plain data: text, numbers, booleans, lists, maps.
+ * @see https://kestra.io/docs/expressions
+ */
+export function registerStandardLibrary(env: nunjucks.Environment): void {
+  const marked = env as unknown as Record<symbol, true | undefined>;
+  if (marked[REGISTERED]) return;
+  for (const [name, fn] of Object.entries(FILTERS)) env.addFilter(name, fn as (...args: unknown[]) => unknown);
+  const replace = env.getFilter('replace') as (this: unknown, ...args: unknown[]) => unknown;
+  env.addFilter('replace', makeReplaceFilter(replace) as (...args: unknown[]) => unknown);
+  for (const [name, fn] of Object.entries(FUNCTIONS)) env.addGlobal(name, fn);
+  marked[REGISTERED] = true;
+}
