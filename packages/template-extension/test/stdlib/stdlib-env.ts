@@ -1,0 +1,28 @@
+import { CredentialStore } from '@credflow/credentials-core';
+import nunjucks from 'nunjucks';
+import { registerCredentials, registerStandardLibrary, render } from '../../src/index.js';
+
+/** An environment as flows get it: credflow's registration, then the standard library. */
+export function stdlibEnv(): nunjucks.Environment {
+  const store = CredentialStore.fromYaml('credentials: {}\n');
+  const env = registerCredentials(new nunjucks.Environment(null, { autoescape: false }), { store });
+  registerStandardLibrary(env);
+  return env;
+}
+
+const shared = stdlibEnv();
+
+/** Renders `src` with credflow's delimiters through `render()`. */
+export async function renderWith(src: string, ctx: Record<string, unknown> = {}): Promise<string> {
+  return (await render(shared, src, ctx)).output;
+}
+
+/** The message of a failed render. */
+export async function renderError(src: string, ctx: Record<string, unknown> = {}): Promise<string> {
+  try {
+    await render(shared, src, ctx);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('expected the render to fail');
+}
