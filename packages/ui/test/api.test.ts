@@ -2,10 +2,11 @@ import { chmod, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EnvSecretProvider } from '@credflow/credentials-core';
+import { EnvSecretProvider, parseConfig } from '@credflow/credentials-core';
 import { type AuthServer, startAuthServer } from '@credflow/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUi, type UiServer } from '../src/server/index.js';
+import { providerDescriptions } from '../src/server/provider-descriptions.js';
 
 const SECRET = 'ui-client-secret-value-0123456789';
 const env = {
@@ -90,9 +91,20 @@ const def = (extra: Record<string, unknown> = {}) => ({
 
 describe('UI API security', () => {
   it('needs the session key: 401 without, 403 when wrong', async () => {
-    expect((await call('GET', '/credentials', undefined, { 'x-credflow-key': '' })).status).toBe(401);
+    const missing = await call('GET', '/credentials', undefined, { 'x-credflow-key': '' });
+    expect(missing).toEqual({
+      status: 401,
+      json: {
+        error: 'unauthorized',
+        code: 'ERR_UI_KEY_MISSING',
+        message: 'missing session key (x-credflow-key header)',
+      },
+    });
     const wrong = await call('GET', '/credentials', undefined, { 'x-credflow-key': 'nope' });
-    expect(wrong).toEqual({ status: 403, json: { error: 'forbidden', message: 'wrong session key' } });
+    expect(wrong).toEqual({
+      status: 403,
+      json: { error: 'forbidden', code: 'ERR_UI_KEY_WRONG', message: 'wrong session key' },
+    });
   });
 
   it('refuses cross-origin and cross-site requests and foreign Host headers', async () => {
@@ -141,7 +153,11 @@ describe('UI API', () => {
       { id: 'company.team', credentials: [expect.objectContaining({ key: 'team', level: 'namespace' })] },
     ]);
     expect(json.secretNames).toEqual(['OTHER', 'UI_SECRET']);
-    expect(json.tenants[0].credentials[0].secrets).toEqual([{ field: 'clientSecret', secret: 'UI_SECRET' }]);
+    expect(json.tenants[0].credentials[0].secrets).toEqual([
+      { field: 'clientSecret', secret: 'UI_SECRET', status: 'ok' },
+    ]);
+    expect(json.providers).toEqual(['env SECRET_<NAME> (base64)']);
+    expect(json.file).toBe(file);
   });
 
   it('tests a definition before it is saved, reporting metadata and never the token', async () => {
@@ -283,5 +299,105 @@ describe('UI API', () => {
     text = await readFile(file, 'utf8');
     expect(text).not.toContain('renamed:');
     expect(text).toContain('# the first credential');
+  });
+});
+
+describe('UI API: what the page needs', () => {
+  it('says for each secret reference whether it resolves now, never the value', async () => {
+    const { status, json } = await call('POST', '/secret-status', {
+      refs: [{ secret: 'UI_SECRET' }, { secret: 'NOPE' }, { secret: 'OTHER', subkey: 'x' }, 'junk'],
+    });
+    expect(status).toBe(200);
+    // OTHER is not JSON, so its subkey cannot be read: found, but unreadable as asked.
+    expect(json).toEqual({ statuses: ['ok', 'missing', 'invalid'] });
+  });
+
+  it('gives the source text of each field, for the YAML snippets', async () => {
+    const { json } = await call('POST', '/definition', { tenantId: 'main', key: 'first' });
+    expect(json.sources.tokenEndpoint.pair).toBe(`tokenEndpoint: ${as.tokenEndpoint}   # inline comment`);
+    expect(json.sources.clientSecret.value).toBe('{ secret: UI_SECRET }');
+  });
+
+  it('merges YAML-edited fields and "other fields" into the definition it saves and tests', async () => {
+    const before = as.mints;
+    const tested = await call('POST', '/test', {
+      key: 'draft',
+      definition: def(),
+      yamlFields: { extraParams: '{ hint: x }' },
+      otherYaml: 'defaultLifetime: PT2H',
+    });
+    expect(tested.json.ok).toBe(true);
+    expect(as.mints - before).toBe(1);
+    const bad = await call('PUT', '/credentials', {
+      key: 'yamlbad',
+      definition: def(),
+      yamlFields: { extraParams: '{ a' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.issues[0]).toEqual({ path: 'extraParams', message: expect.stringContaining('not valid YAML') });
+    const dup = await call('PUT', '/credentials', { key: 'yamldup', definition: def(), otherYaml: 'clientId: x' });
+    expect(dup.json.issues).toEqual([{ path: 'otherYaml', message: "'clientId' is also set in the form above" }]);
+  });
+
+  it('refuses to overwrite on create and on rename (409), and says a missing original is gone (404)', async () => {
+    const before = await readFile(file, 'utf8');
+    const created = await call('PUT', '/credentials', { key: 'first', definition: def(), create: true });
+    expect(created.status).toBe(409);
+    expect(created.json).toMatchObject({ code: 'ERR_UI_CONFLICT', issues: [{ path: 'key' }] });
+    const onto = await call('PUT', '/credentials', {
+      key: 'first',
+      definition: def(),
+      original: { tenantId: 'main', namespace: 'company.team', key: 'team' },
+    });
+    expect(onto.status).toBe(409);
+    const gone = await call('PUT', '/credentials', { key: 'x1', definition: def(), original: { key: 'never_there' } });
+    expect(gone.status).toBe(404);
+    expect(gone.json.message).toBe("'never_there' is no longer in the file: reload the page");
+    expect(await readFile(file, 'utf8')).toBe(before);
+  });
+
+  it('says what is wrong with a location in words, not "bad location"', async () => {
+    const res = await call('PUT', '/credentials', { key: 'k', namespace: 'a..b', definition: def() });
+    expect(res.status).toBe(400);
+    expect(res.json.message).toBe('Namespace: namespaces are dot-separated names (e.g. company.team)');
+    expect(res.json.issues).toEqual([{ path: 'namespace', message: expect.any(String) }]);
+  });
+});
+
+describe('UI API over an invalid credflow.yaml', () => {
+  it('reports each problem of the file as its own line, with line numbers', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'credflow-ui-bad-'));
+    const bad = join(dir, 'credflow.yaml');
+    await writeFile(
+      bad,
+      'credentials:\n  ok:\n    type: client_credentials\n    tokenEndpoint: https://x.example/t\n    clientId: a\n    clientSecret: { secret: S }\n',
+    );
+    const server = await startUi({ configPath: bad, port: 0, logger: { warn: () => {} } });
+    try {
+      await writeFile(
+        bad,
+        'credentials:\n  a:\n    type: client_credentials\n    clientSecret: plain\n  b:\n    type: magic\n',
+      );
+      const res = await fetch(`${server.origin}/api/credentials`, { headers: { 'x-credflow-key': server.key } });
+      const json = (await res.json()) as { code: string; file: string; issues: { path: string }[] };
+      expect(res.status).toBe(400);
+      expect(json.code).toBe('ERR_CONFIG_INVALID');
+      expect(json.file).toBe(bad);
+      expect(json.issues.length).toBeGreaterThanOrEqual(3);
+      expect(json.issues).toContainEqual(expect.objectContaining({ path: 'credentials.a.clientSecret', line: 4 }));
+      expect(json.issues).toContainEqual(expect.objectContaining({ path: 'credentials.b.type', line: 6 }));
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('the header', () => {
+  it('names the secrets folder by its absolute path, whatever the working directory', () => {
+    const config = parseConfig('secrets:\n  - type: file\n    dir: ./secrets\n  - type: env\n    encoding: plain\n', {
+      file: '/srv/app/credflow.yaml',
+      baseDir: '/srv/app',
+    });
+    expect(providerDescriptions(config)).toEqual(['file /srv/app/secrets', 'env SECRET_<NAME> (plain)']);
   });
 });

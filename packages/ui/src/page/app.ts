@@ -2,344 +2,183 @@
 // Every API call carries the session key; no response holds a token or a
 // secret value, and secret fields accept only secret references.
 
-type Kind = 'text' | 'number' | 'secret' | 'select' | 'list' | 'permissions' | 'textOrSecret';
-
-interface Field {
-  name: string;
-  label: string;
-  kind: Kind;
-  options?: string[];
-  placeholder?: string;
-  required?: boolean;
-}
-
-interface SecretRef {
-  secret: string;
-  subkey?: string;
-}
-
-interface Summary {
-  key: string;
-  tenantId: string;
-  level: 'tenant' | 'namespace';
-  namespace?: string;
-  type: string;
-  endpoint: string;
-  cache: { enabled: boolean; refreshBeforeExpiry: number };
-  secrets: { field: string; secret: string; subkey?: string }[];
-}
+import { type ApiError, api, type Issue, issueLines, sessionProblem } from './api-client.js';
+import { CredentialForm, type Sources } from './credential-form.js';
+import { $, el, lines } from './dom.js';
+import { credentialTable, type Summary } from './list-view.js';
 
 interface ListResponse {
   file: string;
   types: string[];
   secretNames: string[];
   providers: string[];
+  patterns: { key: string; namespace: string; tenant: string };
   tenants: { id: string; credentials: Summary[]; namespaces: { id: string; credentials: Summary[] }[] }[];
 }
 
-interface Issue {
-  path: string;
-  message: string;
-}
-
-const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
-
-const FIELDS: Record<string, Field[]> = {
-  client_credentials: [
-    {
-      name: 'tokenEndpoint',
-      label: 'Token endpoint',
-      kind: 'text',
-      required: true,
-      placeholder: 'https://idp.example.com/oauth2/token',
-    },
-    { name: 'clientId', label: 'Client id', kind: 'text', required: true },
-    { name: 'clientSecret', label: 'Client secret (secret reference)', kind: 'secret', required: true },
-    {
-      name: 'clientAuthMethod',
-      label: 'Client authentication',
-      kind: 'select',
-      options: ['client_secret_basic', 'client_secret_post'],
-    },
-    { name: 'scopes', label: 'Scopes', kind: 'list', placeholder: 'api:read api:write' },
-    { name: 'audience', label: 'Audience', kind: 'text' },
-    { name: 'resource', label: 'Resource (RFC 8707)', kind: 'text' },
-  ],
-  private_key_jwt: [
-    { name: 'tokenEndpoint', label: 'Token endpoint', kind: 'text', required: true },
-    { name: 'clientId', label: 'Client id', kind: 'text', required: true },
-    { name: 'privateKey', label: 'Private key (secret reference)', kind: 'secret', required: true },
-    { name: 'certificate', label: 'Certificate (secret reference, optional)', kind: 'secret' },
-    { name: 'keyId', label: 'Key id (kid)', kind: 'text' },
-    { name: 'algorithm', label: 'Algorithm', kind: 'select', options: ALGORITHMS },
-    { name: 'scopes', label: 'Scopes', kind: 'list', placeholder: 'api://x/.default' },
-    { name: 'audience', label: 'Assertion audience', kind: 'text', placeholder: '(token endpoint)' },
-  ],
-  jwt_bearer: [
-    { name: 'tokenEndpoint', label: 'Token endpoint', kind: 'text', required: true },
-    { name: 'issuer', label: 'Issuer (text or secret reference)', kind: 'textOrSecret', required: true },
-    { name: 'subject', label: 'Subject (default: issuer)', kind: 'textOrSecret' },
-    { name: 'audience', label: 'Audience', kind: 'text', placeholder: '(token endpoint)' },
-    { name: 'privateKey', label: 'Private key (secret reference)', kind: 'secret', required: true },
-    { name: 'keyId', label: 'Key id (text or secret reference)', kind: 'textOrSecret' },
-    { name: 'algorithm', label: 'Algorithm', kind: 'select', options: ALGORITHMS },
-    { name: 'scopes', label: 'Scopes', kind: 'list' },
-  ],
-  github_app: [
-    { name: 'appId', label: 'App id', kind: 'number', required: true },
-    { name: 'privateKey', label: 'App private key (secret reference)', kind: 'secret', required: true },
-    { name: 'installationId', label: 'Installation id', kind: 'number' },
-    { name: 'owner', label: '…or owner (organisation or user)', kind: 'text' },
-    { name: 'repositories', label: 'Repositories', kind: 'list', placeholder: 'widgets gadgets' },
-    { name: 'permissions', label: 'Permissions', kind: 'permissions', placeholder: 'contents:read issues:write' },
-    { name: 'baseUrl', label: 'API URL', kind: 'text', placeholder: 'https://api.github.com' },
-  ],
-};
-
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-
-function sessionKey(): string {
-  const params = new URLSearchParams(location.search);
-  const fromUrl = params.get('key');
-  if (fromUrl) {
-    sessionStorage.setItem('credflow-key', fromUrl);
-    history.replaceState(null, '', location.pathname); // keep the key out of the address bar
-  }
-  return sessionStorage.getItem('credflow-key') ?? '';
-}
-
-const KEY = sessionKey();
-
-async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; data: T }> {
-  const res = await fetch(`/api${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', 'x-credflow-key': KEY },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, data: (await res.json()) as T };
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  ...children: (Node | string)[]
-) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  for (const c of children) e.append(c);
-  return e;
-}
-
-function duration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s % 3600 === 0 ? `PT${s / 3600}H` : s % 60 === 0 ? `PT${s / 60}M` : `PT${s}S`;
+interface Where {
+  tenantId: string;
+  namespace?: string;
+  key: string;
 }
 
 let state: ListResponse | undefined;
-let editing: { tenantId: string; namespace?: string; key: string } | undefined;
+let editing: Where | undefined;
 
-function notice(text: string | undefined) {
+const formEl = $<HTMLFormElement>('form');
+const form = new CredentialForm({
+  fieldsBox: $('fields'),
+  commonBox: $('common'),
+  other: $<HTMLTextAreaElement>('other'),
+  typeSelect: $<HTMLSelectElement>('type'),
+});
+
+const input = (name: string) => formEl.elements.namedItem(name) as HTMLInputElement;
+const value = (name: string) => (input(name)?.value ?? '').trim();
+
+/** A message at the top of the list; `lines` for a config file with several problems. */
+function notice(title: string | undefined, detail: string[] = [], kind: 'warn' | 'bad' | 'ok' = 'warn') {
   const n = $('notice');
-  n.hidden = !text;
-  n.textContent = text ?? '';
+  n.hidden = !title;
+  n.className = `notice ${kind}`;
+  n.replaceChildren();
+  if (!title) return;
+  n.append(el('strong', {}, title));
+  if (detail.length) n.append(el('ul', { class: 'lines' }, ...detail.map((d) => el('li', {}, d))));
 }
 
-function table(list: Summary[]): HTMLElement {
-  if (list.length === 0) return el('p', { class: 'muted' }, 'none');
-  const rows = list.map((c) => {
-    const edit = el('button', { type: 'button', 'data-edit': c.key }, 'Edit');
-    edit.addEventListener('click', () => void openEdit(c));
-    const secrets = el('td');
-    for (const s of c.secrets)
-      secrets.append(
-        el('span', { class: 'secret-ref', title: s.field }, `${s.secret}${s.subkey ? `.${s.subkey}` : ''}`),
-        ' ',
-      );
-    return el(
-      'tr',
-      { 'data-key': c.key },
-      el('td', {}, el('strong', {}, c.key)),
-      el('td', {}, c.type),
-      el('td', { class: 'mono' }, c.endpoint),
-      el('td', {}, c.cache.enabled ? `on, ${duration(c.cache.refreshBeforeExpiry)} early` : 'off'),
-      secrets,
-      el('td', {}, edit),
+/** Shows what a refused call means; true when it was refused. */
+function refused(status: number, data: ApiError, what: string): boolean {
+  const session = sessionProblem(status, data);
+  if (session) {
+    notice(session, [], 'bad');
+    return true;
+  }
+  if (data.code === 'ERR_CONFIG_INVALID' || data.code === 'ERR_UI_FILE_INVALID') {
+    notice(
+      `${data.file ?? state?.file ?? 'credflow.yaml'} has problems: fix them in the file, then reload.`,
+      data.issues?.length ? issueLines(data.issues) : [data.message ?? ''],
+      'bad',
     );
-  });
-  return el(
-    'table',
-    {},
-    el('thead', {}, el('tr', {}, ...['Key', 'Type', 'Endpoint', 'Cache', 'Secrets', ''].map((h) => el('th', {}, h)))),
-    el('tbody', {}, ...rows),
-  );
+    return true;
+  }
+  if (status >= 500) {
+    notice(`${what}: ${data.message ?? `HTTP ${status}`}`, [], 'bad');
+    return true;
+  }
+  return false;
 }
 
 async function refresh() {
-  const { status, data } = await api<ListResponse & { message?: string }>('GET', '/credentials');
+  const { status, data } = await api<ListResponse>('GET', '/credentials');
   if (status !== 200) {
-    notice(
-      status === 401 || status === 403
-        ? 'Open the URL printed by `credflow ui` (it holds the session key).'
-        : (data.message ?? 'error'),
-    );
+    if (!refused(status, data, 'Cannot list credentials')) notice(data.message ?? `HTTP ${status}`, [], 'bad');
     return;
   }
   state = data;
-  notice(undefined);
-  $('file').textContent = `${data.file} · secrets from ${data.providers.join(', ')}`;
+  if ($('notice').classList.contains('bad')) notice(undefined);
+  $('file').textContent = data.file;
+  $('providers').textContent = `secrets from ${data.providers.join(' · ') || 'no providers'}`;
   const list = $('list');
   list.replaceChildren();
+  const actions = { edit: (c: Summary) => void openEdit(c), remove: (c: Summary) => void remove(locOf(c)) };
   for (const t of data.tenants) {
-    list.append(el('h3', {}, `Tenant ${t.id}`), table(t.credentials));
-    for (const ns of t.namespaces) list.append(el('h4', {}, `Namespace ${ns.id}`), table(ns.credentials));
+    list.append(el('h3', {}, 'Tenant ', el('code', {}, t.id)), credentialTable(t.credentials, actions));
+    for (const ns of t.namespaces)
+      list.append(el('h4', {}, 'Namespace ', el('code', {}, ns.id)), credentialTable(ns.credentials, actions));
   }
-  const names = $('secret-names');
-  names.replaceChildren(...data.secretNames.map((n) => el('option', { value: n })));
+  $('secret-names').replaceChildren(...data.secretNames.map((n) => el('option', { value: n })));
+  $('tenant-names').replaceChildren(...data.tenants.map((t) => el('option', { value: t.id })));
   const type = $<HTMLSelectElement>('type');
   if (type.options.length === 0) for (const t of data.types) type.append(el('option', { value: t }, t));
+  checkWhere();
 }
 
-function renderFields(type: string) {
-  const box = $('fields');
-  box.replaceChildren();
-  for (const f of FIELDS[type] ?? []) {
-    const wide = f.kind === 'secret' || f.kind === 'textOrSecret';
-    const label = el(
-      'label',
-      { 'data-field': f.name, ...(wide ? { class: 'wide' } : {}) },
-      f.label + (f.required ? ' *' : ''),
-    );
-    if (f.kind === 'select') {
-      const select = el('select', { name: f.name });
-      for (const o of f.options ?? []) select.append(el('option', { value: o }, o));
-      label.append(select);
-    } else if (f.kind === 'secret' || f.kind === 'textOrSecret') {
-      const wrap = el('div', { class: 'secret' });
-      if (f.kind === 'textOrSecret') {
-        const mode = el(
-          'select',
-          { name: `${f.name}.mode` },
-          el('option', { value: 'text' }, 'text'),
-          el('option', { value: 'secret' }, 'secret'),
-        );
-        wrap.append(mode);
-      }
-      wrap.append(
-        el('input', {
-          name: `${f.name}.secret`,
-          list: 'secret-names',
-          placeholder: f.kind === 'secret' ? 'SECRET_NAME' : '',
-          autocomplete: 'off',
-        }),
-        el('input', { name: `${f.name}.subkey`, placeholder: 'subkey (JSON)', autocomplete: 'off' }),
-      );
-      label.append(wrap);
-    } else {
-      label.append(
-        el('input', {
-          name: f.name,
-          ...(f.placeholder ? { placeholder: f.placeholder } : {}),
-          ...(f.kind === 'number' ? { inputmode: 'numeric' } : {}),
-        }),
-      );
-    }
-    box.append(label);
-  }
-}
+const locOf = (c: Summary): Where => ({
+  tenantId: c.tenantId,
+  ...(c.namespace ? { namespace: c.namespace } : {}),
+  key: c.key,
+});
 
-function input(name: string): HTMLInputElement | HTMLSelectElement | null {
-  return $<HTMLFormElement>('form').elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null;
-}
-
-function value(name: string): string {
-  return (input(name)?.value ?? '').trim();
-}
-
-/** The definition the form describes; secret fields become `{ secret, subkey? }` references only. */
-function definition(): Record<string, unknown> {
-  const type = value('type');
-  const def: Record<string, unknown> = { type };
-  for (const f of FIELDS[type] ?? []) {
-    if (f.kind === 'secret' || f.kind === 'textOrSecret') {
-      const name = value(`${f.name}.secret`);
-      const subkey = value(`${f.name}.subkey`);
-      if (!name) continue;
-      def[f.name] =
-        f.kind === 'textOrSecret' && value(`${f.name}.mode`) === 'text'
-          ? name
-          : { secret: name, ...(subkey ? { subkey } : {}) };
-      continue;
-    }
-    const v = value(f.name);
-    if (!v) continue;
-    if (f.kind === 'number') def[f.name] = /^\d+$/.test(v) ? Number(v) : v;
-    else if (f.kind === 'list') def[f.name] = v.split(/[\s,]+/).filter(Boolean);
-    else if (f.kind === 'permissions')
-      def[f.name] = Object.fromEntries(
-        v
-          .split(/[\s,]+/)
-          .filter(Boolean)
-          .map((p) => p.split(':')),
-      );
-    else def[f.name] = v;
-  }
-  const cacheEnabled = (input('cache.enabled') as HTMLInputElement).checked;
-  const refresh = value('cache.refreshBeforeExpiry');
-  if (!cacheEnabled || refresh)
-    def.cache = { ...(cacheEnabled ? {} : { enabled: false }), ...(refresh ? { refreshBeforeExpiry: refresh } : {}) };
-  if (value('timeout')) def.timeout = value('timeout');
-  return def;
-}
-
-function fill(def: Record<string, unknown>) {
-  const type = String(def.type ?? 'client_credentials');
-  (input('type') as HTMLSelectElement).value = type;
-  renderFields(type);
-  for (const f of FIELDS[type] ?? []) {
-    const v = def[f.name];
-    if (v === undefined) continue;
-    if (f.kind === 'secret' || f.kind === 'textOrSecret') {
-      const ref = typeof v === 'object' && v !== null ? (v as SecretRef) : undefined;
-      if (f.kind === 'textOrSecret') (input(`${f.name}.mode`) as HTMLSelectElement).value = ref ? 'secret' : 'text';
-      (input(`${f.name}.secret`) as HTMLInputElement).value = ref ? ref.secret : String(v);
-      (input(`${f.name}.subkey`) as HTMLInputElement).value = ref?.subkey ?? '';
-    } else if (f.kind === 'list')
-      (input(f.name) as HTMLInputElement).value = Array.isArray(v) ? v.join(' ') : String(v);
-    else if (f.kind === 'permissions')
-      (input(f.name) as HTMLInputElement).value = Object.entries(v as Record<string, string>)
-        .map(([k, l]) => `${k}:${l}`)
-        .join(' ');
-    else (input(f.name) as HTMLInputElement).value = String(v);
-  }
-  const cache = (def.cache ?? {}) as { enabled?: boolean; refreshBeforeExpiry?: string };
-  (input('cache.enabled') as HTMLInputElement).checked = cache.enabled !== false;
-  (input('cache.refreshBeforeExpiry') as HTMLInputElement).value = cache.refreshBeforeExpiry ?? '';
-  (input('timeout') as HTMLInputElement).value = typeof def.timeout === 'string' ? def.timeout : '';
-}
-
-function where() {
+function where(): Where {
   const namespace = value('namespace');
   return { tenantId: value('tenantId') || 'main', ...(namespace ? { namespace } : {}), key: value('key') };
 }
 
-function clearIssues() {
-  for (const e of document.querySelectorAll('.field-error')) e.remove();
-  for (const e of document.querySelectorAll('.invalid')) e.classList.remove('invalid');
+/** Checks tenant, namespace and key as the config does (Kestra-style namespaces) and says what will be created. */
+function checkWhere(): boolean {
+  if (!state) return true;
+  const p = state.patterns;
+  const w = where();
+  const tenant = state.tenants.find((t) => t.id === w.tenantId);
+  $('namespace-names').replaceChildren(...(tenant?.namespaces ?? []).map((n) => el('option', { value: n.id })));
+  const hints: [string, string | undefined, boolean][] = [
+    [
+      'tenantId',
+      !new RegExp(p.tenant).test(w.tenantId)
+        ? "tenant ids use letters, digits, '_' and '-'"
+        : tenant
+          ? undefined
+          : `new tenant '${w.tenantId}': created when you save`,
+      !new RegExp(p.tenant).test(w.tenantId),
+    ],
+    [
+      'namespace',
+      w.namespace === undefined
+        ? undefined
+        : !new RegExp(p.namespace).test(w.namespace)
+          ? "namespaces are dot-separated names of letters, digits, '_' and '-' (e.g. company.team)"
+          : tenant?.namespaces.some((n) => n.id === w.namespace)
+            ? undefined
+            : `new namespace '${w.namespace}': created when you save`,
+      w.namespace !== undefined && !new RegExp(p.namespace).test(w.namespace),
+    ],
+    [
+      'key',
+      w.key && !new RegExp(p.key).test(w.key)
+        ? "keys start with a letter or '_' and use letters, digits, '_', '.' and '-'"
+        : undefined,
+      Boolean(w.key) && !new RegExp(p.key).test(w.key),
+    ],
+  ];
+  let ok = true;
+  for (const [name, text, bad] of hints) {
+    const label = input(name).closest('label') as HTMLElement;
+    label.querySelector('.hint')?.remove();
+    label.classList.toggle('invalid', bad);
+    if (text) label.append(el('span', { class: bad ? 'hint field-error' : 'hint' }, text));
+    ok &&= !bad;
+  }
+  return ok;
 }
 
-function showIssues(issues: Issue[]) {
+function clearIssues() {
+  for (const e of document.querySelectorAll('#form .field-error:not(.hint)')) e.remove();
+  for (const e of document.querySelectorAll('#form .invalid')) e.classList.remove('invalid');
+}
+
+/** Puts each issue next to its field; returns the ones that have no field on the form. */
+function showIssues(issues: readonly Issue[]): Issue[] {
   clearIssues();
+  const unplaced: Issue[] = [];
   for (const i of issues) {
-    const field = i.path.split(/[.[]/)[0] ?? '';
+    const widget = form.widgets.find((w) => i.path === w.field.name || i.path.startsWith(`${w.field.name}.`));
     const label =
-      document.querySelector<HTMLElement>(`label[data-field="${CSS.escape(field)}"]`) ??
-      (input(field) ? (input(field)?.closest('label') as HTMLElement | null) : null) ??
-      (input(i.path) ? (input(i.path)?.closest('label') as HTMLElement | null) : null);
-    if (label) {
+      widget?.label ??
+      (['key', 'tenantId', 'namespace'].includes(i.path) ? (input(i.path).closest('label') as HTMLElement) : null) ??
+      (i.path === 'otherYaml' || i.path ? (document.querySelector('label[data-field="other"]') as HTMLElement) : null);
+    if (label && i.path) {
       label.classList.add('invalid');
-      label.append(el('span', { class: 'field-error' }, i.message));
-    }
+      label.append(
+        el(
+          'span',
+          { class: 'field-error' },
+          i.path === widget?.field.name || !widget ? i.message : `${i.path}: ${i.message}`,
+        ),
+      );
+    } else unplaced.push(i);
   }
+  return unplaced;
 }
 
 function result(kind: 'busy' | 'ok' | 'bad', ...content: (Node | string)[]) {
@@ -351,6 +190,23 @@ function result(kind: 'busy' | 'ok' | 'bad', ...content: (Node | string)[]) {
 
 function dl(rows: [string, string][]): HTMLElement {
   return el('dl', {}, ...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+}
+
+/** A refusal of the form in words: field errors next to the fields, the rest as lines. */
+function refusedForm(prefix: string, status: number, data: ApiError) {
+  if (refused(status, data, prefix)) {
+    result('bad', el('strong', {}, `${prefix}: `), sessionProblem(status, data) ?? 'see the message above the list');
+    return;
+  }
+  const rest = showIssues(data.issues ?? []);
+  const placed = (data.issues?.length ?? 0) - rest.length;
+  result(
+    'bad',
+    el('strong', { 'data-outcome': 'refused' }, `${prefix}: `),
+    placed > 0 && rest.length === 0
+      ? 'fix the fields marked in red.'
+      : lines(rest.length ? issueLines(rest).join('\n') : (data.message ?? `HTTP ${status}`)),
+  );
 }
 
 async function testConnection() {
@@ -370,13 +226,10 @@ async function testConnection() {
       expiresAt?: string;
       scopes?: string[];
       durationMs?: number;
-      issues?: Issue[];
-      message?: string;
-      error?: { code: string; message: string; status?: number; error?: string; error_description?: string };
-    }>('POST', '/test', { ...where(), definition: definition() });
-    if (status === 400) {
-      showIssues(data.issues ?? []);
-      result('bad', el('strong', {}, 'Fix the form first: '), data.message ?? '');
+      error?: { code: string; message: string; status?: number; error?: string; error_description?: string } | string;
+    }>('POST', '/test', { ...where(), ...form.body() });
+    if (status !== 200) {
+      refusedForm('Cannot test yet', status, data);
     } else if (data.ok) {
       result(
         'ok',
@@ -390,19 +243,13 @@ async function testConnection() {
         ]),
       );
     } else {
-      const e = data.error;
-      result(
-        'bad',
-        el('strong', { 'data-outcome': 'failure' }, '✗ Connection failed'),
-        dl([
-          ...(e?.error ? ([['error', e.error]] as [string, string][]) : []),
-          ...(e?.error_description ? ([['description', e.error_description]] as [string, string][]) : []),
-          ...(e?.status ? ([['HTTP status', String(e.status)]] as [string, string][]) : []),
-          ['code', e?.code ?? ''],
-          ['message', e?.message ?? ''],
-          ['took', `${data.durationMs} ms`],
-        ]),
-      );
+      const e = typeof data.error === 'object' ? data.error : undefined;
+      const rows: [string, string][] = [];
+      if (e?.error) rows.push(['error', e.error]);
+      if (e?.error_description) rows.push(['description', e.error_description]);
+      if (e?.status) rows.push(['HTTP status', String(e.status)]);
+      rows.push(['message', e?.message ?? ''], ['code', e?.code ?? ''], ['took', `${data.durationMs} ms`]);
+      result('bad', el('strong', { 'data-outcome': 'failure' }, '✗ Connection failed'), dl(rows));
     }
   } finally {
     button.disabled = false;
@@ -412,52 +259,137 @@ async function testConnection() {
 async function save(event: Event) {
   event.preventDefault();
   clearIssues();
-  const { status, data } = await api<{ saved?: boolean; issues?: Issue[]; message?: string }>('PUT', '/credentials', {
-    ...where(),
-    definition: definition(),
-    ...(editing ? { original: editing } : {}),
+  if (!checkWhere()) {
+    result('bad', el('strong', { 'data-outcome': 'refused' }, 'Not saved: '), 'fix the fields marked in red.');
+    return;
+  }
+  const to = where();
+  const { status, data } = await api<{ saved?: boolean }>('PUT', '/credentials', {
+    ...to,
+    ...form.body(),
+    ...(editing ? { original: editing } : { create: true }),
   });
   if (status === 200 && data.saved) {
+    await refresh();
+    await openEdit({ ...to, level: to.namespace ? 'namespace' : 'tenant' } as Summary, true);
     result(
       'ok',
-      el('strong', { 'data-outcome': 'saved' }, `✓ Saved '${where().key}' to ${state?.file ?? 'credflow.yaml'}`),
+      el('strong', { 'data-outcome': 'saved' }, `✓ Saved '${to.key}'`),
+      ` to ${state?.file ?? 'credflow.yaml'}`,
     );
-    editing = where();
-    await refresh();
   } else {
-    showIssues(data.issues ?? []);
-    result('bad', el('strong', {}, 'Not saved: '), data.message ?? `HTTP ${status}`);
+    refusedForm('Not saved', status, data);
   }
+}
+
+async function remove(loc: Where) {
+  const dialog = $<HTMLDialogElement>('confirm');
+  $('confirm-text').replaceChildren(
+    'Delete ',
+    el('strong', {}, loc.key),
+    ` (tenant ${loc.tenantId}${loc.namespace ? `, namespace ${loc.namespace}` : ''}) from ${state?.file ?? 'credflow.yaml'}? Its comments go with it; the rest of the file stays as it is.`,
+  );
+  dialog.returnValue = '';
+  dialog.showModal();
+  const answer = await new Promise<string>((resolve) =>
+    dialog.addEventListener('close', () => resolve(dialog.returnValue), { once: true }),
+  );
+  if (answer !== 'delete') return;
+  const { status, data } = await api<{ deleted?: boolean }>('DELETE', '/credentials', loc);
+  if (status !== 200) {
+    if (!refused(status, data, 'Not deleted')) notice(`Not deleted: ${data.message ?? `HTTP ${status}`}`, [], 'bad');
+    return;
+  }
+  if (editing && JSON.stringify(editing) === JSON.stringify(loc)) closeForm();
+  await refresh();
+  notice(data.deleted ? `Deleted '${loc.key}'.` : `'${loc.key}' was already gone.`, [], 'ok');
+}
+
+let statusTimer: ReturnType<typeof setTimeout> | undefined;
+/** Asks whether the form's secret references resolve now (✓ / missing); never their values. */
+function checkSecrets() {
+  clearTimeout(statusTimer);
+  statusTimer = setTimeout(async () => {
+    const widgets = form.widgets.filter((w) => w.status);
+    const refs = widgets.map((w) => w.secretRef());
+    const asked = refs.flatMap((r, i) => (r ? [{ ref: r, i }] : []));
+    for (const w of widgets) if (w.status) w.status.textContent = '';
+    if (asked.length === 0) return;
+    const { status, data } = await api<{ statuses: string[] }>('POST', '/secret-status', {
+      refs: asked.map((a) => a.ref),
+    });
+    if (status !== 200) return;
+    asked.forEach((a, n) => {
+      const s = widgets[a.i]?.status;
+      const st = data.statuses[n] ?? 'missing';
+      if (!s) return;
+      s.dataset.status = st;
+      s.textContent = st === 'ok' ? '✓' : st === 'missing' ? 'missing' : 'unreadable';
+      s.title =
+        st === 'ok'
+          ? 'resolves now'
+          : st === 'missing'
+            ? 'not found in any secret provider'
+            : 'cannot be read as asked';
+    });
+  }, 250);
+}
+form.onSecretInput = checkSecrets;
+
+function showForm(title: string) {
+  $('form-title').textContent = title;
+  $('result').hidden = true;
+  clearIssues();
+  $('form-panel').hidden = false;
+  document.querySelector('main')?.classList.add('editing');
+}
+
+function closeForm() {
+  editing = undefined;
+  $('form-panel').hidden = true;
+  document.querySelector('main')?.classList.remove('editing');
 }
 
 function openNew() {
   editing = undefined;
-  $('form-title').textContent = 'New credential';
-  $<HTMLFormElement>('form').reset();
-  renderFields(value('type') || 'client_credentials');
-  $('result').hidden = true;
-  clearIssues();
-  $('form-panel').hidden = false;
+  formEl.reset();
+  input('tenantId').value = 'main';
+  form.load({}, {}, value('type') || 'client_credentials');
+  $('delete').hidden = true;
+  showForm('New credential');
+  checkWhere();
+  input('key').focus();
 }
 
-async function openEdit(c: Summary) {
-  const loc = { tenantId: c.tenantId, ...(c.namespace ? { namespace: c.namespace } : {}), key: c.key };
-  const { status, data } = await api<{ definition: Record<string, unknown> }>('POST', '/definition', loc);
-  if (status !== 200) return;
-  openNew();
+async function openEdit(c: Summary, quiet = false) {
+  const loc = locOf(c);
+  const { status, data } = await api<{ definition: Record<string, unknown>; sources: Sources }>(
+    'POST',
+    '/definition',
+    loc,
+  );
+  if (status !== 200) {
+    if (!refused(status, data, 'Cannot open')) notice(data.message ?? `HTTP ${status}`, [], 'bad');
+    return;
+  }
+  formEl.reset();
+  input('tenantId').value = loc.tenantId;
+  input('namespace').value = loc.namespace ?? '';
+  input('key').value = loc.key;
+  form.load(data.definition, data.sources, 'client_credentials');
   editing = loc;
-  $('form-title').textContent = `Edit ${c.key}`;
-  (input('tenantId') as HTMLInputElement).value = c.tenantId;
-  (input('namespace') as HTMLInputElement).value = c.namespace ?? '';
-  (input('key') as HTMLInputElement).value = c.key;
-  fill(data.definition);
+  $('delete').hidden = false;
+  if (quiet) $('form-title').textContent = `Edit ${loc.key}`;
+  else showForm(`Edit ${loc.key}`);
+  checkWhere();
+  checkSecrets();
 }
 
 $('new').addEventListener('click', openNew);
-$('cancel').addEventListener('click', () => {
-  $('form-panel').hidden = true;
-});
-$('type').addEventListener('change', () => renderFields(value('type')));
+$('cancel').addEventListener('click', closeForm);
+$('delete').addEventListener('click', () => editing && void remove(editing));
+$('type').addEventListener('change', () => form.switchType(value('type')));
+$('where').addEventListener('input', checkWhere);
 $('test').addEventListener('click', () => void testConnection());
-$('form').addEventListener('submit', (e) => void save(e));
+formEl.addEventListener('submit', (e) => void save(e));
 void refresh();

@@ -1,15 +1,24 @@
 import {
+  ConfigError,
   CredentialStore,
   type CredflowConfig,
   CredflowError,
+  KEY_PATTERN,
   type Logger,
   Masker,
+  NAMESPACE_PATTERN,
   type SecretProvider,
+  type SecretRef,
   SecretResolver,
+  TENANT_PATTERN,
 } from '@credflow/credentials-core';
 import { Hono } from 'hono';
-import { type ConfigFile, DefinitionError } from './config-file.js';
+import type { ConfigFile } from './config-file.js';
 import { type CredentialLocation, locationIssues } from './credential-location.js';
+import { type DefinitionInput, definitionFrom } from './definition-input.js';
+import { providerDescriptions } from './provider-descriptions.js';
+import { secretStatuses } from './secret-status.js';
+import { DefinitionError, UiError } from './ui-errors.js';
 
 export interface ApiOptions {
   file: ConfigFile;
@@ -18,27 +27,41 @@ export interface ApiOptions {
   secretProviders?: readonly SecretProvider[];
 }
 
-interface Body {
+interface Where {
   tenantId?: unknown;
   namespace?: unknown;
   key?: unknown;
-  definition?: unknown;
-  original?: { tenantId?: unknown; namespace?: unknown; key?: unknown };
+}
+
+interface Body extends Where, DefinitionInput {
+  original?: Where;
+  create?: unknown;
+  refs?: unknown;
 }
 
 const TYPES = ['client_credentials', 'private_key_jwt', 'jwt_bearer', 'github_app'];
+const FIELD_NAMES: Record<string, string> = { key: 'Key', tenantId: 'Tenant', namespace: 'Namespace' };
 
-function location(
-  b: { tenantId?: unknown; namespace?: unknown; key?: unknown } | undefined,
-): CredentialLocation | { issues: { path: string; message: string }[] } {
+/** The location a body names, or a refusal that says in words what is wrong with it. */
+function location(b: Where | undefined): CredentialLocation {
   const loc = {
-    tenantId: b?.tenantId ?? 'main',
+    tenantId: b?.tenantId || 'main',
     namespace: b?.namespace || undefined,
     key: b?.key,
   } as Partial<CredentialLocation>;
   const issues = locationIssues(loc);
-  return issues.length ? { issues } : (loc as CredentialLocation);
+  if (issues.length)
+    throw new UiError(
+      'ERR_UI_INVALID',
+      400,
+      issues.map((i) => `${FIELD_NAMES[i.path] ?? i.path}: ${i.message}`).join('\n'),
+      issues,
+    );
+  return loc as CredentialLocation;
 }
+
+const isSecretRef = (v: unknown): v is SecretRef =>
+  v !== null && typeof v === 'object' && typeof (v as { secret?: unknown }).secret === 'string';
 
 /** The JSON API of `credflow ui`. Responses never hold a token or a secret value. */
 export function createApi(options: ApiOptions): Hono {
@@ -51,9 +74,15 @@ export function createApi(options: ApiOptions): Hono {
     });
 
   api.onError((err, c) => {
-    if (err instanceof DefinitionError)
-      return c.json({ error: 'invalid', message: err.message, issues: err.issues }, 400);
-    if (err instanceof CredflowError) return c.json({ error: 'invalid', message: err.message, issues: [] }, 400);
+    if (err instanceof UiError)
+      return c.json({ error: 'invalid', code: err.code, message: err.message, issues: err.issues }, err.status);
+    if (err instanceof ConfigError) {
+      // The file itself is invalid: one line per problem, each with its line number.
+      const issues = err.issues.map((i) => ({ path: i.path, ...(i.line ? { line: i.line } : {}), message: i.message }));
+      return c.json({ error: 'invalid', code: err.code, file: err.file, message: err.message, issues }, 400);
+    }
+    if (err instanceof CredflowError)
+      return c.json({ error: 'invalid', code: err.code, message: err.message, issues: [] }, 400);
     logger.warn(`ui: ${err.message}`);
     return c.json({ error: 'internal', message: 'unexpected error (see the terminal)' }, 500);
   });
@@ -71,6 +100,7 @@ export function createApi(options: ApiOptions): Hono {
   api.get('/credentials', async (c) => {
     const { config } = await file.load();
     const store = storeFor(config);
+    const providers = options.secretProviders ?? store.secrets.providers;
     const tenants = [...config.tenants.entries()].map(([tenantId]) => ({
       id: tenantId,
       credentials: store.list({ tenantId }).filter((s) => s.level === 'tenant'),
@@ -79,31 +109,47 @@ export function createApi(options: ApiOptions): Hono {
         credentials: store.list({ tenantId, namespace: ns }).filter((s) => s.level === 'namespace'),
       })),
     }));
-    const resolver = new SecretResolver(options.secretProviders ?? store.secrets.providers);
-    const secretNames = await resolver.listNames();
+    const all = tenants.flatMap((t) => [...t.credentials, ...t.namespaces.flatMap((n) => n.credentials)]);
+    const refs = all.flatMap((s) => s.secrets);
+    const statuses = await secretStatuses(providers, refs);
+    let i = 0;
+    const withStatus = (list: typeof all) =>
+      list.map((s) => ({ ...s, secrets: s.secrets.map((ref) => ({ ...ref, status: statuses[i++] })) }));
+    const resolver = new SecretResolver(providers);
     return c.json({
       file: file.path,
       types: TYPES,
-      tenants,
-      secretNames,
-      providers: resolver.providers.map((p) => p.description),
+      tenants: tenants.map((t) => ({
+        id: t.id,
+        credentials: withStatus(t.credentials),
+        namespaces: t.namespaces.map((n) => ({ id: n.id, credentials: withStatus(n.credentials) })),
+      })),
+      secretNames: await resolver.listNames(),
+      providers: providerDescriptions(config, options.secretProviders),
+      patterns: { key: KEY_PATTERN.source, namespace: NAMESPACE_PATTERN.source, tenant: TENANT_PATTERN.source },
     });
   });
 
   api.post('/definition', async (c) => {
     const loc = location(await readBody(c));
-    if ('issues' in loc) return c.json({ error: 'invalid', message: 'bad location', issues: loc.issues }, 400);
     const definition = await file.definition(loc);
     if (definition === undefined)
-      return c.json({ error: 'not_found', message: `no credential '${loc.key}' there` }, 404);
-    return c.json({ ...loc, definition });
+      throw new UiError('ERR_UI_NOT_FOUND', 404, `'${loc.key}' is no longer in the file: reload the page`);
+    return c.json({ ...loc, definition, sources: await file.sources(loc) });
+  });
+
+  api.post('/secret-status', async (c) => {
+    const body = await readBody(c);
+    const refs = Array.isArray(body.refs) ? body.refs.filter(isSecretRef).slice(0, 100) : [];
+    const { config } = await file.load();
+    const providers = options.secretProviders ?? storeFor(config).secrets.providers;
+    return c.json({ statuses: await secretStatuses(providers, refs) });
   });
 
   api.post('/test', async (c) => {
     const body = await readBody(c);
     const loc = location(body);
-    if ('issues' in loc) return c.json({ error: 'invalid', message: 'bad location', issues: loc.issues }, 400);
-    const config = await file.validate(loc.key, body.definition);
+    const config = await file.validate(loc.key, definitionFrom(body));
     const store = storeFor(config);
     // The answer holds server text (scopes, RFC 6749 error text): masked with every value the mint produced or sent.
     const masker = new Masker();
@@ -145,29 +191,15 @@ export function createApi(options: ApiOptions): Hono {
   api.put('/credentials', async (c) => {
     const body = await readBody(c);
     const loc = location(body);
-    if ('issues' in loc) return c.json({ error: 'invalid', message: 'bad location', issues: loc.issues }, 400);
-    const def = body.definition;
-    if (!def || typeof def !== 'object' || Array.isArray(def)) {
-      return c.json(
-        {
-          error: 'invalid',
-          message: 'definition must be an object',
-          issues: [{ path: '', message: 'definition must be an object' }],
-        },
-        400,
-      );
-    }
+    const def = definitionFrom(body);
     await file.validate(loc.key, def); // field-level errors first, named relative to the definition
     const original = body.original ? location(body.original) : undefined;
-    if (original && 'issues' in original)
-      return c.json({ error: 'invalid', message: 'bad original location', issues: original.issues }, 400);
-    await file.save(loc, def as Record<string, unknown>, original);
+    await file.save(loc, def, { ...(original ? { original } : {}), create: body.create === true });
     return c.json({ saved: true, ...loc });
   });
 
   api.delete('/credentials', async (c) => {
     const loc = location(await readBody(c));
-    if ('issues' in loc) return c.json({ error: 'invalid', message: 'bad location', issues: loc.issues }, 400);
     return c.json({ deleted: await file.remove(loc), ...loc });
   });
 

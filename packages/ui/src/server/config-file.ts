@@ -2,28 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, type CredflowConfig, parseConfig } from '@credflow/credentials-core';
-import { type Document, isMap, isScalar, parseDocument, stringify } from 'yaml';
+import { type Document, parseDocument, stringify } from 'yaml';
 import { type CredentialLocation, yamlPath } from './credential-location.js';
+import { type FieldSource, fieldSources } from './field-sources.js';
+import { DefinitionError, UiError } from './ui-errors.js';
+import { deleteKey, moveKey } from './yaml/yaml-edit.js';
+import { locate, parseForEdit } from './yaml/yaml-locate.js';
+import { patchValue } from './yaml/yaml-patch.js';
 
-export interface FieldIssue {
-  path: string;
-  line?: number;
-  message: string;
-}
+export { DefinitionError, type FieldIssue } from './ui-errors.js';
 
-/** A definition that failed validation; `issues` name fields relative to the definition. */
-export class DefinitionError extends Error {
-  readonly issues: FieldIssue[];
-  constructor(issues: FieldIssue[]) {
-    super(issues.map((i) => `${i.path || 'definition'}: ${i.message}`).join('; '));
-    this.issues = issues;
-  }
-}
+const samePlace = (a: CredentialLocation, b: CredentialLocation) =>
+  yamlPath(a).join('\u0000') === yamlPath(b).join('\u0000');
 
 /**
- * `credflow.yaml` as the UI edits it: read with the yaml Document API so
- * that saving keeps comments, ordering and layout; validated before every
- * write; written atomically (temp file, then rename).
+ * `credflow.yaml` as the UI edits it. Saving changes only the bytes of what
+ * changed (located with the yaml Document API): untouched fields, comments,
+ * blank lines, flow/block style and quoting stay as written, and nothing is
+ * defaulted in. Every write is validated first and atomic (temp file, then rename).
  */
 export class ConfigFile {
   readonly path: string;
@@ -50,9 +46,13 @@ export class ConfigFile {
 
   /** The definition as written in the file (no defaults filled in). */
   async definition(loc: CredentialLocation): Promise<unknown> {
-    const doc = parseDocument(await this.text());
-    const node = doc.getIn(yamlPath(loc), true) as { toJSON?: () => unknown } | undefined;
-    return node?.toJSON?.();
+    const found = locate(parseForEdit(await this.text()), yamlPath(loc));
+    return found?.node?.toJSON();
+  }
+
+  /** The source text of each field of a definition, for the page's YAML snippets. */
+  async sources(loc: CredentialLocation): Promise<Record<string, FieldSource>> {
+    return fieldSources(await this.text(), yamlPath(loc));
   }
 
   /**
@@ -78,12 +78,23 @@ export class ConfigFile {
     }
   }
 
-  /** Removes a credential; `false` when it was not there. */
+  async #editable(): Promise<string> {
+    const text = await this.text();
+    if (parseForEdit(text).errors.length)
+      throw new UiError(
+        'ERR_UI_FILE_INVALID',
+        400,
+        `${this.path} has YAML syntax errors: fix them in the file first, then reload`,
+      );
+    return text;
+  }
+
+  /** Removes a credential with the lines it owns (its comments); `false` when it was not there. */
   async remove(loc: CredentialLocation): Promise<boolean> {
-    const doc = parseDocument(await this.text());
-    if (!doc.hasIn(yamlPath(loc))) return false;
-    doc.deleteIn(yamlPath(loc));
-    await this.#write(doc.toString());
+    const text = await this.#editable();
+    const path = yamlPath(loc);
+    if (!locate(parseForEdit(text), path)) return false;
+    await this.#write(deleteKey(text, path.slice(0, -1), loc.key));
     return true;
   }
 
@@ -113,37 +124,41 @@ export class ConfigFile {
     return config;
   }
 
-  /** Writes a definition at its location (replacing `originalKey` when renamed), keeping the rest of the file. */
+  /**
+   * Writes a definition at its location, changing only what differs from
+   * the file. With `original` at another place, the credential is renamed
+   * or moved first, carrying its comments. `create` refuses to overwrite.
+   */
   async save(
     loc: CredentialLocation,
     definition: Record<string, unknown>,
-    original?: CredentialLocation,
-  ): Promise<CredflowConfig> {
-    const doc = parseDocument(await this.text());
-    if (doc.errors.length)
-      throw new DefinitionError([
-        { path: '', message: 'the config file has YAML syntax errors: fix it by hand first' },
-      ]);
-    if (doc.contents === null) doc.contents = doc.createNode({}) as never;
-    if (original && yamlPath(original).join('\u0000') !== yamlPath(loc).join('\u0000'))
-      doc.deleteIn(yamlPath(original));
+    options: { original?: CredentialLocation; create?: boolean } = {},
+  ): Promise<void> {
+    const text = await this.#editable();
+    const doc = parseForEdit(text);
     const path = yamlPath(loc);
-    const existing = doc.getIn(path, true);
-    if (isMap(existing)) {
-      for (const k of Object.keys(definition)) {
-        const v = definition[k];
-        const cur = existing.get(k, true);
-        // Update scalars in place so their comments stay.
-        if (isScalar(cur) && (v === null || typeof v !== 'object')) cur.value = v;
-        else existing.set(k, doc.createNode(v));
-      }
-      for (const item of [...existing.items]) {
-        const k = isScalar(item.key) ? String(item.key.value) : String(item.key);
-        if (!Object.hasOwn(definition, k)) existing.delete(k);
-      }
-    } else {
-      doc.setIn(path, doc.createNode(definition));
+    const exists = locate(doc, path) !== undefined;
+    const { original } = options;
+    let next = text;
+    if (original && !samePlace(original, loc)) {
+      const from = yamlPath(original);
+      if (!locate(doc, from))
+        throw new UiError('ERR_UI_NOT_FOUND', 404, `'${original.key}' is no longer in the file: reload the page`);
+      if (exists)
+        throw new UiError('ERR_UI_CONFLICT', 409, `a credential '${loc.key}' already exists there`, [
+          { path: 'key', message: `'${loc.key}' already exists there: pick another key` },
+        ]);
+      next = moveKey(
+        next,
+        { mapPath: from.slice(0, -1), key: original.key },
+        { mapPath: path.slice(0, -1), key: loc.key },
+      );
+    } else if (options.create && exists) {
+      throw new UiError('ERR_UI_CONFLICT', 409, `a credential '${loc.key}' already exists there`, [
+        { path: 'key', message: `'${loc.key}' already exists there: edit it, or pick another key` },
+      ]);
     }
-    return this.#write(doc.toString());
+    next = patchValue(next, path, definition);
+    if (next !== text) await this.#write(next);
   }
 }

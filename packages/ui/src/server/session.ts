@@ -25,18 +25,26 @@ export function guard(key: string, allowedHosts: () => readonly string[]): Middl
   return async (c, next) => {
     const host = c.req.header('host') ?? '';
     if (!allowedHosts().includes(host))
-      return c.json({ error: 'forbidden', message: `unexpected Host '${host.slice(0, 100)}'` }, 403);
+      return c.json(
+        { error: 'forbidden', code: 'ERR_UI_FOREIGN_HOST', message: `unexpected Host '${host.slice(0, 100)}'` },
+        403,
+      );
     const origin = c.req.header('origin');
     if (origin !== undefined && origin !== `http://${host}`) {
-      return c.json({ error: 'forbidden', message: 'cross-origin request refused' }, 403);
+      return c.json({ error: 'forbidden', code: 'ERR_UI_CROSS_ORIGIN', message: 'cross-origin request refused' }, 403);
     }
     const site = c.req.header('sec-fetch-site');
     if (site !== undefined && site !== 'same-origin' && site !== 'none') {
-      return c.json({ error: 'forbidden', message: 'cross-site request refused' }, 403);
+      return c.json({ error: 'forbidden', code: 'ERR_UI_CROSS_ORIGIN', message: 'cross-site request refused' }, 403);
     }
     const given = c.req.header(KEY_HEADER);
-    if (!given) return c.json({ error: 'unauthorized', message: `missing session key (${KEY_HEADER} header)` }, 401);
-    if (!same(given, key)) return c.json({ error: 'forbidden', message: 'wrong session key' }, 403);
+    if (!given)
+      return c.json(
+        { error: 'unauthorized', code: 'ERR_UI_KEY_MISSING', message: `missing session key (${KEY_HEADER} header)` },
+        401,
+      );
+    if (!same(given, key))
+      return c.json({ error: 'forbidden', code: 'ERR_UI_KEY_WRONG', message: 'wrong session key' }, 403);
     c.header('cache-control', 'no-store');
     await next();
   };

@@ -71,6 +71,12 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
   for (const [path, asset] of Object.entries(STATIC)) {
     app.get(path, async (c) => c.body(await readFile(asset.file), 200, { 'content-type': asset.type }));
   }
+  // The page's other modules (imported by app.js): plain names only, never a path.
+  app.get('/:module{[a-z][a-z-]*\\.js}', async (c) => {
+    const name = c.req.param('module');
+    const body = await readFile(new URL(`../../dist/page/${name}`, import.meta.url)).catch(() => undefined);
+    return body ? c.body(body, 200, { 'content-type': 'text/javascript; charset=utf-8' }) : c.notFound();
+  });
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 8080, hostname: host }, () => {
