@@ -61,13 +61,13 @@ export function credentialTable(list: Summary[], actions: RowActions): HTMLEleme
       el(
         'td',
         { class: 'key' },
-        el('strong', {}, c.key),
+        el('strong', { title: c.key }, c.key),
+        el('div', { class: 'type' }, c.type),
         el('div', { class: 'endpoint mono', title: c.endpoint }, c.endpoint),
       ),
-      el('td', { class: 'type' }, c.type.replace(/_/g, '_\u200b')),
       el('td', { class: 'cache' }, c.cache.enabled ? `on · ${duration(c.cache.refreshBeforeExpiry)}` : 'off'),
       el('td', { class: 'secrets' }, ...c.secrets.map(secretChip)),
-      el('td', { class: 'actions' }, edit, del),
+      el('td', { class: 'row' }, el('div', { class: 'row-actions' }, edit, del)),
     );
   });
   return el(
@@ -77,7 +77,6 @@ export function credentialTable(list: Summary[], actions: RowActions): HTMLEleme
       'colgroup',
       {},
       el('col', { class: 'c-key' }),
-      el('col', { class: 'c-type' }),
       el('col', { class: 'c-cache' }),
       el('col', { class: 'c-secrets' }),
       el('col', { class: 'c-actions' }),
@@ -89,8 +88,7 @@ export function credentialTable(list: Summary[], actions: RowActions): HTMLEleme
         'tr',
         {},
         ...[
-          ['Key · endpoint', ''],
-          ['Type', ''],
+          ['Credential', 'key, type and endpoint'],
           ['Cache', 'refreshed this long before expiry'],
           ['Secrets', '✓: resolves now'],
           ['', ''],
