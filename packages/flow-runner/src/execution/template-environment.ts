@@ -1,5 +1,5 @@
 import type { CredentialStore } from '@credflow/credentials-core';
-import { registerCredentials } from '@credflow/template-extension';
+import { registerCredentials, registerStandardLibrary } from '@credflow/template-extension';
 import nunjucks from 'nunjucks';
 
 /** Whether a string holds a template at all (credflow's delimiters); plain strings are never rendered. */
@@ -8,19 +8,12 @@ export const HAS_TEMPLATE = /<<|<%|<#/;
 /**
  * The nunjucks environment flows render with: credflow's delimiters and
  * functions, no autoescape (flows produce text, not HTML), plus
- * `fromJson(text)` and the `json` filter for HTTP bodies.
+ * Kestra's standard library (`date`, `toJson`, `fromJson()`, `json`…).
  */
 export function createTemplateEnvironment(store: CredentialStore): nunjucks.Environment {
   const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
   registerCredentials(env, { store });
-  env.addGlobal('fromJson', (text: unknown) => {
-    try {
-      return JSON.parse(String(text));
-    } catch {
-      throw new Error('fromJson(): the text is not valid JSON');
-    }
-  });
-  env.addFilter('json', (value: unknown) => JSON.stringify(value));
+  registerStandardLibrary(env); // Kestra's filters and functions, `fromJson()` and the `json` filter among them
   return env;
 }
 
