@@ -74,7 +74,7 @@ function changed(before: string, after: string): { removed: string[]; added: str
 async function openEdit(key: string) {
   await page.click(`button[data-edit="${key}"]`);
   await page.locator('#form-title', { hasText: `Edit ${key}` }).waitFor();
-  await page.locator('input[name="key"]').and(page.locator(`[value="${key}"], :not([value])`)).first().waitFor();
+  expect(await page.inputValue('input[name="key"]')).toBe(key); // the form is filled before the title is set
 }
 
 beforeAll(async () => {
@@ -308,7 +308,10 @@ describe.skipIf(!available)('credflow ui in headless Chromium', () => {
 
   it('shows each problem of an invalid credflow.yaml on its own line', async () => {
     const good = await readFile(file, 'utf8');
-    await writeFile(file, 'credentials:\n  a:\n    type: client_credentials\n    clientSecret: plain\n  b:\n    type: magic\n');
+    await writeFile(
+      file,
+      'credentials:\n  a:\n    type: client_credentials\n    clientSecret: plain\n  b:\n    type: magic\n',
+    );
     await page.reload();
     await page.locator('#notice li').first().waitFor();
     expect(await page.locator('#notice li').count()).toBeGreaterThanOrEqual(3);
