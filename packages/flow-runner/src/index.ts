@@ -1,7 +1,8 @@
 export { Masker } from '@credflow/credentials-core';
 export type { Execution, LogEntry, State, TaskRun } from './execution/execution.js';
 export { type RunFlowOptions, runFlow } from './execution/run-flow.js';
-export { createTemplateEnvironment, templateProblem } from './execution/template-environment.js';
+export { flowTemplateChecker, type TemplateContext, templateProblems } from './execution/template-checks.js';
+export { createTemplateEnvironment, hasTemplate } from './execution/template-environment.js';
 export type { Flow, FlowInput, FlowTask } from './flow/flow.js';
 export { buildFlowSchema, duplicateIds, ID_PATTERN } from './flow/flow-schema.js';
 export { type LoadFlowOptions, loadFlow, parseFlow } from './flow/load-flow.js';

@@ -1,4 +1,11 @@
 export {
+  analyzeTemplate,
+  type TemplateAnalysis,
+  type TemplateCall,
+  type TemplateReference,
+  type TemplateUse,
+} from './analyze-template.js';
+export {
   CREDFLOW_DELIMITERS,
   type Delimiters,
   type RegisterOptions,

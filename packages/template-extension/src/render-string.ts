@@ -181,8 +181,9 @@ export async function renderString(
   return (await render(env, src, ctx, options)).output;
 }
 
-function toRenderError(err: unknown, name: string, frame: RenderFrame): TemplateRenderError {
-  if (frame.failure) {
+/** A nunjucks error (compile or render) as a {@link TemplateRenderError}; exported for the analysis. */
+export function toRenderError(err: unknown, name: string, frame?: RenderFrame): TemplateRenderError {
+  if (frame?.failure) {
     const { error, line, column } = frame.failure;
     return new TemplateRenderError(name, line, column, error.message, error);
   }

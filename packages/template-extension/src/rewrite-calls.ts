@@ -19,6 +19,13 @@ export interface CredflowExtension {
 }
 
 const PATCHED = Symbol.for('credflow.parser-patched');
+const ORIGINAL = Symbol.for('credflow.parser-original');
+
+/** The template's AST as written (nunjucks' own parse, without credflow's rewrites). */
+export function parseAsWritten(nj: NunjucksInternals, src: string, extensions: unknown[], opts: unknown): NjNode {
+  const parser = nj.parser as NunjucksInternals['parser'] & { [ORIGINAL]?: NunjucksInternals['parser']['parse'] };
+  return (parser[ORIGINAL] ?? parser.parse).call(parser, src, extensions, opts);
+}
 
 /**
  * nunjucks can await async filters but not functions (upstream issue #819).
@@ -33,6 +40,7 @@ export function patchParser(nj: NunjucksInternals): void {
   const parser = nj.parser as NunjucksInternals['parser'] & { [PATCHED]?: boolean };
   if (parser[PATCHED]) return;
   const original = parser.parse;
+  (parser as unknown as Record<symbol, unknown>)[ORIGINAL] = original;
   parser.parse = function parse(src, extensions, opts) {
     const ast = original.call(this, src, extensions, opts);
     const ours = Array.isArray(extensions)

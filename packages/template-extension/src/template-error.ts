@@ -11,6 +11,8 @@ export class TemplateRenderError extends Error {
   readonly template: string;
   readonly line: number | undefined;
   readonly column: number | undefined;
+  /** What went wrong, without the template name and line (for callers that place it themselves). */
+  readonly reason: string;
 
   constructor(
     template: string,
@@ -27,6 +29,7 @@ export class TemplateRenderError extends Error {
         ? (code as CredflowErrorCode | 'ERR_TEMPLATE_FORBIDDEN')
         : 'ERR_TEMPLATE';
     this.template = template;
+    this.reason = message;
     this.line = line;
     this.column = column;
   }

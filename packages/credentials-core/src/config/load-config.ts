@@ -87,6 +87,7 @@ function toConfig(data: Parsed, file: string, baseDir: string, doc: Document, lc
   return {
     file,
     baseDir,
+    templates: { syntax: data.templates.syntax },
     secrets: data.secrets.map((s) => (s.type === 'file' ? { type: 'file', dir: resolve(baseDir, s.dir) } : s)),
     tenants,
   };

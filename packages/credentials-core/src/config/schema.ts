@@ -60,6 +60,17 @@ export function buildConfigSchema(grantTypes: readonly GrantType[]) {
   const credentials = orAbsent(z.record(keyField, credential).default({}));
   const namespaces = orAbsent(z.record(namespaceField, z.strictObject({ credentials })).default({}));
   return z.strictObject({
+    templates: orAbsent(
+      z
+        .strictObject({
+          syntax: z
+            .enum(['credflow', 'pebble'], {
+              error: 'expected credflow (<< >>, <% %>) or pebble ({{ }}, {% %}, as in Kestra)',
+            })
+            .default('credflow'),
+        })
+        .prefault({}),
+    ),
     secrets: orAbsent(z.array(secretProviderSchema).default([{ type: 'env', encoding: 'base64' }])),
     credentials,
     namespaces,

@@ -31,6 +31,8 @@ export interface CredflowConfig {
   baseDir: string;
   secrets: SecretProviderConfig[];
   tenants: Map<string, TenantConfig>;
+  /** Template syntax of flows run with this config: `credflow` (`<< >>`) or `pebble` (`{{ }}`, as in Kestra). */
+  templates: { syntax: 'credflow' | 'pebble' };
 }
 
 export type { SecretProvider, SecretRef };

@@ -60,7 +60,7 @@ export function readYaml(text: string, file: string, code: CredflowErrorCode = '
       doc.errors.map((e) => ({
         path: '',
         line: lineCounter.linePos(e.pos[0]).line,
-        message: `YAML syntax error: ${e.message.split('\n')[0]}`,
+        message: `YAML syntax error: ${e.message.split('\n')[0]}${yamlHint(e.code)}`,
       })),
       code,
     );
@@ -197,4 +197,19 @@ export function locate(
 function pos(node: Node | null | undefined, lc: LineCounter): number | undefined {
   const start = node?.range?.[0];
   return start === undefined ? undefined : lc.linePos(start).line;
+}
+
+/**
+ * The usual cause of some YAML errors in credflow files: an unquoted value
+ * holding `: ` (`message: Bearer: << credential('k') >>`) or starting with a
+ * character YAML reserves.
+ */
+function yamlHint(code: string): string {
+  if (code === 'BLOCK_AS_IMPLICIT_KEY' || code === 'NESTED_MAPPING' || code === 'MULTILINE_IMPLICIT_KEY') {
+    return ' (a value that holds ": " must be quoted, e.g. message: "Bearer: << credential(\'k\') >>")';
+  }
+  if (code === 'BAD_INDENT' || code === 'UNEXPECTED_TOKEN') {
+    return ' (check the indentation, and quote values that start with {, [, *, &, !, |, >, %, @ or `)';
+  }
+  return '';
 }

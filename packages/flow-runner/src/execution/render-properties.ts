@@ -3,7 +3,7 @@ import { createRenderSession, render, TemplateRenderError, type UsedCredential }
 import type { Environment } from 'nunjucks';
 import type { Flow } from '../flow/flow.js';
 import { TaskError } from '../tasks/task-type.js';
-import { HAS_TEMPLATE } from './template-environment.js';
+import { hasTemplate } from './template-environment.js';
 
 export interface RenderedProperties {
   value: unknown;
@@ -32,7 +32,7 @@ export async function renderProperties(
   const session = createRenderSession(env, { onSensitiveValue });
   const walk = async (v: unknown, p: (string | number)[]): Promise<unknown> => {
     if (typeof v === 'string') {
-      if (!HAS_TEMPLATE.test(v)) return v;
+      if (!hasTemplate(env, v)) return v;
       try {
         const r = await render(env, v, ctx, { name: `${flow.source.file}#${formatPath(p)}`, session, scope });
         for (const c of r.credentials) credentials.set(`${c.tenantId}\u0000${c.namespace ?? ''}\u0000${c.key}`, c);
@@ -41,7 +41,7 @@ export async function renderProperties(
         if (err instanceof TemplateRenderError) {
           const base = flow.source.lineOf(p);
           const line = base !== undefined && err.line !== undefined ? base + err.line - 1 : base;
-          const cause = (err.cause as Error | undefined)?.message ?? err.message;
+          const cause = err.reason;
           throw new TaskError(
             `${formatPath(p)} (${flow.source.file}${line !== undefined ? ` line ${line}` : ''}): ${cause}`,
             {

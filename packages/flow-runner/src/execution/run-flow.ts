@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type CredentialStore, DEFAULT_TENANT, Masker } from '@credflow/credentials-core';
 import type { Environment } from 'nunjucks';
 import type { Flow, FlowTask } from '../flow/flow.js';
+import { coerceOutput } from '../flow/output-types.js';
 import { resolveInputs } from '../inputs/resolve-inputs.js';
 import { taskTypeMap } from '../tasks/builtin-tasks.js';
 import { taskFailureMessage } from '../tasks/task-failure.js';
@@ -76,7 +77,12 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
       if (type.unauthorized?.(taskOutputs) && rendered.credentials.length > 0) {
         // The API refused the token (revoked, rotated): drop it, fetch a fresh one, retry once.
         for (const c of rendered.credentials) {
-          store.invalidate(c.key, { tenantId: c.tenantId, ...(c.namespace ? { namespace: c.namespace } : {}) });
+          // Only if the cache still holds the refused token: concurrent 401s cause one new mint.
+          store.invalidate(
+            c.key,
+            { tenantId: c.tenantId, ...(c.namespace ? { namespace: c.namespace } : {}) },
+            c.token !== undefined ? { token: c.token } : {},
+          );
         }
         log(
           taskId,
@@ -129,12 +135,19 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
     if (state === 'SUCCESS') {
       for (const [i, o] of flow.outputs.entries()) {
         try {
-          flowOutputs[o.id] = (
-            await renderProperties(env, flow, o.value, ['outputs', i, 'value'], ctx, scope, masker.add)
-          ).value;
+          const value = (await renderProperties(env, flow, o.value, ['outputs', i, 'value'], ctx, scope, masker.add))
+            .value;
+          try {
+            flowOutputs[o.id] = o.type ? coerceOutput(o.type, value) : value;
+          } catch (err) {
+            const line = flow.source.lineOf(['outputs', i, 'value']);
+            throw new Error(
+              `outputs[${i}].value (${flow.source.file}${line !== undefined ? ` line ${line}` : ''}): does not fit type ${o.type}: ${(err as Error).message}`,
+            );
+          }
         } catch (err) {
           state = 'FAILED';
-          log('outputs', 'ERROR', (err as Error).message);
+          log('outputs', 'ERROR', masker.mask((err as Error).message));
         }
       }
     }

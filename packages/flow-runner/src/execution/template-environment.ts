@@ -2,35 +2,39 @@ import type { CredentialStore } from '@credflow/credentials-core';
 import { registerCredentials, registerStandardLibrary } from '@credflow/template-extension';
 import nunjucks from 'nunjucks';
 
-/** Whether a string holds a template at all (credflow's delimiters); plain strings are never rendered. */
-export const HAS_TEMPLATE = /<<|<%|<#/;
+/** Whether a string holds a template in either syntax (for messages that show a template's source). */
+export const HAS_TEMPLATE = /<<|<%|<#|\{\{|\{%|\{#/;
+
+const markers = new WeakMap<object, RegExp>();
 
 /**
- * The nunjucks environment flows render with: credflow's delimiters and
- * functions, no autoescape (flows produce text, not HTML), plus
+ * Whether a string holds a template in the environment's syntax; plain
+ * strings are never rendered.
+ */
+export function hasTemplate(env: nunjucks.Environment, src: string): boolean {
+  let re = markers.get(env);
+  if (!re) {
+    const tags = (env as unknown as { opts: { tags?: Record<string, string> } }).opts.tags ?? {};
+    const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    re = new RegExp(
+      [tags.variableStart ?? '{{', tags.blockStart ?? '{%', tags.commentStart ?? '{#'].map(esc).join('|'),
+    );
+    markers.set(env, re);
+  }
+  return re.test(src);
+}
+
+/**
+ * The nunjucks environment flows render with: the syntax `credflow.yaml`
+ * chooses (`templates.syntax`: credflow's `<< >>` by default, or Pebble's
+ * `{{ }}` as in Kestra), credflow's functions and sandbox with strict
+ * variables, no autoescape (flows produce text, not HTML), plus
  * Kestra's standard library (`date`, `toJson`, `fromJson()`, `json`…).
  */
 export function createTemplateEnvironment(store: CredentialStore): nunjucks.Environment {
   const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
-  registerCredentials(env, { store });
+  const pebble = store.config.templates?.syntax === 'pebble';
+  registerCredentials(env, { store, ...(pebble ? { delimiters: false } : {}) });
   registerStandardLibrary(env); // Kestra's filters and functions, `fromJson()` and the `json` filter among them
   return env;
-}
-
-/** Compiles a template to find syntax errors before anything runs; returns the problem or `undefined`. */
-export function templateProblem(env: nunjucks.Environment, src: string): string | undefined {
-  if (!HAS_TEMPLATE.test(src)) return undefined;
-  try {
-    new nunjucks.Template(src, env, undefined, true);
-    return undefined;
-  } catch (err) {
-    const m = (err as Error).message.replace(/^\([^)]*\)\s*/, '');
-    const line = /\[Line (\d+), Column (\d+)\]/.exec(m);
-    const text = m
-      .replace(/\[Line \d+, Column \d+\]\s*/, '')
-      .replace(/^(Template render error|Error): /, '')
-      .replace(/\s+/g, ' ')
-      .trim();
-    return `template error${line ? ` (template line ${line[1]}, column ${line[2]})` : ''}: ${text}`;
-  }
 }

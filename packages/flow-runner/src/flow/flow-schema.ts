@@ -2,6 +2,7 @@ import { NAMESPACE_PATTERN } from '@credflow/credentials-core';
 import { z } from 'zod';
 import { coerceInput, INPUT_TYPES } from '../inputs/input-types.js';
 import type { TaskType } from '../tasks/task-type.js';
+import { OUTPUT_TYPES } from './output-types.js';
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 const id = (what: string) =>
@@ -62,7 +63,9 @@ export function buildFlowSchema(tasks: readonly TaskType[]) {
       .array(
         z.strictObject({
           id: id('output'),
-          type: z.string().optional(),
+          type: z
+            .enum(OUTPUT_TYPES, { error: `unknown output type: expected one of ${OUTPUT_TYPES.join(', ')}` })
+            .optional(),
           value: z.unknown(),
           description: z.string().optional(),
         }),

@@ -1,4 +1,5 @@
 import type { InputType } from '../inputs/input-types.js';
+import type { OutputType } from './output-types.js';
 
 /** One task as written in the flow (values may be templates). */
 export interface FlowTask {
@@ -25,7 +26,8 @@ export interface Flow {
   variables: Record<string, unknown>;
   tasks: FlowTask[];
   errors: FlowTask[];
-  outputs: { id: string; value: unknown }[];
+  /** Flow outputs; `type` converts the rendered value (Kestra's output types). */
+  outputs: { id: string; value: unknown; type?: OutputType }[];
   /** Where it came from, for messages. */
   source: { file: string; lineOf(path: (string | number)[]): number | undefined };
 }

@@ -14,8 +14,8 @@ import { buildFlowSchema, duplicateIds } from './flow-schema.js';
 
 export interface LoadFlowOptions {
   tasks?: readonly TaskType[];
-  /** Compiles every template string and returns problems (syntax errors) as issues. */
-  checkTemplate?: (src: string) => string | undefined;
+  /** Checks every string of the flow (templates, and text that looks like one) and returns its problems. */
+  checkTemplate?: (src: string, flow: Flow) => string[];
 }
 
 /** Reads and validates a flow file; errors name the file, the path and the line. */
@@ -53,15 +53,16 @@ export function parseFlow(text: string, file = '<flow>', options: LoadFlowOption
     variables: f.variables ?? {},
     tasks: f.tasks as FlowTask[],
     errors: (f.errors ?? []) as FlowTask[],
-    outputs: (f.outputs ?? []).map((o) => ({ id: o.id, value: o.value })),
+    outputs: (f.outputs ?? []).map((o) => ({ id: o.id, value: o.value, ...(o.type ? { type: o.type } : {}) })),
     source: { file, lineOf: (path) => locate(doc, path, lineCounter) },
   };
   if (options.checkTemplate) {
     const issues: ConfigIssue[] = [];
     const visit = (value: unknown, path: (string | number)[]) => {
       if (typeof value === 'string') {
-        const problem = options.checkTemplate?.(value);
-        if (problem) issues.push({ path: formatPath(path), line: locate(doc, path, lineCounter), message: problem });
+        for (const problem of options.checkTemplate?.(value, flow) ?? []) {
+          issues.push({ path: formatPath(path), line: locate(doc, path, lineCounter), message: problem });
+        }
       } else if (Array.isArray(value)) {
         for (const [i, v] of value.entries()) visit(v, [...path, i]);
       } else if (value && typeof value === 'object') {

@@ -143,10 +143,11 @@ describe('credflow run: scope', () => {
       'other-ns.yaml',
       header('credflow.demo') + request('x', '/api/oidc/ping', 'team_oauth'),
     );
+    // Found before anything runs: the key is written in the template.
     const r1 = await run(other);
-    expect(r1.code).toBe(1);
-    expect(JSON.parse(r1.stdout).taskRuns[0].error).toContain(
-      "Cannot find credential 'team_oauth' for tenant 'main' and namespace 'credflow.demo'",
+    expect(r1.code).toBe(2);
+    expect(r1.stderr).toContain(
+      "credential 'team_oauth' is not defined for this flow (tenant 'main', namespace 'credflow.demo')",
     );
     const team = await flowFile(
       'team.yaml',
@@ -154,8 +155,18 @@ describe('credflow run: scope', () => {
     );
     expect((await run(team)).code).toBe(0);
     const r2 = await run(team, ['--tenant', 'acme']);
-    expect(r2.code).toBe(1);
-    expect(JSON.parse(r2.stdout).taskRuns[0].error).toContain("Cannot find credential 'team_oauth' for tenant 'acme'");
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toContain("credential 'team_oauth' is not defined for this flow (tenant 'acme'");
+    // A key computed at run time is checked when the task runs.
+    const dynamic = await flowFile(
+      'other-ns-dynamic.yaml',
+      header('credflow.demo') + request('x', '/api/oidc/ping', "team_' ~ 'oauth"),
+    );
+    const r3 = await run(dynamic);
+    expect(r3.code).toBe(1);
+    expect(JSON.parse(r3.stdout).taskRuns[0].error).toContain(
+      "Cannot find credential 'team_oauth' for tenant 'main' and namespace 'credflow.demo'",
+    );
   });
 
   it('uses the tenant given with --tenant', async () => {
@@ -166,7 +177,7 @@ describe('credflow run: scope', () => {
   });
 
   it('names the flow file and line of an unknown credential', async () => {
-    const file = await flowFile('unknown.yaml', header() + request('x', '/api/oidc/ping', 'nope'));
+    const file = await flowFile('unknown.yaml', header() + request('x', '/api/oidc/ping', "no' ~ 'pe"));
     const r = await run(file);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).taskRuns[0].error).toBe(

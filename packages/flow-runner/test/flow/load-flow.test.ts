@@ -2,7 +2,7 @@ import { ConfigError } from '@credflow/credentials-core';
 import { describe, expect, it } from 'vitest';
 import { parseFlow } from '../../src/flow/load-flow.js';
 
-const issues = (text: string, checkTemplate?: (src: string) => string | undefined) => {
+const issues = (text: string, checkTemplate?: (src: string) => string[]) => {
   try {
     parseFlow(text, 'f.yaml', checkTemplate ? { checkTemplate } : {});
   } catch (err) {
@@ -56,7 +56,7 @@ tasks:
   it('reports template problems found by the checker at the line of the string', () => {
     const found = issues(
       'id: f\nnamespace: a.b\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: "<< x"\n',
-      (src) => (src.includes('<<') ? 'template error: unclosed' : undefined),
+      (src) => (src.includes('<<') ? ['template error: unclosed'] : []),
     );
     expect(found).toEqual([{ path: 'tasks[0].message', line: 6, message: 'template error: unclosed' }]);
   });

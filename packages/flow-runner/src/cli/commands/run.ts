@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
-import { Masker } from '@credflow/credentials-core';
+import { DEFAULT_TENANT, Masker } from '@credflow/credentials-core';
 import type { Execution, LogEntry } from '../../execution/execution.js';
 import { runFlow } from '../../execution/run-flow.js';
-import { createTemplateEnvironment, templateProblem } from '../../execution/template-environment.js';
+import { flowTemplateChecker } from '../../execution/template-checks.js';
+import { createTemplateEnvironment } from '../../execution/template-environment.js';
 import { loadFlow } from '../../flow/load-flow.js';
 import { parseInputArgs } from '../../inputs/input-args.js';
 import type { LogLevel } from '../../tasks/task-type.js';
@@ -56,7 +57,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const inputs = await parseInputArgs(values.input ?? [], { env: io.env, cwd: process.cwd() });
   const store = await loadStore(values.config, io);
   const env = createTemplateEnvironment(store);
-  const flow = await loadFlow(positionals[0] as string, { checkTemplate: (src) => templateProblem(env, src) });
+  const flow = await loadFlow(positionals[0] as string, {
+    checkTemplate: flowTemplateChecker(env, store, values.tenant || DEFAULT_TENANT, store.config.file !== NO_CONFIG),
+  });
   if (store.config.file === NO_CONFIG && JSON.stringify(flow.tasks).includes('credential(')) {
     io.stderr(
       'credflow warning: no credflow.yaml found (pass --config or set $CREDFLOW_CONFIG): no credentials are defined\n',

@@ -1,18 +1,23 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '@credflow/credentials-core';
-import { createTemplateEnvironment, templateProblem } from '../../execution/template-environment.js';
+import { ConfigError, DEFAULT_TENANT } from '@credflow/credentials-core';
+import { flowTemplateChecker } from '../../execution/template-checks.js';
+import { createTemplateEnvironment } from '../../execution/template-environment.js';
 import { loadFlow } from '../../flow/load-flow.js';
 import { CONFIG_OPTION, HELP_OPTION, usage } from '../args.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
-import { loadStore } from '../load-store.js';
+import { loadStore, NO_CONFIG } from '../load-store.js';
 
 export const VALIDATE_HELP = `Usage: credflow validate FLOW.yaml... [options]
 
-Checks flows without running them: schema, task types, ids, inputs and
-template syntax. Every problem names the file, the YAML path and the line.
+Checks flows without running them: schema, task types, ids, inputs, template
+syntax, sandbox refusals, unknown functions, filters, tests and variables,
+references to undeclared inputs, variables and task outputs, and credential
+keys the flow's namespace does not see (with "did you mean"). Every problem
+names the file, the YAML path and the line.
 
 Options:
   --config F       credflow.yaml to use (default: $CREDFLOW_CONFIG, else ./credflow.yaml)
+  --tenant T       tenant whose credentials the flows use (default: main)
   -h, --help       show this help
 
 Exit codes: 0 all valid, 2 any problem.
@@ -22,7 +27,7 @@ export async function validate(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = usage(() =>
     parseArgs({
       args,
-      options: { ...HELP_OPTION, ...CONFIG_OPTION },
+      options: { ...HELP_OPTION, ...CONFIG_OPTION, tenant: { type: 'string' } },
       allowPositionals: true,
       strict: true,
     }),
@@ -37,7 +42,14 @@ export async function validate(args: string[], io: CliIo): Promise<number> {
   let bad = 0;
   for (const file of positionals) {
     try {
-      const flow = await loadFlow(file, { checkTemplate: (src) => templateProblem(env, src) });
+      const flow = await loadFlow(file, {
+        checkTemplate: flowTemplateChecker(
+          env,
+          store,
+          values.tenant || DEFAULT_TENANT,
+          store.config.file !== NO_CONFIG,
+        ),
+      });
       io.stdout(`${paint(io, 'green', '✓')} ${file}: ${flow.namespace}.${flow.id}, ${flow.tasks.length} task(s)\n`);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;

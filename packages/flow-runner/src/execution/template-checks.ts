@@ -1,0 +1,143 @@
+import { didYouMean } from '@credflow/credentials-core';
+import { analyzeTemplate } from '@credflow/template-extension';
+import type nunjucks from 'nunjucks';
+import { hasTemplate } from './template-environment.js';
+
+/** What a flow's templates may name, for the checks made before anything runs. */
+export interface TemplateContext {
+  /** Declared input ids. */
+  inputs: readonly string[];
+  /** Keys of `variables`. */
+  variables: readonly string[];
+  /** Ids of the flow's tasks (and `errors` tasks). */
+  taskIds: readonly string[];
+  /** Credential keys the flow's scope sees; `undefined` skips the check. */
+  credentials?: readonly string[];
+  /** Describes the scope in messages, e.g. `tenant 'main', namespace 'company.team'`. */
+  scopeLabel?: string;
+}
+
+/** Variables every flow render has (see `run-flow.ts`). */
+export const CONTEXT_ROOTS = ['inputs', 'vars', 'outputs', 'flow', 'execution'] as const;
+
+// `{{ name…` or `{% tag` in text rendered with credflow's `<< >>`, and the reverse.
+const PEBBLE_LIKE =
+  /\{\{-?\s*[A-Za-z_][\w.]*\s*(?:\(|\||\.|\[|-?\}\}|\?\?)|\{%-?\s*(?:if|for|set|endif|endfor|else|elseif|raw|macro)\b/;
+const CREDFLOW_LIKE =
+  /<<-?\s*[A-Za-z_][\w.]*\s*(?:\(|\||\.|\[|-?>>|\?\?)|<%-?\s*(?:if|for|set|endif|endfor|else|elif|raw|macro)\b/;
+
+/**
+ * Every problem with one template string of a flow, found without running
+ * it: the other syntax written by mistake, syntax errors and sandbox
+ * refusals, unknown functions, filters, tests and variables, references to
+ * undeclared inputs, variables or task outputs, and credential keys the
+ * flow's scope does not see, each with a "did you mean" suggestion where one
+ * is close.
+ */
+export function templateProblems(env: nunjucks.Environment, src: string, context: TemplateContext): string[] {
+  const pebble = !(env as unknown as { opts: { tags?: unknown } }).opts.tags;
+  if (!pebble && PEBBLE_LIKE.test(src)) {
+    return [
+      'this looks like a Pebble expression ({{ … }} or {% … %}), which credflow does not evaluate: write << … >> and <% … %>, or set `templates: { syntax: pebble }` in credflow.yaml',
+    ];
+  }
+  if (pebble && CREDFLOW_LIKE.test(src)) {
+    return [
+      'this looks like a credflow expression (<< … >> or <% … %>), but credflow.yaml sets `templates: { syntax: pebble }`: write {{ … }} and {% … %}',
+    ];
+  }
+  if (!hasTemplate(env, src)) return [];
+  const analysis = analyzeTemplate(env, src);
+  if (analysis.error) {
+    const e = analysis.error;
+    return [`template error${e.line !== undefined ? ` (template line ${e.line})` : ''}: ${e.reason}`];
+  }
+  const problems: string[] = [];
+  const at = (line: number) => `template line ${line}`;
+  const { globals, filters, tests } = env as unknown as {
+    globals: Record<string, unknown>;
+    filters: Record<string, unknown>;
+    tests: Record<string, unknown>;
+  };
+  const functionNames = Object.keys(globals).filter((k) => typeof globals[k] === 'function');
+  for (const call of analysis.calls) {
+    if (call.name === 'credential') {
+      if (call.key !== undefined && context.credentials && !context.credentials.includes(call.key)) {
+        problems.push(
+          `${at(call.line)}: credential '${call.key}' is not defined for this flow${context.scopeLabel ? ` (${context.scopeLabel})` : ''}${didYouMean(call.key, context.credentials)}`,
+        );
+      }
+    } else if (call.name !== 'secret' && !functionNames.includes(call.name)) {
+      problems.push(`${at(call.line)}: unknown function '${call.name}()'${didYouMean(call.name, functionNames)}`);
+    }
+  }
+  const filterNames = Object.keys(filters).filter((f) => !f.startsWith('__credflow'));
+  for (const f of analysis.filters) {
+    if (!Object.hasOwn(filters, f.name)) {
+      problems.push(`${at(f.line)}: unknown filter '${f.name}'${didYouMean(f.name, filterNames)}`);
+    }
+  }
+  for (const t of analysis.tests) {
+    if (!Object.hasOwn(tests, t.name)) {
+      problems.push(`${at(t.line)}: unknown test '${t.name}'${didYouMean(t.name, Object.keys(tests))}`);
+    }
+  }
+  const roots = [...CONTEXT_ROOTS, ...Object.keys(globals)];
+  const seen = new Set<string>();
+  for (const ref of analysis.references) {
+    if (ref.optional) continue;
+    const [root, name] = ref.path as [string, string | undefined];
+    let problem: string | undefined;
+    if (!roots.includes(root)) problem = `unknown variable '${root}'${didYouMean(root, roots)}`;
+    else if (name !== undefined && root === 'inputs' && !context.inputs.includes(name))
+      problem = `'inputs.${name}' is not a declared input${didYouMean(name, context.inputs)}`;
+    else if (name !== undefined && root === 'vars' && !context.variables.includes(name))
+      problem = `'vars.${name}' is not one of the flow's variables${didYouMean(name, context.variables)}`;
+    else if (name !== undefined && root === 'outputs' && !context.taskIds.includes(name))
+      problem = `'outputs.${name}' names no task of this flow${didYouMean(name, context.taskIds)}`;
+    if (problem && !seen.has(problem)) {
+      seen.add(problem);
+      problems.push(`${at(ref.line)}: ${problem} (use | default(...) or ?? for optional values)`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * The `checkTemplate` of `loadFlow` for flows run with `store` in `tenantId`:
+ * each string is checked against the flow (inputs, variables, task ids) and
+ * the credentials its namespace sees in that tenant.
+ */
+export function flowTemplateChecker(
+  env: nunjucks.Environment,
+  store: { list(scope: { tenantId?: string; namespace?: string }): { key: string }[] },
+  tenantId: string,
+  /** Check credential keys (not when there is no credflow.yaml: nothing would be found). */
+  checkCredentials = true,
+): (src: string, flow: FlowShape) => string[] {
+  const contexts = new WeakMap<FlowShape, TemplateContext>();
+  return (src, flow) => {
+    let context = contexts.get(flow);
+    if (!context) {
+      const scope = { tenantId, namespace: flow.namespace };
+      context = {
+        inputs: flow.inputs.map((i) => i.id),
+        variables: Object.keys(flow.variables),
+        taskIds: [...flow.tasks, ...flow.errors].map((t) => t.id),
+        ...(checkCredentials ? { credentials: [...new Set(store.list(scope).map((c) => c.key))] } : {}),
+        scopeLabel: `tenant '${tenantId}', namespace '${flow.namespace}'`,
+      };
+      contexts.set(flow, context);
+    }
+    return templateProblems(env, src, context);
+  };
+}
+
+/** The parts of a flow the checks read. */
+interface FlowShape {
+  namespace: string;
+  inputs: readonly { id: string }[];
+  variables: Record<string, unknown>;
+  tasks: readonly { id: string }[];
+  errors: readonly { id: string }[];
+}
