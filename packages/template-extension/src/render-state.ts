@@ -5,6 +5,12 @@ export interface UsedCredential {
   key: string;
   tenantId: string;
   namespace?: string;
+  /**
+   * The token the render got, so a 401 drops only that one
+   * (`store.invalidate(key, scope, { token })`). Not enumerable: it stays
+   * out of JSON and logs of the render result.
+   */
+  token?: string;
 }
 
 /** Where a render failed inside a credflow function. */
@@ -43,19 +49,29 @@ export class RenderState {
     this.#onValue = onValue;
   }
 
-  /** The token, synchronously on a cache hit (no promise to wait for), else a promise of it. */
-  credential(key: string, scope: Scope): string | Promise<string> {
+  /**
+   * The token, synchronously on a cache hit (no promise to wait for), else a
+   * promise of it. With `minValidity` (`'PT15M'`), a token with less life
+   * left is not handed out (SPEC section 3).
+   */
+  credential(key: string, scope: Scope, minValidity?: string): string | Promise<string> {
     const tenantId = scope.tenantId || 'main';
-    const id = `c\u0000${tenantId}\u0000${scope.namespace ?? ''}\u0000${key}`;
+    const id = `c\u0000${tenantId}\u0000${scope.namespace ?? ''}\u0000${key}\u0000${minValidity ?? ''}`;
     const known = this.#memo.get(id);
     if (known !== undefined) return known;
-    this.credentials.set(id, { key, tenantId, ...(scope.namespace ? { namespace: scope.namespace } : {}) });
-    const hit = this.store.peekToken(key, scope);
+    const used: UsedCredential = { key, tenantId, ...(scope.namespace ? { namespace: scope.namespace } : {}) };
+    this.credentials.set(id, used);
+    const hit = minValidity === undefined ? this.store.peekToken(key, scope) : undefined;
     if (hit !== undefined) {
       this.#memo.set(id, hit);
+      keepToken(used, hit);
       return this.#report(hit);
     }
-    const p = this.store.getToken(key, scope).then((v) => this.#report(v));
+    const options = minValidity === undefined ? undefined : { minValidity };
+    const p = this.store.getToken(key, scope, options).then((v) => {
+      keepToken(used, v);
+      return this.#report(v);
+    });
     this.#memo.set(id, p);
     return p;
   }
@@ -78,4 +94,8 @@ export class RenderState {
     }
     return value;
   }
+}
+
+function keepToken(used: UsedCredential, token: string): void {
+  Object.defineProperty(used, 'token', { value: token, enumerable: false, configurable: true, writable: true });
 }

@@ -91,10 +91,19 @@ export function makeFunctions() {
         throw new Error(`credential() needs a credential key (a non-empty string), got ${describe(key)}`);
       }
       refuseSensitive(frame, 'credential', key);
-      if (args.length > 1 || Object.keys(kwargs).length > 0) {
-        throw new Error('credential() takes exactly one argument, the credential key');
+      if (args.length > 1 || Object.keys(kwargs).some((k) => k !== 'minValidity')) {
+        throw new Error(
+          "credential() takes exactly one argument, the credential key, and optionally minValidity (e.g. minValidity='PT15M')",
+        );
       }
-      settle(frame, line, column, frame.state.credential(key, frame.scope), cb);
+      // SPEC section 3: a token with less than minValidity left is not handed out.
+      const { minValidity } = kwargs;
+      if (minValidity !== undefined && typeof minValidity !== 'string') {
+        throw new Error(
+          `credential(): minValidity must be an ISO-8601 duration string such as 'PT15M', got ${describe(minValidity)}`,
+        );
+      }
+      settle(frame, line, column, frame.state.credential(key, frame.scope, minValidity), cb);
     } catch (err) {
       if (frame) frame.failure ??= { error: err as Error, line, column };
       cb(err as Error);
