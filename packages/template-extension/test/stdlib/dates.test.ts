@@ -18,10 +18,14 @@ describe('date', () => {
 
   it('reads epoch seconds, ISO text with a zone id and host dates', async () => {
     expect(await renderWith('<< 1378653552 | date("iso_instant") >>')).toBe('2013-09-08T15:19:12Z');
-    expect(await renderWith('<< "2013-09-08T17:19:12+02:00[Europe/Paris]" | date("iso_date_time", timeZone="Europe/Paris") >>')).toBe(
-      '2013-09-08T17:19:12+02:00[Europe/Paris]',
+    expect(
+      await renderWith(
+        '<< "2013-09-08T17:19:12+02:00[Europe/Paris]" | date("iso_date_time", timeZone="Europe/Paris") >>',
+      ),
+    ).toBe('2013-09-08T17:19:12+02:00[Europe/Paris]');
+    expect(await renderWith('<< d | date("sql_seq") >>', { d: new Date('2013-09-08T15:19:12Z') })).toBe(
+      '2013-09-08 15:19:12',
     );
-    expect(await renderWith('<< d | date("sql_seq") >>', { d: new Date('2013-09-08T15:19:12Z') })).toBe('2013-09-08 15:19:12');
   });
 
   it('prints the named formats as Java does', async () => {
@@ -44,29 +48,41 @@ describe('date', () => {
     const m = await renderError('<< v | date("yyyy") >>', { v: secretish });
     expect(m).toContain("filter 'date'");
     expect(m).not.toContain(secretish);
-    expect(await renderError('<< zoned | date("yyyy", timeZone="Mars/Olympus") >>', ZONED)).toContain("'timeZone' is not a known time zone");
+    expect(await renderError('<< zoned | date("yyyy", timeZone="Mars/Olympus") >>', ZONED)).toContain(
+      "'timeZone' is not a known time zone",
+    );
     expect(await renderError('<< zoned | date("yyyy #") >>', ZONED)).toContain("argument 'format': '#' is reserved");
     expect(await renderError('<< zoned | date(pattern="yyyy") >>', ZONED)).toContain("unknown argument 'pattern'");
-    expect(await renderError('<< "x" | date("yyyy", existingFormat="dd/MM/yyyy") >>')).toContain('does not match existingFormat');
+    expect(await renderError('<< "x" | date("yyyy", existingFormat="dd/MM/yyyy") >>')).toContain(
+      'does not match existingFormat',
+    );
   });
 });
 
 describe('dateAdd', () => {
   it('adds Java ChronoUnits, keeping the local time across DST for days', async () => {
-    expect(await renderWith('<< "2024-03-30T12:00:00" | dateAdd(1, "DAYS", timeZone="Europe/Paris", format="iso_sec") >>')).toBe(
-      '2024-03-31T12:00:00+02:00',
-    );
-    expect(await renderWith('<< "2024-03-30T12:00:00" | dateAdd(24, "HOURS", timeZone="Europe/Paris", format="iso_sec") >>')).toBe(
-      '2024-03-31T13:00:00+02:00',
-    );
+    expect(
+      await renderWith('<< "2024-03-30T12:00:00" | dateAdd(1, "DAYS", timeZone="Europe/Paris", format="iso_sec") >>'),
+    ).toBe('2024-03-31T12:00:00+02:00');
+    expect(
+      await renderWith('<< "2024-03-30T12:00:00" | dateAdd(24, "HOURS", timeZone="Europe/Paris", format="iso_sec") >>'),
+    ).toBe('2024-03-31T13:00:00+02:00');
     expect(await renderWith('<< "2024-01-31" | dateAdd(1, "MONTHS", format="yyyy-MM-dd") >>')).toBe('2024-02-29');
-    expect(await renderWith('<< "2024-01-01T00:00:00.000000001Z" | dateAdd(-2, "NANOS") >>')).toBe('2023-12-31T23:59:59.999999Z');
-    expect(await renderWith('<< "2024-01-01" | dateAdd(3, "HALF_DAYS", format="iso_local_date_time") >>')).toBe('2024-01-02T12:00:00');
+    expect(await renderWith('<< "2024-01-01T00:00:00.000000001Z" | dateAdd(-2, "NANOS") >>')).toBe(
+      '2023-12-31T23:59:59.999999Z',
+    );
+    expect(await renderWith('<< "2024-01-01" | dateAdd(3, "HALF_DAYS", format="iso_local_date_time") >>')).toBe(
+      '2024-01-02T12:00:00',
+    );
   });
 
   it('refuses unknown units and non-integer amounts', async () => {
-    expect(await renderError('<< "2024-01-01" | dateAdd(1, "FORTNIGHTS") >>')).toContain("argument 'unit' must be one of");
-    expect(await renderError('<< "2024-01-01" | dateAdd(1.5, "DAYS") >>')).toContain("argument 'amount' must be an integer");
+    expect(await renderError('<< "2024-01-01" | dateAdd(1, "FORTNIGHTS") >>')).toContain(
+      "argument 'unit' must be one of",
+    );
+    expect(await renderError('<< "2024-01-01" | dateAdd(1.5, "DAYS") >>')).toContain(
+      "argument 'amount' must be an integer",
+    );
   });
 });
 

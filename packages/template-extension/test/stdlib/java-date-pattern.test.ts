@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { compileJavaPattern, luxonParseFormat } from '../../src/stdlib/java-date-pattern.js';
 import { formatSegments } from '../../src/stdlib/date-values.js';
+import { compileJavaPattern, luxonParseFormat } from '../../src/stdlib/java-date-pattern.js';
 
 const paris = { zone: DateTime.now().setZone('Europe/Paris').zone, region: true };
 // 2013-09-08T16:19:12.123456+01:00 = 17:19:12.123456 in Paris (CEST)

@@ -37,7 +37,8 @@ const TEMPORAL = 'kestra-io/docs content/docs/expressions/03.filter/temporal.md'
 const PARSING = 'kestra-io/docs src/contents/docs/expressions/04.functions/03.parsing/index.mdx';
 const UTILITIES = 'kestra-io/docs src/contents/docs/expressions/04.functions/05.utilities/index.mdx';
 const pebble = (name: string) => `PebbleTemplates/pebble docs/src/orchid/resources/wiki/filter/${name}.md`;
-const kestraTest = (name: string) => `kestra-io/kestra core/src/test/java/io/kestra/core/runners/pebble/filters/${name}.java`;
+const kestraTest = (name: string) =>
+  `kestra-io/kestra core/src/test/java/io/kestra/core/runners/pebble/filters/${name}.java`;
 
 const cases: Case[] = [
   // STRINGS: "Case and whitespace"
@@ -61,14 +62,24 @@ const cases: Case[] = [
   // STRINGS: slugify
   { expr: '"Hello World!" | slugify', expected: 'hello-world', source: STRINGS },
   // STRINGS: default ("null or empty"); PEBBLE default.md
-  { expr: 'user.phoneNumber | default("No phone number")', ctx: { user: {} }, expected: 'No phone number', source: STRINGS },
+  {
+    expr: 'user.phoneNumber | default("No phone number")',
+    ctx: { user: {} },
+    expected: 'No phone number',
+    source: STRINGS,
+  },
   {
     expr: 'user.phoneNumber | default("No phone number")',
     ctx: { user: { phoneNumber: null } },
     expected: 'No phone number',
     source: pebble('default'),
   },
-  { expr: 'user.phoneNumber | default("No phone number")', ctx: { user: { phoneNumber: '' } }, expected: 'No phone number', source: pebble('default') },
+  {
+    expr: 'user.phoneNumber | default("No phone number")',
+    ctx: { user: { phoneNumber: '' } },
+    expected: 'No phone number',
+    source: pebble('default'),
+  },
   // STRINGS: startsWith / endsWith
   { expr: '"kestra://file.csv" | startsWith("kestra://")', expected: 'true', source: STRINGS },
   { expr: '"report.csv" | endsWith(".csv")', expected: 'true', source: STRINGS },
@@ -78,7 +89,11 @@ const cases: Case[] = [
   { expr: '"The string ü@foo-bar" | urlencode', expected: 'The+string+%C3%BC%40foo-bar', source: STRINGS },
   { expr: '"The+string+%C3%BC%40foo-bar" | urldecode', expected: 'The string ü@foo-bar', source: STRINGS },
   // PEBBLE sha256.md (the Kestra page lists `"test" | sha256` without output)
-  { expr: '"test" | sha256', expected: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', source: pebble('sha256') },
+  {
+    expr: '"test" | sha256',
+    expected: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+    source: pebble('sha256'),
+  },
   // COLLECTIONS: first / last / length / join / split / keys / values / number
   { expr: "['apple', 'banana', 'cherry'] | first", expected: 'apple', source: COLLECTIONS },
   { expr: "['apple', 'banana', 'cherry'] | last", expected: 'cherry', source: COLLECTIONS },
@@ -103,7 +118,12 @@ const cases: Case[] = [
     expected: '["one","two","three,four,five"]',
     source: pebble('split'),
   },
-  { expr: "names | join(',')", ctx: { names: ['Alex', 'Joe', 'Bob'] }, expected: 'Alex,Joe,Bob', source: pebble('join') },
+  {
+    expr: "names | join(',')",
+    ctx: { names: ['Alex', 'Joe', 'Bob'] },
+    expected: 'Alex,Joe,Bob',
+    source: pebble('join'),
+  },
   { expr: "'Mitch' | first", expected: 'M', source: pebble('first') },
   {
     expr: '"    This text has too much whitespace.    " | trim',
@@ -170,7 +190,11 @@ const cases: Case[] = [
     source: kestraTest('DateFilterTest'),
   },
   // KESTRA-TESTS ReplaceFilterTest, SlugifyFilterTest
-  { expr: "'john doe is john doe' | replace({'john': 'jane'})", expected: 'jane doe is jane doe', source: kestraTest('ReplaceFilterTest') },
+  {
+    expr: "'john doe is john doe' | replace({'john': 'jane'})",
+    expected: 'jane doe is jane doe',
+    source: kestraTest('ReplaceFilterTest'),
+  },
   {
     expr: "'aa1bb2cc3dd4ee5' | replace({'(\\\\d)': '-$1-'}, regexp=true)",
     expected: 'aa-1-bb-2-cc-3-dd-4-ee-5-',
