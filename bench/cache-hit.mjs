@@ -1,12 +1,71 @@
-// Cache hit: CredentialStore.getToken on a warm cache, against @octokit/auth-app's
-// cached installation auth() and against the physical floor (a Map.get and an
-// expiry check behind an async function, since getToken returns a promise).
+// Cache hit, side by side in one process: CredentialStore.getToken on a warm
+// cache against the physical floor (a Map.get and an expiry check behind an
+// async function, since getToken returns a promise) and against the cached
+// paths of its peers: google-auth-library's OAuth2Client.getAccessToken(),
+// @azure/msal-node's acquireTokenByClientCredential() (against a loopback
+// token endpoint, see shared/NOTES.md) and @octokit/auth-app's auth().
+// Then a refresh-boundary run: getToken latency while tokens roll over every
+// few seconds against a slow token endpoint.
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { ConfidentialClientApplication } from '@azure/msal-node';
 import { CredentialStore, EnvSecretProvider } from '@credflow/credentials-core';
-import { startGitHubApiServer } from '@credflow/testkit';
+import { readBody, sendJson, startGitHubApiServer, startLoopbackServer } from '@credflow/testkit';
 import { createAppAuth } from '@octokit/auth-app';
 import { request } from '@octokit/request';
+import { OAuth2Client } from 'google-auth-library';
 import { Bench } from 'tinybench';
+
+const TENANT = '00000000-0000-4000-8000-000000000001';
+const MS_HOST = 'login.microsoftonline.com';
+
+/** MSAL configured for a loopback token endpoint, no network (shared/NOTES.md, "Peers on loopback"). */
+async function msalOnLoopback() {
+  let requests = 0;
+  const server = await startLoopbackServer(async (req, res) => {
+    await readBody(req);
+    requests++;
+    sendJson(res, 200, {
+      token_type: 'Bearer',
+      expires_in: 3600,
+      ext_expires_in: 3600,
+      access_token: `msal-${requests}-abcdef`,
+    });
+  });
+  const authority = `https://${MS_HOST}/${TENANT}`;
+  const forward = async (_url, options = {}) => {
+    const r = await fetch(`${server.url}/token`, { method: 'POST', headers: options.headers, body: options.body });
+    return { status: r.status, headers: Object.fromEntries(r.headers), body: await r.json() };
+  };
+  const app = new ConfidentialClientApplication({
+    auth: {
+      clientId: 'bench-client',
+      clientSecret: 'bench-secret-value',
+      authority,
+      knownAuthorities: [MS_HOST],
+      authorityMetadata: JSON.stringify({
+        token_endpoint: `${authority}/oauth2/v2.0/token`,
+        issuer: `${authority}/v2.0`,
+        authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
+        end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
+        jwks_uri: `${authority}/discovery/v2.0/keys`,
+      }),
+      cloudDiscoveryMetadata: JSON.stringify({
+        tenant_discovery_endpoint: `${authority}/v2.0/.well-known/openid-configuration`,
+        'api-version': '1.1',
+        metadata: [{ preferred_network: MS_HOST, preferred_cache: MS_HOST, aliases: [MS_HOST] }],
+      }),
+    },
+    system: { networkClient: { sendGetRequestAsync: forward, sendPostRequestAsync: forward } },
+  });
+  const params = { scopes: ['api://bench/.default'] };
+  return {
+    acquire: () => app.acquireTokenByClientCredential(params),
+    get requests() {
+      return requests;
+    },
+    close: () => server.close(),
+  };
+}
 
 export async function cacheHitBench() {
   const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
@@ -18,6 +77,7 @@ export async function cacheHitBench() {
       { id: 7, account: { login: 'o', type: 'Organization' }, permissions: { contents: 'read' }, repositories: ['r'] },
     ],
   });
+  const msal = await msalOnLoopback();
   try {
     const store = CredentialStore.fromYaml(
       `credentials:\n  gh: { type: github_app, baseUrl: "${gh.url}", appId: 1, privateKey: { secret: K }, installationId: 7 }\n`,
@@ -27,6 +87,11 @@ export async function cacheHitBench() {
     await store.getToken('gh', scope);
     const octokit = createAppAuth({ appId: 1, privateKey: pem, request: request.defaults({ baseUrl: gh.url }) });
     await octokit({ type: 'installation', installationId: 7 });
+    const google = new OAuth2Client();
+    google.setCredentials({ access_token: 'ya29.bench-token', expiry_date: Date.now() + 3_600_000 });
+    await google.getAccessToken();
+    await msal.acquire();
+    const msalFirst = (await msal.acquire()).accessToken;
     const map = new Map([
       ['main\u0000company.team\u0000gh', { token: 'ghs_x', expiresAt: performance.now() + 3_600_000 }],
     ]);
@@ -39,18 +104,78 @@ export async function cacheHitBench() {
       return e !== undefined && performance.now() < e.expiresAt ? e.token : undefined;
     };
     const mintsBefore = gh.mints;
+    const msalBefore = msal.requests;
     const bench = new Bench({ time: 1500, warmupTime: 300 });
     bench
       .add('floor: async Map.get + expiry check', () => floorAsync('main\u0000company.team\u0000gh'))
       .add('credflow: store.getToken (warm cache)', () => store.getToken('gh', scope))
-      .add("octokit: auth({ type: 'installation' }) (cached)", () =>
+      .add('google-auth-library: OAuth2Client.getAccessToken() (cached)', () => google.getAccessToken())
+      .add('@azure/msal-node: acquireTokenByClientCredential() (cached)', () => msal.acquire())
+      .add("@octokit/auth-app: auth({ type: 'installation' }) (cached)", () =>
         octokit({ type: 'installation', installationId: 7 }),
       )
       .add('(info) sync Map.get + expiry check', () => floorSync('main\u0000company.team\u0000gh'));
     await bench.run();
-    if (gh.mints !== mintsBefore) throw new Error('a cache-hit benchmark minted a token');
+    if (gh.mints !== mintsBefore) throw new Error('a cache-hit benchmark minted a GitHub token');
+    if (msal.requests !== msalBefore || (await msal.acquire()).accessToken !== msalFirst) {
+      throw new Error('MSAL did not serve from its cache: its figure would not be a cache hit');
+    }
     return { bench };
   } finally {
+    await msal.close();
     await gh.close();
+  }
+}
+
+/**
+ * getToken latency across refresh boundaries: tokens live 4 s with
+ * refreshBeforeExpiry PT2S and the token endpoint takes 200 ms, so every
+ * ~2 s a refresh runs while callers keep calling.
+ */
+export async function refreshBoundaryBench({ seconds = 10, lifetimeS = 4, endpointMs = 200 } = {}) {
+  let requests = 0;
+  const server = await startLoopbackServer(async (req, res) => {
+    await readBody(req);
+    requests++;
+    await new Promise((r) => setTimeout(r, endpointMs));
+    sendJson(res, 200, { access_token: `rolling-${requests}-abcdef`, token_type: 'Bearer', expires_in: lifetimeS });
+  });
+  try {
+    const store = CredentialStore.fromYaml(
+      `credentials:\n  api: { type: client_credentials, tokenEndpoint: "${server.url}/token", clientId: c, clientSecret: { secret: S }, cache: { refreshBeforeExpiry: PT2S } }\n`,
+      {
+        secretProviders: [
+          new EnvSecretProvider({ env: { SECRET_S: Buffer.from('bench-secret-value').toString('base64') } }),
+        ],
+        logger: { warn: () => {} },
+      },
+    );
+    await store.getToken('api');
+    const latencies = [];
+    const tokens = new Set();
+    const end = performance.now() + seconds * 1000;
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      tokens.add(await store.getToken('api'));
+      latencies.push(performance.now() - t0);
+      // ~1,000 calls a second, leaving the event loop free for the refresh's I/O.
+      if (latencies.length % 20 === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    latencies.sort((a, b) => a - b);
+    const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+    return {
+      calls: latencies.length,
+      p50: at(0.5),
+      p99: at(0.99),
+      max: latencies.at(-1),
+      waited: latencies.filter((ms) => ms >= endpointMs / 2).length,
+      tokens: tokens.size,
+      requests: requests - 1,
+      seconds,
+      lifetimeS,
+      endpointMs,
+    };
+  } finally {
+    await server.close();
   }
 }

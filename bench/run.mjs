@@ -3,7 +3,7 @@
 // fails on a slow machine; the figures are recorded.
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { cacheHitBench } from './cache-hit.mjs';
+import { cacheHitBench, refreshBoundaryBench } from './cache-hit.mjs';
 import { cliStartup } from './cli-startup.mjs';
 import { memoryBench } from './memory.mjs';
 import { mintingBench } from './minting.mjs';
@@ -49,18 +49,43 @@ await section(
 );
 
 await section(
-  'Cache hit: getToken vs octokit vs the floor',
-  "`store.getToken` on a warm cache within 3× of a bare `Map.get` + expiry check, and faster than `@octokit/auth-app`'s cached `auth()`",
+  'Cache hit: getToken vs its peers vs the floor',
+  "`store.getToken` on a warm cache at or below google-auth-library's cached `getAccessToken()` (median) and within 1.3× of a bare async `Map.get` + expiry check",
   async () => {
     const { bench } = await cacheHitBench();
     const floor = ratioOf(bench, 1, 0);
-    const octo = ratioOf(bench, 2, 1);
+    const peers = [2, 3, 4].map((i) => [bench.tasks[i].name.split(':')[0], ratioOf(bench, i, 1)]);
+    const google = peers[0][1];
     return {
       bench,
       lines: [
-        `**getToken / async floor: ${floor.toFixed(2)}×** (${floor <= 3 ? 'meets' : 'misses'} the 3× target); **octokit / getToken: ${octo.toFixed(1)}×** (credflow ${octo > 1 ? 'faster' : 'SLOWER'}).`,
+        `**getToken / async floor: ${floor.toFixed(2)}×** (${floor <= 1.3 ? 'meets' : 'misses'} the 1.3× target); **google-auth-library / getToken: ${google.toFixed(2)}×** (credflow ${google >= 1 ? 'at or below' : 'ABOVE'} google-auth-library's median).`,
         '',
-        'The floor is an `async` function doing one `Map.get` and one expiry check, because `getToken` returns a promise; the synchronous line shows the cost of the promise itself.',
+        '| peer (cached path) | median vs credflow |',
+        '| --- | ---: |',
+        ...peers.map(([name, r]) => `| ${name} | ${r.toFixed(2)}× |`),
+        '',
+        "The floor is an `async` function doing one `Map.get` and one expiry check, because `getToken` returns a promise; the synchronous line shows the cost of the promise itself. google-auth-library holds one token set with `setCredentials({ access_token, expiry_date })`; MSAL runs against a loopback token endpoint with its authority and cloud metadata given (no network), and is checked to have served every call from its cache; octokit's installation auth uses its own LRU cache. Medians of one run; they move by ~10 ns between runs.",
+      ],
+    };
+  },
+);
+
+await section(
+  'Refresh boundary: getToken latency while tokens roll over',
+  'no caller waits for a refresh while a valid token exists (p99 stays at cache-hit latency)',
+  async () => {
+    const r = await refreshBoundaryBench();
+    const us = (ms) => `${(ms * 1000).toFixed(1)} µs`;
+    return {
+      lines: [
+        `Tokens of ${r.lifetimeS} s, \`refreshBeforeExpiry: PT2S\`, a token endpoint taking ${r.endpointMs} ms, ${r.seconds} s of calls (~1,000 a second):`,
+        '',
+        '| calls | token requests | tokens seen | p50 | p99 | max | calls that waited ≥ half the endpoint time |',
+        '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        `| ${r.calls.toLocaleString('en-US')} | ${r.requests} | ${r.tokens} | ${us(r.p50)} | ${us(r.p99)} | ${us(r.max)} | ${r.waited} |`,
+        '',
+        'Each refresh runs in the background while callers keep getting the valid token; before refresh ahead, the first call in each window waited the whole token request (≥ 200 ms here).',
       ],
     };
   },
