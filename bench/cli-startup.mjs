@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = `${root}packages/flow-runner/dist/bin/credflow.js`;
+const cli = `${root}packages/cli/dist/bin/credflow.js`;
 
 function median(args, runs) {
   const times = [];
@@ -23,6 +23,6 @@ export function cliStartup(runs = 21) {
   const node = median(['-e', '0'], runs);
   const run = median([cli, 'run', 'flows/hello.yaml'], runs);
   const help = median([cli, '--help'], runs);
-  const unbundled = median([`${root}packages/flow-runner/dist/cli/cli.js`, 'run', 'flows/hello.yaml'], runs);
+  const unbundled = median([`${root}packages/cli/dist/cli.js`, 'run', 'flows/hello.yaml'], runs);
   return { node, run, help, unbundled, runs };
 }

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { startDemoEnvironment } from '@credflow/testkit';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'packages/flow-runner/dist/bin/credflow.js');
+const cli = join(root, 'packages/cli/dist/bin/credflow.js');
 /** Flows that fail on purpose, to show `errors:`. */
 const EXPECTED_FAILURES = new Set(['errors.yaml']);
 

@@ -1,4 +1,4 @@
-import type { CliIo } from '../../src/cli/io.js';
+import type { CliIo } from '../src/io.js';
 
 /** A CliIo that collects what a command writes, for in-process CLI tests. */
 export function captureIo(env: NodeJS.ProcessEnv = {}) {

@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, DEFAULT_TENANT } from '@credflow/credentials-core';
-import { flowTemplateChecker } from '../../execution/template-checks.js';
-import { createTemplateEnvironment } from '../../execution/template-environment.js';
-import { loadFlow } from '../../flow/load-flow.js';
+import { createTemplateEnvironment, flowTemplateChecker, loadFlow } from '@credflow/flow-runner';
 import { CONFIG_OPTION, HELP_OPTION, usage } from '../args.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
 import { loadStore, NO_CONFIG } from '../load-store.js';

@@ -21,7 +21,7 @@ import { CredentialStore, EnvSecretProvider } from '@credflow/credentials-core';
 import { type LoopbackServer, readBody, sendJson, startLoopbackServer } from '@credflow/testkit';
 import { startUi, type UiServer } from '@credflow/ui';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/cli-helpers.js';
+import { runCli } from '../cli-helpers.js';
 
 const rsaPem = () =>
   String(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));

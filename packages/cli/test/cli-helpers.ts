@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-export const CLI = fileURLToPath(new URL('../../dist/bin/credflow.js', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const CLI = fileURLToPath(new URL('../dist/bin/credflow.js', import.meta.url));
 
 export interface CliResult {
   code: number | null;

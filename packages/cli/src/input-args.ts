@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { InputError } from './resolve-inputs.js';
+import { InputError } from '@credflow/flow-runner';
 
 /** Largest value `@file:` reads: 1 MiB. */
 export const MAX_INPUT_FILE_BYTES = 1 << 20;

@@ -1,13 +1,9 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_TENANT, Masker } from '@credflow/credentials-core';
-import type { Execution, LogEntry } from '../../execution/execution.js';
-import { runFlow } from '../../execution/run-flow.js';
-import { flowTemplateChecker } from '../../execution/template-checks.js';
-import { createTemplateEnvironment } from '../../execution/template-environment.js';
-import { loadFlow } from '../../flow/load-flow.js';
-import { parseInputArgs } from '../../inputs/input-args.js';
-import type { LogLevel } from '../../tasks/task-type.js';
+import type { Execution, LogEntry, LogLevel } from '@credflow/flow-runner';
+import { createTemplateEnvironment, flowTemplateChecker, loadFlow, runFlow } from '@credflow/flow-runner';
 import { CONFIG_OPTION, HELP_OPTION, usage } from '../args.js';
+import { parseInputArgs } from '../input-args.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
 import { loadStore, NO_CONFIG } from '../load-store.js';
 

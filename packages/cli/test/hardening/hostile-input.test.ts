@@ -2,12 +2,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, CredentialStore, parseConfig } from '@credflow/credentials-core';
+import { parseFlow } from '@credflow/flow-runner';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { main } from '../../src/cli/cli.js';
-import { parseFlow } from '../../src/flow/load-flow.js';
-import { captureIo } from '../cli/capture-io.js';
+import { main } from '../../src/cli.js';
+import { captureIo } from '../capture-io.js';
 
 let dir: string;
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AuthServer, startAuthServer, TEMPLATE_ESCAPES } from '@credflow/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, runCli } from '../cli/cli-helpers.js';
+import { type CliResult, runCli } from '../cli-helpers.js';
 
 const CLIENT_SECRET = 'sandbox-cli-client-secret';
 const CANARY = 'sandbox-cli-canary-environment-value';

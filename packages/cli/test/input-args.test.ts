@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, open, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InputError } from '@credflow/flow-runner';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseInputArgs } from '../../src/inputs/input-args.js';
-import { InputError } from '../../src/inputs/resolve-inputs.js';
+import { parseInputArgs } from '../src/input-args.js';
 
 const VALUE = 'pw-from-somewhere-0123456789';
 let dir: string;

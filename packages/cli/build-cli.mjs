@@ -8,7 +8,7 @@ import { rolldown } from 'rolldown';
 const out = new URL('./dist/bin/', import.meta.url);
 await rm(out, { recursive: true, force: true });
 const bundle = await rolldown({
-  input: { credflow: new URL('./dist/cli/cli.js', import.meta.url).pathname },
+  input: { credflow: new URL('./dist/cli.js', import.meta.url).pathname },
   platform: 'node',
   external: [/^node:/, 'nunjucks', '@credflow/ui'],
   logLevel: 'warn',

@@ -12,8 +12,8 @@ import {
   startLoopbackServer,
 } from '@credflow/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/cli.js';
-import { captureIo } from '../cli/capture-io.js';
+import { main } from '../../src/cli.js';
+import { captureIo } from '../capture-io.js';
 
 const ROOT = new URL('../../../../', import.meta.url).pathname;
 const CLIENT_SECRET = 'leak-test-client-secret-0123456789';
