@@ -14,6 +14,8 @@ Run 'credflow COMMAND --help' for a command's options.
 Config: --config F, else $CREDFLOW_CONFIG, else ./credflow.yaml.
 `;
 
+const COMMANDS = ['run', 'validate', 'credentials', 'ui', 'help'];
+
 /** Runs the CLI; resolves to the exit code. Commands are loaded lazily, so start-up stays small. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [command, ...rest] = argv;
@@ -35,7 +37,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
           );
           return sub ? EXIT.OK : EXIT.USAGE;
         }
-        throw new UsageError(`unknown credentials command '${sub}' (expected list or test)`);
+        const { didYouMean } = await import('@credflow/credentials-core');
+        throw new UsageError(
+          `unknown credentials command '${sub}'${didYouMean(sub, ['list', 'test']) || ' (expected list or test)'}`,
+        );
       }
       case '--help':
       case '-h':
@@ -45,11 +50,13 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       case undefined:
         io.stderr(HELP);
         return EXIT.USAGE;
-      default:
-        throw new UsageError(`unknown command '${command}'`);
+      default: {
+        const { didYouMean } = await import('@credflow/credentials-core');
+        throw new UsageError(`unknown command '${command}'${didYouMean(command, COMMANDS)}`);
+      }
     }
   } catch (err) {
-    return report(err, command, io);
+    return report(err, command !== undefined && COMMANDS.includes(command) ? command : undefined, io);
   }
 }
 

@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { CredentialStore, findConfigPath, Masker } from '@credflow/credentials-core';
+import { CredentialStore, didYouMean, findConfigPath, Masker } from '@credflow/credentials-core';
 import type { CliIo } from './io.js';
 
 /** The label of the empty store used when no config file exists. */
@@ -27,4 +27,15 @@ export async function loadStore(configFlag: string | undefined, io: CliIo): Prom
   store ??= await CredentialStore.fromFile(path, { logger });
   store.onSensitiveValue(masker.add);
   return store;
+}
+
+/**
+ * Warns when `--tenant` names a tenant `credflow.yaml` does not define (it
+ * would silently have no credentials), with the closest known one.
+ */
+export function warnUnknownTenant(store: CredentialStore, tenant: string | undefined, io: CliIo): void {
+  if (!tenant || store.config.file === NO_CONFIG || store.config.tenants.has(tenant)) return;
+  io.stderr(
+    `credflow warning: tenant '${tenant}' is not defined in ${store.config.file}${didYouMean(tenant, store.config.tenants.keys())}: it has no credentials\n`,
+  );
 }

@@ -200,3 +200,25 @@ describe('credflow credentials', () => {
     expect(ns.stdout).toMatch(/^KEY +TENANT +LEVEL/);
   });
 });
+
+describe('did you mean, and unknown tenants', () => {
+  it('suggests the command meant', async () => {
+    const r = await runCli(['rn', 'flows/hello.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "credflow: unknown command 'rn' (did you mean 'run'?)\nRun 'credflow --help' for usage.",
+    );
+    const c = await runCli(['credentials', 'lst']);
+    expect(c.stderr).toContain("unknown credentials command 'lst' (did you mean 'list'?)");
+  });
+
+  it('warns when --tenant names a tenant the config does not define', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'credflow-tenant-'));
+    const config = join(dir, 'credflow.yaml');
+    await writeFile(config, 'tenants:\n  acme: {}\n');
+    const r = await runCli(['credentials', 'list', '--config', config, '--tenant', 'acm']);
+    expect(r.stderr).toContain(
+      `credflow warning: tenant 'acm' is not defined in ${config} (did you mean 'acme'?): it has no credentials`,
+    );
+  });
+});

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { formatDuration } from '@credflow/credentials-core';
+import { DEFAULT_TENANT, formatDuration } from '@credflow/credentials-core';
 import { HELP_OPTION, SCOPE_OPTIONS, usage } from '../args.js';
 import { type CliIo, EXIT, paint } from '../io.js';
-import { loadStore } from '../load-store.js';
+import { loadStore, warnUnknownTenant } from '../load-store.js';
 
 export const LIST_HELP = `Usage: credflow credentials list [options]
 
@@ -34,7 +34,8 @@ export async function credentialsList(args: string[], io: CliIo): Promise<number
     return EXIT.OK;
   }
   const store = await loadStore(values.config, io);
-  const tenantId = values.tenant ?? (values.namespace ? 'main' : undefined);
+  warnUnknownTenant(store, values.tenant, io);
+  const tenantId = values.tenant ?? (values.namespace ? DEFAULT_TENANT : undefined);
   const list = store.list({
     ...(tenantId ? { tenantId } : {}),
     ...(values.namespace ? { namespace: values.namespace } : {}),

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { CredentialNotFoundError, CredflowError, formatDuration, Masker } from '@credflow/credentials-core';
 import { HELP_OPTION, SCOPE_OPTIONS, usage } from '../args.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
-import { loadStore } from '../load-store.js';
+import { loadStore, warnUnknownTenant } from '../load-store.js';
 
 export const TEST_HELP = `Usage: credflow credentials test KEY [options]
 
@@ -38,6 +38,7 @@ export async function credentialsTest(args: string[], io: CliIo): Promise<number
   if (positionals.length !== 1) throw new UsageError('credentials test needs one credential key');
   const key = positionals[0] as string;
   const store = await loadStore(values.config, io);
+  warnUnknownTenant(store, values.tenant, io);
   const scope = {
     ...(values.tenant ? { tenantId: values.tenant } : {}),
     ...(values.namespace ? { namespace: values.namespace } : {}),

@@ -5,7 +5,7 @@ import { createTemplateEnvironment, flowTemplateChecker, loadFlow, runFlow } fro
 import { CONFIG_OPTION, HELP_OPTION, usage } from '../args.js';
 import { parseInputArgs } from '../input-args.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
-import { loadStore, NO_CONFIG } from '../load-store.js';
+import { loadStore, NO_CONFIG, warnUnknownTenant } from '../load-store.js';
 
 export const RUN_HELP = `Usage: credflow run FLOW.yaml [options]
 
@@ -52,6 +52,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(positionals.length ? 'run takes one flow file' : 'run needs a flow file');
   const inputs = await parseInputArgs(values.input ?? [], { env: io.env, cwd: process.cwd() });
   const store = await loadStore(values.config, io);
+  warnUnknownTenant(store, values.tenant, io);
   const env = createTemplateEnvironment(store);
   const flow = await loadFlow(positionals[0] as string, {
     checkTemplate: flowTemplateChecker(env, store, values.tenant || DEFAULT_TENANT, store.config.file !== NO_CONFIG),

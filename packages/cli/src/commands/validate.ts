@@ -3,7 +3,7 @@ import { ConfigError, DEFAULT_TENANT } from '@credflow/credentials-core';
 import { createTemplateEnvironment, flowTemplateChecker, loadFlow } from '@credflow/flow-runner';
 import { CONFIG_OPTION, HELP_OPTION, usage } from '../args.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
-import { loadStore, NO_CONFIG } from '../load-store.js';
+import { loadStore, NO_CONFIG, warnUnknownTenant } from '../load-store.js';
 
 export const VALIDATE_HELP = `Usage: credflow validate FLOW.yaml... [options]
 
@@ -36,6 +36,7 @@ export async function validate(args: string[], io: CliIo): Promise<number> {
   }
   if (positionals.length === 0) throw new UsageError('validate needs at least one flow file');
   const store = await loadStore(values.config, io);
+  warnUnknownTenant(store, values.tenant, io);
   const env = createTemplateEnvironment(store);
   let bad = 0;
   for (const file of positionals) {

@@ -5,7 +5,14 @@ import { ConfigError } from '../errors.js';
 import { builtinGrantTypes } from '../grants/builtin.js';
 import type { GrantType } from '../grants/grant.js';
 import { buildConfigSchema } from './schema.js';
-import type { CredentialDefinition, CredflowConfig, NamespaceConfig, TenantConfig } from './types.js';
+import type {
+  CredentialDefinition,
+  CredflowConfig,
+  LocalSecretProviderConfig,
+  NamespaceConfig,
+  SecretProviderConfig,
+  TenantConfig,
+} from './types.js';
 import { formatPath, issuesFromZod, locate, readYaml, readYamlFile } from './yaml-source.js';
 
 export interface LoadConfigOptions {
@@ -40,33 +47,52 @@ export function parseConfig(
   const schema = buildConfigSchema(options.grantTypes ?? builtinGrantTypes);
   const parsed = schema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
-    throw new ConfigError(file, issuesFromZod(parsed.error.issues, doc, lineCounter));
+    throw new ConfigError(file, issuesFromZod(parsed.error.issues, doc, lineCounter, schema));
   }
   return toConfig(parsed.data, file, options.baseDir ?? process.cwd(), doc, lineCounter);
 }
 
 type Parsed = z.output<ReturnType<typeof buildConfigSchema>>;
+type ParsedSecrets = SecretProviderConfig[] | undefined;
 type ParsedScope = {
   credentials: Record<string, Record<string, unknown>>;
-  namespaces: Record<string, { credentials: Record<string, Record<string, unknown>> }>;
+  namespaces: Record<string, { credentials: Record<string, Record<string, unknown>>; secrets?: ParsedSecrets }>;
+  secrets?: ParsedSecrets;
 };
 
 function toConfig(data: Parsed, file: string, baseDir: string, doc: Document, lc: LineCounter): CredflowConfig {
   const tenants = new Map<string, TenantConfig>();
+  // A `file` provider's dir is relative to the config file.
+  const providers = (list: ParsedSecrets): SecretProviderConfig[] =>
+    (list ?? []).map((s) => (s.type === 'file' ? { ...s, dir: resolve(baseDir, s.dir) } : s));
   const toTenant = (s: ParsedScope): TenantConfig => ({
     credentials: new Map(Object.entries(s.credentials) as [string, CredentialDefinition][]),
     namespaces: new Map(
       Object.entries(s.namespaces).map(([ns, n]): [string, NamespaceConfig] => [
         ns,
-        { credentials: new Map(Object.entries(n.credentials) as [string, CredentialDefinition][]) },
+        {
+          credentials: new Map(Object.entries(n.credentials) as [string, CredentialDefinition][]),
+          secrets: providers(n.secrets),
+        },
       ]),
     ),
+    secrets: providers(s.secrets),
   });
-  const main = toTenant(data as unknown as ParsedScope);
+  const main = toTenant({ ...(data as unknown as ParsedScope), secrets: data.secrets });
   tenants.set(DEFAULT_TENANT, main);
   for (const [id, t] of Object.entries(data.tenants)) {
     const tenant = toTenant(t as unknown as ParsedScope);
     if (id === DEFAULT_TENANT) {
+      if ((t as ParsedScope).secrets !== undefined) {
+        const path = ['tenants', id, 'secrets'];
+        throw new ConfigError(file, [
+          {
+            path: formatPath(path),
+            line: locate(doc, path, lc),
+            message: "the default tenant's secret providers are the top-level `secrets:`: move them there",
+          },
+        ]);
+      }
       // `tenants.main` may hold more of the default tenant, but not the same keys twice.
       for (const [k, v] of tenant.credentials) {
         if (main.credentials.has(k)) duplicate(file, ['tenants', id, 'credentials', k], doc, lc);
@@ -75,12 +101,14 @@ function toConfig(data: Parsed, file: string, baseDir: string, doc: Document, lc
       for (const [ns, n] of tenant.namespaces) {
         const existing = main.namespaces.get(ns);
         if (!existing) main.namespaces.set(ns, n);
-        else
+        else {
+          existing.secrets.push(...n.secrets);
           for (const [k, v] of n.credentials) {
             if (existing.credentials.has(k))
               duplicate(file, ['tenants', id, 'namespaces', ns, 'credentials', k], doc, lc);
             existing.credentials.set(k, v);
           }
+        }
       }
     } else tenants.set(id, tenant);
   }
@@ -88,7 +116,7 @@ function toConfig(data: Parsed, file: string, baseDir: string, doc: Document, lc
     file,
     baseDir,
     templates: { syntax: data.templates.syntax },
-    secrets: data.secrets.map((s) => (s.type === 'file' ? { type: 'file', dir: resolve(baseDir, s.dir) } : s)),
+    secrets: main.secrets.filter((s): s is LocalSecretProviderConfig => s.type === 'env' || s.type === 'file'),
     tenants,
   };
 }

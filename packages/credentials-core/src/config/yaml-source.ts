@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { didYouMean } from '../did-you-mean.js';
 import { ConfigError, type ConfigIssue, type CredflowErrorCode } from '../errors.js';
+import { schemaKeys } from './schema-keys.js';
 import { findTooDeep, MAX_YAML_DEPTH } from './yaml-depth.js';
 
 /** A parsed YAML file with what is needed to point at its lines. */
@@ -117,8 +119,15 @@ function lineOf(text: string, offset: number): number {
 }
 
 /** Turns zod issues into {@link ConfigIssue}s located in the YAML source. */
-export function issuesFromZod(issues: readonly z.core.$ZodIssue[], doc: Document, lc: LineCounter): ConfigIssue[] {
+export function issuesFromZod(
+  issues: readonly z.core.$ZodIssue[],
+  doc: Document,
+  lc: LineCounter,
+  /** The schema that produced the issues: unknown fields get a "did you mean" from its field names. */
+  schema?: z.ZodType,
+): ConfigIssue[] {
   const out: ConfigIssue[] = [];
+  let vocabulary: Set<string> | undefined;
   for (const issue of issues) {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
     if (issue.code === 'unrecognized_keys') {
@@ -126,7 +135,7 @@ export function issuesFromZod(issues: readonly z.core.$ZodIssue[], doc: Document
         out.push({
           path: formatPath([...path, key]),
           line: locate(doc, [...path, key], lc, true),
-          message: `unknown field '${key}'`,
+          message: `unknown field '${key}'${schema ? didYouMean(key, (vocabulary ??= schemaKeys(schema))) : ''}`,
         });
       }
       continue;

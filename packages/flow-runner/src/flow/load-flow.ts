@@ -34,14 +34,15 @@ export function parseFlow(text: string, file = '<flow>', options: LoadFlowOption
       'ERR_FLOW_INVALID',
     );
   }
-  const parsed = buildFlowSchema(options.tasks ?? builtinTasks).safeParse(data, { reportInput: true });
+  const schema = buildFlowSchema(options.tasks ?? builtinTasks);
+  const parsed = schema.safeParse(data, { reportInput: true });
   const duplicates = duplicateIds(data).map((d) => ({
     path: formatPath(d.path),
     line: locate(doc, d.path, lineCounter),
     message: d.message,
   }));
   if (!parsed.success || duplicates.length) {
-    const found = parsed.success ? [] : issuesFromZod(parsed.error.issues, doc, lineCounter);
+    const found = parsed.success ? [] : issuesFromZod(parsed.error.issues, doc, lineCounter, schema);
     throw new ConfigError(file, [...found, ...duplicates], 'ERR_FLOW_INVALID');
   }
   const f = parsed.data;
