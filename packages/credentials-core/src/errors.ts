@@ -11,6 +11,9 @@ export type CredflowErrorCode =
   | 'ERR_FLOW_INVALID'
   | 'ERR_SECRET_NOT_FOUND'
   | 'ERR_SECRET_INVALID'
+  | 'ERR_SECRET_ACCESS_DENIED'
+  | 'ERR_SECRET_THROTTLED'
+  | 'ERR_SECRET_PROVIDER_UNAVAILABLE'
   | 'ERR_CREDENTIAL_NOT_FOUND'
   | 'ERR_KEY_INVALID'
   | 'ERR_OAUTH_ERROR_RESPONSE'
@@ -19,7 +22,10 @@ export type CredflowErrorCode =
   | 'ERR_TOKEN_NETWORK'
   | 'ERR_TOKEN_TIMEOUT'
   | 'ERR_TOKEN_LIFETIME_TOO_SHORT'
-  | 'ERR_MIN_VALIDITY_INVALID';
+  | 'ERR_MIN_VALIDITY_INVALID'
+  | 'ERR_DISCOVERY_FAILED'
+  | 'ERR_SUBJECT_TOKEN_INVALID'
+  | 'ERR_SIGNER_FAILED';
 
 /** Base class of every error credflow throws on purpose. */
 export class CredflowError extends Error {
@@ -143,5 +149,48 @@ export class KeyError extends CredflowError {
   constructor(credential: string, message: string, options?: { cause?: unknown }) {
     super('ERR_KEY_INVALID', `credential '${credential}': ${message}`, options);
     this.credential = credential;
+  }
+}
+
+/**
+ * Authorization server metadata that cannot be fetched or is unusable: no
+ * document at either well-known URL, an `issuer` that differs from the
+ * configured one, a token endpoint that is not https.
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-3
+ */
+export class DiscoveryError extends CredflowError {
+  readonly credential: string;
+  readonly issuer: string;
+
+  constructor(credential: string, issuer: string, message: string, options?: { cause?: unknown }) {
+    super('ERR_DISCOVERY_FAILED', `credential '${credential}': ${message} (issuer ${issuer})`, options);
+    this.credential = credential;
+    this.issuer = issuer;
+  }
+}
+
+/**
+ * A token exchange subject token that cannot be used: a missing or
+ * unreadable file, an empty value, a JWT that has expired.
+ * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.1
+ */
+export class SubjectTokenError extends CredflowError {
+  readonly credential: string;
+
+  constructor(credential: string, message: string, options?: { cause?: unknown }) {
+    super('ERR_SUBJECT_TOKEN_INVALID', `credential '${credential}': ${message}`, options);
+    this.credential = credential;
+  }
+}
+
+/** A host-provided signer (KMS, HSM) that is missing, failed, or returned no usable signature. */
+export class SignerError extends CredflowError {
+  readonly credential: string;
+  readonly signer: string;
+
+  constructor(credential: string, signer: string, message: string, options?: { cause?: unknown }) {
+    super('ERR_SIGNER_FAILED', `credential '${credential}': signer '${signer}' ${message}`, options);
+    this.credential = credential;
+    this.signer = signer;
   }
 }

@@ -12,6 +12,22 @@ export {
   type GoogleTokenServerOptions,
   startGoogleTokenServer,
 } from './google-token-server.js';
+export {
+  type ExchangeRecord,
+  type HttpsAuthServer,
+  type HttpsAuthServerOptions,
+  type Introspection,
+  startHttpsAuthServer,
+  TOKEN_EXCHANGE_GRANT,
+} from './https-auth-server.js';
 export { type LoopbackServer, readBody, sendJson, startLoopbackServer } from './loopback-server.js';
 export { type ProtectedApi, startProtectedApi } from './protected-api.js';
 export { CANARY_CODE, TEMPLATE_ESCAPES } from './template-escapes.js';
+export {
+  certificateJwk,
+  createTestCa,
+  type IssueOptions,
+  selfSignedClientCertificate,
+  type TestCa,
+  type TestCertificate,
+} from './test-ca.js';

@@ -3,6 +3,7 @@ import { gitHubAppGrantType } from './github-app.js';
 import type { GrantType } from './grant.js';
 import { jwtBearerGrantType } from './jwt-bearer.js';
 import { privateKeyJwtGrantType } from './private-key-jwt.js';
+import { tokenExchangeGrantType } from './token-exchange.js';
 
 /** The credential types credflow ships with. */
 export const builtinGrantTypes: readonly GrantType[] = [
@@ -10,4 +11,5 @@ export const builtinGrantTypes: readonly GrantType[] = [
   jwtBearerGrantType,
   privateKeyJwtGrantType,
   gitHubAppGrantType,
+  tokenExchangeGrantType,
 ];

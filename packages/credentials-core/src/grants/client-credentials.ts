@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { endpointField, scopesField, secretRefField } from '../config/fields.js';
+import { type ClientAuthDefinition, clientAuthFields, clientAuthIssues } from '../config/client-auth-fields.js';
+import { scopesField } from '../config/fields.js';
 import type { CredentialCommon } from '../config/types.js';
-import { clientSecretAuth } from '../http/client-auth.js';
-import { requestToken } from '../http/token-request.js';
-import type { SecretRef } from '../secrets/secret-provider.js';
+import { ClientAuthentication } from './client-authentication.js';
+import { clientTokenRequest } from './client-token-request.js';
 import { defineGrantType, type Grant, type GrantContext } from './grant.js';
 
 /** Form fields credflow sets itself; `extraParams` may not override them. */
@@ -40,12 +40,9 @@ export const extraParamsField = z
   .transform((v) => Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)])));
 
 /** A validated `client_credentials` definition. */
-export interface ClientCredentialsDefinition extends CredentialCommon {
+export interface ClientCredentialsDefinition extends CredentialCommon, ClientAuthDefinition {
   type: 'client_credentials';
-  tokenEndpoint: string;
   clientId: string;
-  clientSecret: SecretRef;
-  clientAuthMethod: 'client_secret_basic' | 'client_secret_post';
   scopes?: string[];
   audience?: string;
   resource?: string[];
@@ -64,54 +61,56 @@ export function addRequestParams(
 }
 
 /**
- * The OAuth 2.0 client credentials grant with a client secret.
+ * The OAuth 2.0 client credentials grant. The client authenticates with its
+ * secret (`client_secret_basic`, `client_secret_post`, `client_secret_jwt`)
+ * or its TLS certificate (`tls_client_auth`, `self_signed_tls_client_auth`);
+ * the token endpoint is given, or discovered from `issuer`.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.2
+ * @see https://www.rfc-editor.org/rfc/rfc8705#section-2
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-3
  */
 export const clientCredentialsGrantType = defineGrantType<ClientCredentialsDefinition>({
   type: 'client_credentials',
   fields: {
-    tokenEndpoint: endpointField,
+    ...clientAuthFields,
     clientId: z.string().min(1),
-    clientSecret: secretRefField,
-    clientAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
     scopes: scopesField.optional(),
     audience: z.string().min(1).optional(),
     resource: resourceField.optional(),
     extraParams: extraParamsField.optional(),
   },
-  sensitiveFields: ['clientSecret'],
-  endpoint: (def) => def.tokenEndpoint,
+  sensitiveFields: ['clientSecret', 'certificate', 'privateKey'],
+  validate: (def) => clientAuthIssues(def, { clientRequired: true }),
+  endpoint: (def) => def.tokenEndpoint ?? `${def.issuer} (discovered)`,
   create: (def, ctx) => new ClientCredentialsGrant(def, ctx),
 });
 
 class ClientCredentialsGrant implements Grant {
   readonly #def: ClientCredentialsDefinition;
   readonly #ctx: GrantContext;
+  readonly #client: ClientAuthentication;
 
   constructor(def: ClientCredentialsDefinition, ctx: GrantContext) {
     this.#def = def;
     this.#ctx = ctx;
+    this.#client = new ClientAuthentication(def, ctx);
   }
 
   mint() {
     const def = this.#def;
-    return requestToken(
-      {
-        credential: this.#ctx.credential,
-        endpoint: def.tokenEndpoint,
-        timeoutMs: def.timeout,
-        prepare: async () => {
-          // Read per mint, so a rotated secret is picked up on the next token.
-          const secret = await this.#ctx.secrets.resolve(def.clientSecret);
-          const auth = clientSecretAuth(def.clientAuthMethod, def.clientId, secret);
-          const form = new URLSearchParams({ grant_type: 'client_credentials' });
-          addRequestParams(form, def);
-          const headers: Record<string, string> = {};
-          await auth(form, headers);
-          return { form, headers };
-        },
+    return clientTokenRequest(this.#client, this.#ctx, {
+      timeoutMs: def.timeout,
+      allowNone: false,
+      form: async () => {
+        const form = new URLSearchParams({ grant_type: 'client_credentials' });
+        addRequestParams(form, def);
+        return form;
       },
-      this.#ctx,
-    );
+    });
+  }
+
+  clientTls() {
+    return this.#client.clientTls();
   }
 }

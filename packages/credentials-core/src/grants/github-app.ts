@@ -3,14 +3,16 @@ import type { createAppAuth } from '@octokit/auth-app';
 import { z } from 'zod';
 import { endpointField, secretRefField } from '../config/fields.js';
 import type { CredentialCommon } from '../config/types.js';
-import { CredflowError, TokenEndpointError } from '../errors.js';
+import { CredflowError, SignerError, TokenEndpointError } from '../errors.js';
 import { type OctokitFetch, octokitFetch } from '../http/octokit-fetch.js';
 import { backoffDelay } from '../http/retry-policy.js';
 import { sentCredentials } from '../http/sent-credentials.js';
 import { serverText } from '../http/server-text.js';
+import { signWithExternal } from '../keys/external-signer.js';
 import { importPrivateKey } from '../keys/private-key.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
 import { defineGrantType, type Grant, type GrantContext, type GrantResult } from './grant.js';
+import { signingIssues } from './jwt-fields.js';
 
 type Level = 'read' | 'write' | 'admin';
 
@@ -30,8 +32,13 @@ const loadLibs = () =>
 /** A validated `github_app` definition. */
 export interface GitHubAppDefinition extends CredentialCommon {
   type: 'github_app';
-  appId: string;
-  privateKey: SecretRef;
+  /** The numeric app id; or {@link clientId}. */
+  appId?: string;
+  /** The app's client id (`Iv23...`), which GitHub recommends as the JWT issuer. */
+  clientId?: string;
+  privateKey?: SecretRef;
+  /** A host-provided signer's name (store option `signers`), instead of privateKey. */
+  signer?: string;
   installationId?: number;
   owner?: string;
   repositories?: string[];
@@ -50,8 +57,14 @@ export const gitHubAppGrantType = defineGrantType<GitHubAppDefinition>({
   fields: {
     appId: z
       .union([z.number().int().positive(), z.string().regex(/^\d+$/, 'must be the numeric app id')])
-      .transform(String),
-    privateKey: secretRefField,
+      .transform(String)
+      .optional(),
+    clientId: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,100}$/, "must be the app's client id (e.g. Iv23li...)")
+      .optional(),
+    privateKey: secretRefField.optional(),
+    signer: z.string().min(1).max(100).optional(),
     installationId: z.number().int().positive().optional(),
     owner: z
       .string()
@@ -65,12 +78,17 @@ export const gitHubAppGrantType = defineGrantType<GitHubAppDefinition>({
     baseUrl: endpointField.transform((u) => u.replace(/\/+$/, '')).prefault('https://api.github.com'),
   },
   sensitiveFields: ['privateKey'],
-  validate: (def) =>
-    def.installationId === undefined && def.owner === undefined
+  validate: (def) => [
+    ...signingIssues(def),
+    ...(def.appId === undefined && def.clientId === undefined
+      ? [{ path: ['appId'], message: 'set appId, or clientId (the JWT issuer GitHub recommends)' }]
+      : []),
+    ...(def.installationId === undefined && def.owner === undefined
       ? [{ path: ['installationId'], message: 'set installationId, or owner to look the installation up' }]
       : def.installationId !== undefined && def.owner !== undefined
         ? [{ path: ['owner'], message: 'set installationId or owner, not both' }]
-        : [],
+        : []),
+  ],
   endpoint: (def) => `${def.baseUrl}/app/installations/${def.installationId ?? `{${def.owner}}`}/access_tokens`,
   create: (def, ctx) => new GitHubAppGrant(def, ctx),
 });
@@ -123,20 +141,31 @@ class GitHubAppGrant implements Grant {
     }
   }
 
+  /** The JWT issuer: the client id when given (GitHub's recommendation), else the app id. */
+  get #issuer(): string {
+    return this.#def.clientId ?? this.#def.appId ?? '';
+  }
+
+  /** `appId 12345` or `clientId Iv23...`, for messages. */
+  get #who(): string {
+    return this.#def.clientId ? `clientId ${this.#def.clientId}` : `appId ${this.#def.appId}`;
+  }
+
   async #appAuth() {
-    const pem = await this.#ctx.secrets.resolve(this.#def.privateKey);
+    const def = this.#def;
+    const pem = def.privateKey ? await this.#ctx.secrets.resolve(def.privateKey) : `signer:${def.signer}`;
     if (this.#auth?.key === pem) return this.#auth.auth;
     // Check the key ourselves first: clearer errors, never quoting it.
-    importPrivateKey(pem, 'RS256', this.#ctx.credential);
+    if (def.privateKey) importPrivateKey(pem, 'RS256', this.#ctx.credential);
     const { createAppAuth, request: octokitRequest } = await loadLibs();
     const request = octokitRequest.defaults({
-      baseUrl: this.#def.baseUrl,
+      baseUrl: def.baseUrl,
       headers: { 'user-agent': 'credflow' },
       request: { fetch: this.#fetch },
     });
     const auth = createAppAuth({
-      appId: this.#def.appId,
-      privateKey: pem.trim().replace(/\\n/g, '\n'),
+      appId: this.#issuer,
+      ...(def.privateKey ? { privateKey: pem.trim().replace(/\\n/g, '\n') } : { createJwt: this.#createJwt() }),
       request,
       // credflow's cache is the one cache: octokit keeps nothing.
       cache: { get: () => undefined, set: () => {} } as never,
@@ -144,6 +173,34 @@ class GitHubAppGrant implements Grant {
     });
     this.#auth = { key: pem, auth };
     return auth;
+  }
+
+  /**
+   * octokit's `createJwt` backed by the host's signer: GitHub's app JWT
+   * (RS256, `iss`, `iat` 30 s in the past, 10 minutes of life) signed by a
+   * KMS or HSM.
+   * @see https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-json-web-token-jwt-for-a-github-app
+   */
+  #createJwt() {
+    const ctx = this.#ctx;
+    const name = this.#def.signer ?? '';
+    return async (iss: string | number, timeDifference = 0) => {
+      const signer = ctx.signer?.(name);
+      if (!signer) {
+        throw new SignerError(
+          ctx.credential,
+          name,
+          'is not registered with the store (CredentialStore option `signers`)',
+        );
+      }
+      if (signer.algorithm !== 'RS256') {
+        throw new SignerError(ctx.credential, name, `signs ${signer.algorithm}, but GitHub App JWTs are RS256`);
+      }
+      const iat = Math.floor(ctx.clock.wallNow() / 1000) + timeDifference - 30;
+      const exp = iat + 600;
+      const jwt = await signWithExternal(signer, name, ctx.credential, { typ: 'JWT' }, { iat, exp, iss });
+      return { jwt, expiresAt: new Date(exp * 1000).toISOString() };
+    };
   }
 
   async #mintOnce(): Promise<GrantResult> {
@@ -199,7 +256,7 @@ class GitHubAppGrant implements Grant {
     }
     throw new TokenEndpointError(
       'ERR_TOKEN_HTTP_STATUS',
-      `GitHub App ${this.#def.appId} has no installation for owner '${owner}' (HTTP 404): install the app on that organisation or user account, or set installationId`,
+      `GitHub App ${this.#def.clientId ?? this.#def.appId} has no installation for owner '${owner}' (HTTP 404): install the app on that organisation or user account, or set installationId`,
       { credential: this.#ctx.credential, endpoint: `${this.#def.baseUrl}/orgs/${owner}/installation`, status: 404 },
     );
   }
@@ -235,14 +292,14 @@ class GitHubAppGrant implements Grant {
     if (status === 401) {
       return new TokenEndpointError(
         'ERR_TOKEN_HTTP_STATUS',
-        `GitHub rejected the app's credentials (HTTP 401${said}): check appId ${this.#def.appId} and that privateKey is that app's key`,
+        `GitHub rejected the app's credentials (HTTP 401${said}): check ${this.#who} and that ${this.#def.signer ? `signer '${this.#def.signer}' signs with` : 'privateKey is'} that app's key`,
         where,
       );
     }
     if (status === 404) {
       return new TokenEndpointError(
         'ERR_TOKEN_HTTP_STATUS',
-        `GitHub App ${this.#def.appId} has no installation ${this.#installationId} (HTTP 404${said}): check installationId, or that the app is installed`,
+        `GitHub App ${this.#def.clientId ?? this.#def.appId} has no installation ${this.#installationId} (HTTP 404${said}): check installationId, or that the app is installed`,
         where,
       );
     }

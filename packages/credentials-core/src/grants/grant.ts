@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Clock, Logger } from '../clock.js';
 import type { CredentialCommon } from '../config/types.js';
 import type { RetryPolicy } from '../http/retry-policy.js';
+import type { ExternalSigner } from '../keys/external-signer.js';
 import type { SecretResolver } from '../secrets/secret-resolver.js';
 
 /** What a grant got from the authorization server. */
@@ -24,6 +25,15 @@ export interface GrantResult {
   sentAt: number;
   /** Wall time (epoch ms) at which the successful request was sent. */
   sentAtWall: number;
+  /** The token endpoint the token came from, when the grant has one (a discovered one included). */
+  endpoint?: string;
+  /** `x5t#S256` of the TLS client certificate the request presented (RFC 8705), when one was. */
+  certificateThumbprint?: string;
+  /**
+   * Whether the token is bound to that certificate (RFC 8705 section 3): from the JWT access
+   * token's `cnf`, else from the server's `tls_client_certificate_bound_access_tokens`.
+   */
+  certificateBound?: boolean;
 }
 
 /** What a grant needs to run; given once, when the grant is created. */
@@ -39,11 +49,31 @@ export interface GrantContext {
    * signed, a header computed, a JWT sent), so every masker hears of it.
    */
   sensitive(value: string): void;
+  /**
+   * A live token of another credential, resolved in this credential's own
+   * scope (a token exchange's `subjectCredential`).
+   */
+  credentialToken?(key: string): Promise<string>;
+  /** A signer the host registered under `name` (store option `signers`), for keys credflow never holds. */
+  signer?(name: string): ExternalSigner | undefined;
 }
 
 /** A credential definition turned into something that mints tokens. */
 export interface Grant {
   mint(): Promise<GrantResult>;
+  /**
+   * The TLS client certificate the grant presents (RFC 8705), so an API call
+   * can present the same one to use a certificate-bound token; `undefined`
+   * when it uses none.
+   */
+  clientTls?(): Promise<ClientTls | undefined>;
+}
+
+/** A TLS client identity, as an undici dispatcher that presents it; never the key itself. */
+export interface ClientTls {
+  dispatcher: import('undici').Dispatcher;
+  /** `x5t#S256` of the certificate. */
+  thumbprint: string;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { SigningAlgorithm } from '../keys/algorithms.js';
 import type { AssertionSigner } from '../keys/assertion-signer.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
 import { defineGrantType, type Grant, type GrantContext } from './grant.js';
-import { signerFor, signingFields } from './jwt-fields.js';
+import { signerFor, signingFields, signingIssues } from './jwt-fields.js';
 
 /** The RFC 7523 grant type URN. */
 export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -20,7 +20,8 @@ export interface JwtBearerDefinition extends CredentialCommon {
   issuer: string | SecretRef;
   subject?: string | SecretRef;
   audience?: string;
-  privateKey: SecretRef;
+  privateKey?: SecretRef;
+  signer?: string;
   certificate?: SecretRef;
   keyId?: string | SecretRef;
   algorithm: SigningAlgorithm;
@@ -67,8 +68,12 @@ export const jwtBearerGrantType = defineGrantType<JwtBearerDefinition>({
     clientAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
   },
   sensitiveFields: ['privateKey', 'certificate', 'clientSecret'],
-  validate: (def) =>
-    def.clientSecret && !def.clientId ? [{ path: ['clientId'], message: 'is required when clientSecret is set' }] : [],
+  validate: (def) => [
+    ...signingIssues(def),
+    ...(def.clientSecret && !def.clientId
+      ? [{ path: ['clientId'], message: 'is required when clientSecret is set' }]
+      : []),
+  ],
   endpoint: (def) => def.tokenEndpoint,
   create: (def, ctx) => new JwtBearerGrant(def, ctx),
 });

@@ -7,7 +7,9 @@ import type { GrantContext } from './grant.js';
 
 /** Fields shared by the JWT-signing credential types. */
 export const signingFields = {
-  privateKey: secretRefField,
+  privateKey: secretRefField.optional(),
+  /** A host-provided signer's name (store option `signers`), instead of privateKey. */
+  signer: z.string().min(1).max(100).optional(),
   certificate: secretRefField.optional(),
   keyId: z.union([z.string().min(1), secretRefField]).optional(),
   algorithm: z.enum(SIGNING_ALGORITHMS, { error: `expected one of ${SIGNING_ALGORITHMS.join(', ')}` }).default('RS256'),
@@ -18,7 +20,8 @@ export const signingFields = {
 
 /** The signing fields of a validated definition. */
 export interface SigningDefinition {
-  privateKey: SecretRef;
+  privateKey?: SecretRef;
+  signer?: string;
   certificate?: SecretRef;
   keyId?: string | SecretRef;
   algorithm: SigningAlgorithm;
@@ -30,7 +33,9 @@ export function signerFor(def: SigningDefinition, ctx: GrantContext): AssertionS
   return new AssertionSigner({
     credential: ctx.credential,
     algorithm: def.algorithm,
-    privateKey: def.privateKey,
+    ...(def.privateKey ? { privateKey: def.privateKey } : {}),
+    ...(def.signer ? { signer: def.signer } : {}),
+    ...(ctx.signer ? { signers: (name: string) => ctx.signer?.(name) } : {}),
     ...(def.certificate ? { certificate: def.certificate } : {}),
     ...(def.keyId ? { keyId: def.keyId } : {}),
     lifetimeMs: def.assertionLifetime,
@@ -38,4 +43,13 @@ export function signerFor(def: SigningDefinition, ctx: GrantContext): AssertionS
     clock: ctx.clock,
     sensitive: ctx.sensitive,
   });
+}
+
+/** `privateKey` or `signer`, exactly one. */
+export function signingIssues(def: { privateKey?: SecretRef; signer?: string }): { path: string[]; message: string }[] {
+  if (def.privateKey && def.signer) return [{ path: ['signer'], message: 'set privateKey or signer, not both' }];
+  if (!def.privateKey && !def.signer) {
+    return [{ path: ['privateKey'], message: 'is required (or signer: the name of a signer the host registered)' }];
+  }
+  return [];
 }

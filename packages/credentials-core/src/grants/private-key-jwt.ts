@@ -1,21 +1,27 @@
 import { z } from 'zod';
-import { endpointField, scopesField } from '../config/fields.js';
+import { endpointIssues, issuerField } from '../config/client-auth-fields.js';
+import { endpointField, scopesField, secretRefField } from '../config/fields.js';
 import type { CredentialCommon } from '../config/types.js';
 import { privateKeyJwt } from '../http/client-auth.js';
-import { requestToken } from '../http/token-request.js';
 import type { SigningAlgorithm } from '../keys/algorithms.js';
 import type { AssertionSigner } from '../keys/assertion-signer.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
+import { ClientAuthentication } from './client-authentication.js';
 import { addRequestParams, extraParamsField, resourceField } from './client-credentials.js';
+import { clientTokenRequest } from './client-token-request.js';
 import { defineGrantType, type Grant, type GrantContext } from './grant.js';
-import { signerFor, signingFields } from './jwt-fields.js';
+import { signerFor, signingFields, signingIssues } from './jwt-fields.js';
 
 /** A validated `private_key_jwt` definition. */
 export interface PrivateKeyJwtDefinition extends CredentialCommon {
   type: 'private_key_jwt';
-  tokenEndpoint: string;
+  tokenEndpoint?: string;
+  /** Discover the token endpoint from this issuer instead (RFC 8414). */
+  issuer?: string;
+  caCertificate?: SecretRef;
   clientId: string;
-  privateKey: SecretRef;
+  privateKey?: SecretRef;
+  signer?: string;
   certificate?: SecretRef;
   keyId?: string | SecretRef;
   algorithm: SigningAlgorithm;
@@ -37,7 +43,9 @@ export interface PrivateKeyJwtDefinition extends CredentialCommon {
 export const privateKeyJwtGrantType = defineGrantType<PrivateKeyJwtDefinition>({
   type: 'private_key_jwt',
   fields: {
-    tokenEndpoint: endpointField,
+    tokenEndpoint: endpointField.optional(),
+    issuer: issuerField.optional(),
+    caCertificate: secretRefField.optional(),
     clientId: z.string().min(1),
     ...signingFields,
     scopes: scopesField.optional(),
@@ -46,45 +54,51 @@ export const privateKeyJwtGrantType = defineGrantType<PrivateKeyJwtDefinition>({
     extraParams: extraParamsField.optional(),
   },
   sensitiveFields: ['privateKey', 'certificate'],
-  endpoint: (def) => def.tokenEndpoint,
+  validate: (def) => [...endpointIssues(def), ...signingIssues(def)],
+  endpoint: (def) => def.tokenEndpoint ?? `${def.issuer} (discovered)`,
   create: (def, ctx) => new PrivateKeyJwtGrant(def, ctx),
 });
 
 class PrivateKeyJwtGrant implements Grant {
   readonly #def: PrivateKeyJwtDefinition;
   readonly #ctx: GrantContext;
-  readonly #signer: AssertionSigner;
+  readonly #client: ClientAuthentication;
 
   constructor(def: PrivateKeyJwtDefinition, ctx: GrantContext) {
     this.#def = def;
     this.#ctx = ctx;
-    this.#signer = signerFor(def, ctx);
+    const signer: AssertionSigner = signerFor(def, ctx);
+    this.#client = new ClientAuthentication(
+      {
+        clientId: def.clientId,
+        timeout: def.timeout,
+        ...(def.tokenEndpoint ? { tokenEndpoint: def.tokenEndpoint } : {}),
+        ...(def.issuer ? { issuer: def.issuer } : {}),
+        ...(def.caCertificate ? { caCertificate: def.caCertificate } : {}),
+      },
+      ctx,
+      (tokenEndpoint) =>
+        privateKeyJwt(def.clientId, () =>
+          signer.sign({ iss: def.clientId, sub: def.clientId, aud: def.audience ?? tokenEndpoint }),
+        ),
+    );
   }
 
   mint() {
     const def = this.#def;
-    const auth = privateKeyJwt(def.clientId, () =>
-      this.#signer.sign({ iss: def.clientId, sub: def.clientId, aud: def.audience ?? def.tokenEndpoint }),
-    );
-    return requestToken(
-      {
-        credential: this.#ctx.credential,
-        endpoint: def.tokenEndpoint,
-        timeoutMs: def.timeout,
-        prepare: async () => {
-          const form = new URLSearchParams({ grant_type: 'client_credentials' });
-          // `audience` here is the assertion's, not a form field.
-          addRequestParams(form, {
-            ...(def.scopes ? { scopes: def.scopes } : {}),
-            ...(def.resource ? { resource: def.resource } : {}),
-            ...(def.extraParams ? { extraParams: def.extraParams } : {}),
-          });
-          const headers: Record<string, string> = {};
-          await auth(form, headers);
-          return { form, headers };
-        },
+    return clientTokenRequest(this.#client, this.#ctx, {
+      timeoutMs: def.timeout,
+      allowNone: false,
+      form: async () => {
+        const form = new URLSearchParams({ grant_type: 'client_credentials' });
+        // `audience` here is the assertion's, not a form field.
+        addRequestParams(form, {
+          ...(def.scopes ? { scopes: def.scopes } : {}),
+          ...(def.resource ? { resource: def.resource } : {}),
+          ...(def.extraParams ? { extraParams: def.extraParams } : {}),
+        });
+        return form;
       },
-      this.#ctx,
-    );
+    });
   }
 }

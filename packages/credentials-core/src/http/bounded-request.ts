@@ -16,6 +16,8 @@ export interface BoundedRequest {
   timeoutMs: number;
   /** Defaults to {@link MAX_RESPONSE_BYTES}. */
   maxBytes?: number;
+  /** An undici dispatcher for this request: e.g. an Agent presenting a TLS client certificate (RFC 8705). */
+  dispatcher?: import('undici').Dispatcher;
 }
 
 /** What came back: a response (possibly cut at the cap), or a timeout. Other failures throw. */
@@ -56,6 +58,7 @@ export async function boundedRequest(url: string, req: BoundedRequest): Promise<
       headers: req.headers,
       ...(req.body !== undefined ? { body: req.body } : {}),
       signal: controller.signal,
+      ...(req.dispatcher ? { dispatcher: req.dispatcher } : {}),
       headersTimeout: req.timeoutMs,
       bodyTimeout: req.timeoutMs,
     });

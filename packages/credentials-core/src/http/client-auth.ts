@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 /**
  * Client authentication: a function that adds the client's credentials to
  * a token request's form body and headers. Grants do not know which one
@@ -64,5 +66,61 @@ export function privateKeyJwt(clientId: string, makeAssertion: () => Promise<str
     form.set('client_id', clientId);
     form.set('client_assertion_type', JWT_BEARER_CLIENT_ASSERTION_TYPE);
     form.set('client_assertion', await makeAssertion());
+  };
+}
+
+/** jose loads on first use (start-up of commands that sign nothing stays small). */
+let jose: Promise<typeof import('jose')> | undefined;
+const loadJose = () => (jose ??= import('jose'));
+
+/** What a `client_secret_jwt` assertion needs besides the secret. */
+export interface ClientSecretJwtOptions {
+  /** `HS256`, `HS384` or `HS512`. */
+  algorithm: 'HS256' | 'HS384' | 'HS512';
+  /** `aud`: the token endpoint (or what the server asks for). */
+  audience: string;
+  lifetimeMs: number;
+  /** Wall clock, epoch ms. */
+  now(): number;
+  /** Hears each assertion before it is sent (for masking). */
+  sensitive?: (value: string) => void;
+}
+
+/**
+ * `client_secret_jwt`: the client authenticates with a JWT assertion MACed
+ * with its client secret (`iss` = `sub` = client id, `aud`, `iat`, `exp`, a
+ * unique `jti`); the secret itself never leaves. A fresh assertion per
+ * request.
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.2
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#ClientAuthentication
+ */
+export function clientSecretJwt(clientId: string, clientSecret: string, o: ClientSecretJwtOptions): ClientAuth {
+  const key = new TextEncoder().encode(clientSecret);
+  return privateKeyJwt(clientId, async () => {
+    const { SignJWT } = await loadJose();
+    const now = Math.floor(o.now() / 1000);
+    const assertion = await new SignJWT({ jti: randomUUID() })
+      .setProtectedHeader({ alg: o.algorithm, typ: 'JWT' })
+      .setIssuer(clientId)
+      .setSubject(clientId)
+      .setAudience(o.audience)
+      .setIssuedAt(now)
+      .setExpirationTime(now + Math.max(1, Math.round(o.lifetimeMs / 1000)))
+      .sign(key);
+    o.sensitive?.(assertion);
+    return assertion;
+  });
+}
+
+/**
+ * `tls_client_auth` and `self_signed_tls_client_auth`: the TLS client
+ * certificate authenticates, so the body carries only `client_id` (required
+ * by RFC 8705 section 2). The certificate is presented by the connection
+ * (see `tlsAgent`), not by this function.
+ * @see https://www.rfc-editor.org/rfc/rfc8705#section-2
+ */
+export function tlsClientAuth(clientId: string): ClientAuth {
+  return (form) => {
+    form.set('client_id', clientId);
   };
 }

@@ -1,7 +1,10 @@
 import { authorizationSecrets } from '../redact.js';
 
-/** Form fields that carry a client secret or an assertion (RFC 6749 section 2.3.1, RFC 7523 sections 2.1 and 2.2). */
-const CREDENTIAL_FIELDS = ['client_secret', 'client_assertion', 'assertion'];
+/**
+ * Form fields that carry a client secret, an assertion or a token (RFC 6749
+ * section 2.3.1, RFC 7523 sections 2.1 and 2.2, RFC 8693 section 2.1).
+ */
+const CREDENTIAL_FIELDS = ['client_secret', 'client_assertion', 'assertion', 'subject_token', 'actor_token'];
 const AUTHORIZATION_HEADERS = ['authorization', 'proxy-authorization'];
 
 /**

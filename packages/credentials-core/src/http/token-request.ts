@@ -19,6 +19,10 @@ export interface TokenRequest {
   prepare(): Promise<{ form: URLSearchParams; headers: Record<string, string> }>;
   /** Per-attempt timeout in ms (connect, headers and body). */
   timeoutMs: number;
+  /** Checks of a grant's own response fields (e.g. RFC 8693 `issued_token_type`); throws to refuse the answer. */
+  checkBody?(body: Record<string, unknown>, where: { credential: string; endpoint: string; status: number }): void;
+  /** The connection's dispatcher, e.g. one presenting a TLS client certificate (RFC 8705). */
+  dispatcher?: import('undici').Dispatcher;
 }
 
 export interface TokenRequestContext {
@@ -56,9 +60,13 @@ export async function requestToken(req: TokenRequest, ctx: TokenRequestContext):
     if (outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300) {
       const body = parseJson(outcome, where);
       const checked = checkTokenResponse(body, { ...where, status: outcome.status }, ctx.logger);
+      req.checkBody?.(body as Record<string, unknown>, { ...where, status: outcome.status });
       return { ...checked, sentAt, sentAtWall };
     }
-    const transient = outcome.kind !== 'response' || outcome.status === 429 || outcome.status >= 500;
+    const transient =
+      outcome.kind === 'timeout' ||
+      (outcome.kind === 'network' && tlsFailure(outcome.error) === undefined) ||
+      (outcome.kind === 'response' && (outcome.status === 429 || outcome.status >= 500));
     if (transient && canRetry) {
       let delay = backoffDelay(ctx.retry, attempt);
       if (outcome.kind === 'response') {
@@ -91,6 +99,7 @@ function send(req: TokenRequest, form: URLSearchParams, headers: Record<string, 
     },
     body: form.toString(),
     timeoutMs: req.timeoutMs,
+    ...(req.dispatcher ? { dispatcher: req.dispatcher } : {}),
   });
 }
 
@@ -115,10 +124,27 @@ function summary(a: Attempt): string {
   return `HTTP ${a.status}`;
 }
 
+function errorCode(err: Error): string {
+  return (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code ?? err.name;
+}
+
 function networkReason(err: Error): string {
-  const code = (err as { code?: string }).code;
-  const cause = (err as { cause?: { code?: string } }).cause?.code;
-  return `network error ${code ?? cause ?? err.name}`;
+  return tlsFailure(err) ?? `network error ${errorCode(err)}`;
+}
+
+/**
+ * A TLS handshake failure in words, or `undefined` for other network errors.
+ * Not retried: a certificate problem does not go away by asking again.
+ */
+export function tlsFailure(err: Error): string | undefined {
+  const code = errorCode(err);
+  if (/CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code) && !/ALERT/.test(code)) {
+    return `TLS error ${code}: the server's certificate is not trusted (for a private CA, set caCertificate)`;
+  }
+  if (/^ERR_SSL_|^ERR_TLS_|^EPROTO$/.test(code)) {
+    return `TLS error ${code}: the TLS handshake failed (the server may have refused the client certificate)`;
+  }
+  return undefined;
 }
 
 function toError(a: Attempt, where: { credential: string; endpoint: string }, suffix: string): TokenEndpointError {

@@ -1,16 +1,23 @@
 import type { KeyObject } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import { SignerError } from '../errors.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
 import type { SecretResolver } from '../secrets/secret-resolver.js';
 import type { SigningAlgorithm } from './algorithms.js';
 import { certificateThumbprints, type Thumbprints } from './certificate.js';
+import { type ExternalSigner, signWithExternal } from './external-signer.js';
 import { importPrivateKey } from './private-key.js';
 
 export interface SignerOptions {
   credential: string;
   algorithm: SigningAlgorithm;
-  privateKey: SecretRef;
+  /** The key, from the secret store; or, instead, {@link signer}. */
+  privateKey?: SecretRef;
+  /** Name of a host-provided signer (KMS, HSM): no key in credflow. */
+  signer?: string;
+  /** Finds a signer by name (the store's `signers` option). */
+  signers?: (name: string) => ExternalSigner | undefined;
   certificate?: SecretRef;
   keyId?: string | SecretRef;
   /** Assertion lifetime in ms. */
@@ -71,6 +78,7 @@ export class AssertionSigner {
 
   async sign(claims: AssertionClaims): Promise<string> {
     const o = this.#o;
+    if (o.privateKey === undefined) return this.#signExternally(claims);
     const material = await o.secrets.resolve(o.privateKey);
     const certificate = o.certificate ? await o.secrets.resolve(o.certificate) : undefined;
     let loaded = this.#loaded;
@@ -97,6 +105,34 @@ export class AssertionSigner {
       .setIssuedAt(now)
       .setExpirationTime(now + Math.max(1, Math.round(o.lifetimeMs / 1000)))
       .sign(loaded.key);
+    o.sensitive?.(assertion);
+    return assertion;
+  }
+
+  /** Signs with the host's signer: same claims and headers, the signature comes from outside. */
+  async #signExternally(claims: AssertionClaims): Promise<string> {
+    const o = this.#o;
+    const name = o.signer ?? '';
+    const signer = o.signers?.(name);
+    if (!signer) {
+      throw new SignerError(o.credential, name, 'is not registered with the store (CredentialStore option `signers`)');
+    }
+    const certificate = o.certificate ? await o.secrets.resolve(o.certificate, { sensitive: false }) : undefined;
+    const thumbprints = certificate ? certificateThumbprints(certificate, undefined, o.credential) : undefined;
+    const kid = o.keyId === undefined ? signer.keyId : await this.value(o.keyId);
+    const now = Math.floor(o.clock.wallNow() / 1000);
+    const assertion = await signWithExternal(
+      signer,
+      name,
+      o.credential,
+      { typ: 'JWT', ...(kid ? { kid } : {}), ...thumbprints },
+      {
+        ...claims,
+        jti: randomUUID(),
+        iat: now,
+        exp: now + Math.max(1, Math.round(o.lifetimeMs / 1000)),
+      },
+    );
     o.sensitive?.(assertion);
     return assertion;
   }

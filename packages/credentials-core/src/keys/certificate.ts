@@ -11,10 +11,15 @@ export interface Thumbprints {
 
 /**
  * Thumbprints of a PEM certificate, after checking that it holds the public
- * half of `privateKey`.
+ * half of `privateKey` (when credflow has the key; an external signer's key
+ * it cannot see).
  * @see https://www.rfc-editor.org/rfc/rfc7515#section-4.1.7
  */
-export function certificateThumbprints(pem: string, privateKey: KeyObject, credential: string): Thumbprints {
+export function certificateThumbprints(
+  pem: string,
+  privateKey: KeyObject | undefined,
+  credential: string,
+): Thumbprints {
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(pem.trim().replace(/\\n/g, '\n'));
@@ -22,7 +27,7 @@ export function certificateThumbprints(pem: string, privateKey: KeyObject, crede
     throw new KeyError(credential, 'certificate is not a PEM X.509 certificate');
   }
   const certKey = cert.publicKey.export({ format: 'jwk' });
-  const ownKey = createPublicKey(privateKey).export({ format: 'jwk' });
+  const ownKey = privateKey ? createPublicKey(privateKey).export({ format: 'jwk' }) : certKey;
   if (JSON.stringify(certKey) !== JSON.stringify(ownKey)) {
     throw new KeyError(credential, 'certificate does not belong to privateKey (its public key differs)');
   }

@@ -26,4 +26,10 @@ export interface TokenInfo {
   expiresAt: string;
   scopes?: string[];
   durationMs: number;
+  /** The token endpoint that answered (a discovered one included), when the type has one. */
+  endpoint?: string;
+  /** `x5t#S256` of the TLS client certificate presented (RFC 8705). */
+  certificateThumbprint?: string;
+  /** Whether the token is bound to that certificate (RFC 8705 section 3). */
+  certificateBound?: boolean;
 }

@@ -34,7 +34,7 @@ describe('parseConfig', () => {
       tokenEndpoint: 'https://idp.example.com/oauth2/token',
       clientId: 'my-client',
       clientSecret: { secret: 'MY_CLIENT_SECRET' },
-      clientAuthMethod: 'client_secret_basic',
+      // No clientAuthMethod: it is chosen at mint time (client_secret_basic here; with `issuer`, one the server advertises).
       scopes: ['api:read', 'api:write'],
       cache: { enabled: true, refreshBeforeExpiry: 60_000 },
       timeout: 30_000,

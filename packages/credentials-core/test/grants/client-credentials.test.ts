@@ -185,7 +185,18 @@ describe('client_credentials against oidc-provider', () => {
     expect(Date.parse(info.expiresAt) - Date.now()).toBeGreaterThan(3590_000);
     expect(info.durationMs).toBeGreaterThanOrEqual(0);
     expect(Object.keys(info).sort()).toEqual(
-      ['durationMs', 'expiresAt', 'expiresIn', 'key', 'scope', 'scopes', 'tenantId', 'tokenType', 'type'].sort(),
+      [
+        'durationMs',
+        'endpoint',
+        'expiresAt',
+        'expiresIn',
+        'key',
+        'scope',
+        'scopes',
+        'tenantId',
+        'tokenType',
+        'type',
+      ].sort(),
     );
     expect(await s.getToken('api')).toBe(cached);
   });

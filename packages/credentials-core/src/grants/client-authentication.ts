@@ -1,0 +1,223 @@
+import type { Dispatcher } from 'undici';
+import type { ClientAuthDefinition, ClientAuthMethod } from '../config/client-auth-fields.js';
+import { DiscoveryError } from '../errors.js';
+import {
+  type ClientAuth,
+  clientSecretAuth,
+  clientSecretJwt,
+  noClientAuth,
+  tlsClientAuth,
+} from '../http/client-auth.js';
+import { discoverMetadata, type ServerMetadata } from '../http/discovery.js';
+import { type TlsMaterial, tlsAgent } from '../http/tls-agent.js';
+import { type ClientCertificateInfo, checkClientCertificate } from '../keys/client-certificate.js';
+import type { ClientTls, GrantContext, GrantResult } from './grant.js';
+
+/** How one mint authenticates and where it sends its token request. */
+export interface PreparedClient {
+  endpoint: string;
+  method: ClientAuthMethod | 'none' | 'private_key_jwt';
+  /** Adds the client's credentials to one attempt's form and headers (a fresh assertion each time). */
+  auth: ClientAuth;
+  dispatcher?: Dispatcher;
+  certificate?: ClientCertificateInfo;
+  metadata?: ServerMetadata;
+}
+
+/** Order in which credflow picks a method the server advertises, per what the credential holds. */
+const SECRET_PREFERENCE: readonly ClientAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'client_secret_jwt',
+];
+
+interface Connection {
+  text: string;
+  dispatcher: Dispatcher;
+  certificate?: ClientCertificateInfo;
+}
+
+/**
+ * A credential's client authentication, resolved at each mint: reads the
+ * TLS material (an undici Agent is made only when it changes), discovers
+ * the server's metadata when `issuer` is set (cached in memory), picks the
+ * method (the configured one, else one the server advertises that the
+ * credential can do), and the endpoint (the mTLS alias when the connection
+ * presents a certificate).
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
+ * @see https://www.rfc-editor.org/rfc/rfc8705#section-5
+ */
+export class ClientAuthentication {
+  readonly #def: ClientAuthDefinition;
+  readonly #ctx: GrantContext;
+  readonly #assertion: ((audience: string) => ClientAuth) | undefined;
+  #connection: Connection | undefined;
+
+  /**
+   * `assertion`: the credential signs its own client assertion
+   * (`private_key_jwt`, RFC 7523 section 2.2), given the token endpoint as audience.
+   */
+  constructor(def: ClientAuthDefinition, ctx: GrantContext, assertion?: (audience: string) => ClientAuth) {
+    this.#def = def;
+    this.#ctx = ctx;
+    this.#assertion = assertion;
+  }
+
+  /** The connection's TLS client identity and trust, when the credential has either. */
+  async connection(): Promise<Connection | undefined> {
+    const def = this.#def;
+    if (!def.certificate && !def.caCertificate) return undefined;
+    const material: TlsMaterial = {};
+    if (def.certificate && def.privateKey) {
+      material.cert = await this.#ctx.secrets.resolve(def.certificate);
+      material.key = await this.#ctx.secrets.resolve(def.privateKey);
+    }
+    if (def.caCertificate) material.ca = await this.#ctx.secrets.resolve(def.caCertificate, { sensitive: false });
+    const text = JSON.stringify(material);
+    const now = this.#ctx.clock.wallNow();
+    const previous = this.#connection;
+    if (previous?.text === text) {
+      // Checked again for expiry: a certificate that expired since it was loaded is refused clearly.
+      if (material.cert && material.key) checkClientCertificate(material.cert, material.key, this.#ctx.credential, now);
+      return previous;
+    }
+    const certificate =
+      material.cert && material.key
+        ? checkClientCertificate(material.cert, material.key, this.#ctx.credential, now)
+        : undefined;
+    const connection: Connection = {
+      text,
+      dispatcher: await tlsAgent(material),
+      ...(certificate ? { certificate } : {}),
+    };
+    this.#connection = connection;
+    // Requests in flight on the old agent finish; it then closes.
+    previous?.dispatcher.close().catch(() => {});
+    return connection;
+  }
+
+  /** The TLS client identity, for a Request task that must present the same certificate. */
+  async clientTls(): Promise<ClientTls | undefined> {
+    const c = await this.connection();
+    return c?.certificate ? { dispatcher: c.dispatcher, thumbprint: c.certificate.thumbprint } : undefined;
+  }
+
+  async prepare(options: { allowNone: boolean }): Promise<PreparedClient> {
+    const def = this.#def;
+    const ctx = this.#ctx;
+    const connection = await this.connection();
+    const metadata = def.issuer
+      ? await discoverMetadata(def.issuer, {
+          credential: ctx.credential,
+          timeoutMs: def.timeout,
+          now: ctx.clock.now(),
+          ...(connection ? { dispatcher: connection.dispatcher } : {}),
+        })
+      : undefined;
+    const method = this.#assertion
+      ? 'private_key_jwt'
+      : this.#method(metadata, connection?.certificate, options.allowNone);
+    const mtls = connection?.certificate !== undefined;
+    const endpoint =
+      def.tokenEndpoint ?? (mtls ? (metadata?.mtlsTokenEndpoint ?? metadata?.tokenEndpoint) : metadata?.tokenEndpoint);
+    if (!endpoint) throw new DiscoveryError(ctx.credential, def.issuer ?? '', 'no token endpoint');
+    return {
+      endpoint,
+      method,
+      auth: await this.#auth(method, endpoint),
+      ...(connection ? { dispatcher: connection.dispatcher } : {}),
+      ...(connection?.certificate ? { certificate: connection.certificate } : {}),
+      ...(metadata ? { metadata } : {}),
+    };
+  }
+
+  #method(
+    metadata: ServerMetadata | undefined,
+    certificate: ClientCertificateInfo | undefined,
+    allowNone: boolean,
+  ): ClientAuthMethod | 'none' {
+    const def = this.#def;
+    if (def.clientAuthMethod) return def.clientAuthMethod;
+    const candidates: readonly ClientAuthMethod[] = def.clientSecret
+      ? SECRET_PREFERENCE
+      : certificate
+        ? certificate.selfSigned
+          ? ['self_signed_tls_client_auth', 'tls_client_auth']
+          : ['tls_client_auth', 'self_signed_tls_client_auth']
+        : [];
+    if (candidates.length === 0) {
+      if (allowNone) return 'none';
+      throw new DiscoveryError(this.#ctx.credential, def.issuer ?? '', 'has neither clientSecret nor certificate');
+    }
+    // RFC 8414 section 2: no list means client_secret_basic only.
+    if (!metadata) return candidates[0] as ClientAuthMethod;
+    const advertised = metadata.authMethods ?? ['client_secret_basic'];
+    const pick = candidates.find((m) => advertised.includes(m));
+    if (pick) return pick;
+    throw new DiscoveryError(
+      this.#ctx.credential,
+      metadata.issuer,
+      `the server advertises none of the client authentication methods this credential can use (it can: ${candidates.join(', ')}; the server: ${advertised.join(', ') || 'none'}): set clientAuthMethod, or the secret or certificate it needs`,
+    );
+  }
+
+  async #auth(method: PreparedClient['method'], endpoint: string): Promise<ClientAuth> {
+    const def = this.#def;
+    const ctx = this.#ctx;
+    const clientId = def.clientId ?? '';
+    if (this.#assertion) return this.#assertion(endpoint);
+    if (method === 'none') return noClientAuth(def.clientId);
+    if (method === 'tls_client_auth' || method === 'self_signed_tls_client_auth') return tlsClientAuth(clientId);
+    if (!def.clientSecret) return noClientAuth(def.clientId);
+    // Read per mint, so a rotated secret is picked up on the next token.
+    const secret = await ctx.secrets.resolve(def.clientSecret);
+    if (method === 'client_secret_jwt') {
+      return clientSecretJwt(clientId, secret, {
+        algorithm: def.algorithm ?? 'HS256',
+        audience: endpoint,
+        lifetimeMs: def.assertionLifetime ?? 300_000,
+        now: () => ctx.clock.wallNow(),
+        sensitive: ctx.sensitive,
+      });
+    }
+    return method === 'client_secret_post'
+      ? clientSecretAuth(method, clientId, secret)
+      : clientSecretAuth('client_secret_basic', clientId, secret);
+  }
+}
+
+/**
+ * What a grant result says about certificate binding (RFC 8705 section 3):
+ * a JWT access token's `cnf.x5t#S256` must be the presented certificate's
+ * (else the token is useless and refused); an opaque token is reported bound
+ * when the server advertises certificate-bound tokens.
+ */
+export function certificateBinding(
+  accessToken: string,
+  prepared: PreparedClient,
+): Pick<GrantResult, 'certificateThumbprint' | 'certificateBound'> | { mismatch: true } {
+  const cert = prepared.certificate;
+  if (!cert) return {};
+  const cnf = jwtCnf(accessToken);
+  if (cnf !== undefined) {
+    if (cnf !== cert.thumbprint) return { mismatch: true };
+    return { certificateThumbprint: cert.thumbprint, certificateBound: true };
+  }
+  return {
+    certificateThumbprint: cert.thumbprint,
+    ...(prepared.metadata ? { certificateBound: prepared.metadata.certificateBoundTokens } : {}),
+  };
+}
+
+/** `cnf.x5t#S256` of a JWT access token, without verifying it (we are its bearer). */
+function jwtCnf(token: string): string | undefined {
+  const part = token.split('.')[1];
+  if (token.split('.').length !== 3 || !part) return undefined;
+  try {
+    const payload = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as { cnf?: Record<string, unknown> };
+    const v = payload.cnf?.['x5t#S256'];
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
