@@ -14,6 +14,8 @@ export interface GitHubInstallation {
 
 export interface GitHubApiServerOptions {
   appId: number;
+  /** The app's client id, which GitHub also accepts as the JWT `iss`. */
+  clientId?: string;
   /** The app's public key, PEM SPKI. */
   publicKey: string;
   installations: GitHubInstallation[];
@@ -58,7 +60,8 @@ export async function startGitHubApiServer(options: GitHubApiServerOptions): Pro
     if (!jwt || scheme?.toLowerCase() !== 'bearer') return 'A JSON web token could not be decoded';
     try {
       const { payload } = await jwtVerify(jwt, key, { algorithms: ['RS256'], clockTolerance: 60 });
-      if (String(payload.iss) !== String(options.appId)) return "'Issuer' claim ('iss') must be an Integer";
+      if (String(payload.iss) !== String(options.appId) && String(payload.iss) !== options.clientId)
+        return "'Issuer' claim ('iss') must be an Integer";
       if (Number(payload.exp) - Number(payload.iat) > 600) {
         return "'Expiration time' claim ('exp') is too far in the future";
       }
