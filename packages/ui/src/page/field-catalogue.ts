@@ -28,6 +28,14 @@ export interface Field {
 
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
+/** client_credentials and token_exchange: secret-based (RFC 6749, RFC 7523) and mTLS (RFC 8705) methods. */
+const ALL_AUTH_METHODS = [
+  'client_secret_basic',
+  'client_secret_post',
+  'client_secret_jwt',
+  'tls_client_auth',
+  'self_signed_tls_client_auth',
+];
 
 const endpoint: Field = {
   name: 'tokenEndpoint',
@@ -35,6 +43,44 @@ const endpoint: Field = {
   kind: 'text',
   required: true,
   placeholder: 'https://idp.example.com/oauth2/token',
+};
+/** `tokenEndpoint` or `issuer` (discovery, RFC 8414): either one. */
+const discoverable: Field[] = [
+  { ...endpoint, required: false, help: 'or leave empty and set the issuer below' },
+  {
+    name: 'issuer',
+    label: '…or issuer (discovery)',
+    kind: 'text',
+    placeholder: 'https://idp.example.com',
+    help: 'RFC 8414 / OpenID discovery finds the token endpoint',
+  },
+  { name: 'caCertificate', label: 'Trusted CA (private PKI)', kind: 'secret' },
+];
+/** Client authentication of client_credentials and token_exchange. */
+const clientAuth: Field[] = [
+  { name: 'clientSecret', label: 'Client secret', kind: 'secret' },
+  {
+    name: 'clientAuthMethod',
+    label: 'Client authentication',
+    kind: 'select',
+    options: ALL_AUTH_METHODS,
+    defaultText: 'client_secret_basic, or one the issuer advertises',
+  },
+  {
+    name: 'algorithm',
+    label: 'client_secret_jwt algorithm',
+    kind: 'select',
+    options: ['HS256', 'HS384', 'HS512'],
+    defaultText: 'HS256',
+  },
+  { name: 'certificate', label: 'mTLS client certificate', kind: 'secret' },
+  { name: 'privateKey', label: 'mTLS client key', kind: 'secret' },
+];
+const signer: Field = {
+  name: 'signer',
+  label: '…or external signer (host app)',
+  kind: 'text',
+  help: 'a signer registered with the store (KMS, HSM) instead of privateKey',
 };
 const clientId: Field = { name: 'clientId', label: 'Client id', kind: 'text', required: true };
 const scopes: Field = { name: 'scopes', label: 'Scopes', kind: 'list', placeholder: 'api:read api:write' };
@@ -67,19 +113,19 @@ const signing: Field[] = [
 
 export const TYPE_FIELDS: Record<string, Field[]> = {
   client_credentials: [
-    endpoint,
+    ...discoverable,
     clientId,
-    { name: 'clientSecret', label: 'Client secret', kind: 'secret', required: true },
-    authMethod,
+    ...clientAuth,
     scopes,
     { name: 'audience', label: 'Audience', kind: 'text' },
     resource,
     extraParams,
   ],
   private_key_jwt: [
-    endpoint,
+    ...discoverable,
     clientId,
     ...signing,
+    signer,
     scopes,
     { name: 'audience', label: 'Assertion audience', kind: 'text', defaultText: 'the token endpoint' },
     resource,
@@ -91,6 +137,7 @@ export const TYPE_FIELDS: Record<string, Field[]> = {
     { name: 'subject', label: 'Subject (sub)', kind: 'textOrSecret', defaultText: 'the issuer' },
     { name: 'audience', label: 'Audience (aud)', kind: 'text', defaultText: 'the token endpoint' },
     ...signing,
+    signer,
     {
       name: 'additionalClaims',
       label: 'Additional claims (YAML)',
@@ -103,13 +150,37 @@ export const TYPE_FIELDS: Record<string, Field[]> = {
     authMethod,
   ],
   github_app: [
-    { name: 'appId', label: 'App id', kind: 'number', required: true },
-    { name: 'privateKey', label: 'App private key', kind: 'secret', required: true },
+    { name: 'appId', label: 'App id', kind: 'number' },
+    { name: 'clientId', label: '…or client id (JWT issuer)', kind: 'text', placeholder: 'Iv23li...' },
+    { name: 'privateKey', label: 'App private key', kind: 'secret' },
+    signer,
     { name: 'installationId', label: 'Installation id', kind: 'number' },
     { name: 'owner', label: '…or owner (organisation or user)', kind: 'text' },
     { name: 'repositories', label: 'Repositories', kind: 'list', placeholder: 'widgets gadgets' },
     { name: 'permissions', label: 'Permissions', kind: 'permissions', placeholder: 'contents:read issues:write' },
     { name: 'baseUrl', label: 'API URL', kind: 'text', defaultText: 'https://api.github.com' },
+  ],
+  token_exchange: [
+    ...discoverable,
+    { name: 'clientId', label: 'Client id (none: public client)', kind: 'text' },
+    ...clientAuth,
+    {
+      name: 'subjectToken',
+      label: 'Subject token (YAML)',
+      kind: 'yaml',
+      placeholder: '{ file: /var/run/secrets/tokens/token } or { secret: NAME }',
+    },
+    { name: 'subjectCredential', label: '…or subject credential (key)', kind: 'text' },
+    {
+      name: 'subjectTokenType',
+      label: 'Subject token type',
+      kind: 'text',
+      defaultText: 'jwt (access_token for a subject credential)',
+    },
+    { name: 'requestedTokenType', label: 'Requested token type', kind: 'text' },
+    { name: 'audience', label: 'Audience', kind: 'list', placeholder: 'https://api.example.com' },
+    resource,
+    scopes,
   ],
 };
 

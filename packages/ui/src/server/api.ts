@@ -39,7 +39,7 @@ interface Body extends Where, DefinitionInput {
   refs?: unknown;
 }
 
-const TYPES = ['client_credentials', 'private_key_jwt', 'jwt_bearer', 'github_app'];
+const TYPES = ['client_credentials', 'private_key_jwt', 'jwt_bearer', 'github_app', 'token_exchange'];
 const FIELD_NAMES: Record<string, string> = { key: 'Key', tenantId: 'Tenant', namespace: 'Namespace' };
 
 /** The location a body names, or a refusal that says in words what is wrong with it. */
