@@ -1,5 +1,6 @@
-export { type CachePolicy, TokenCache, type TokenCacheOptions } from './cache/token-cache.js';
+export { type CachePolicy, TokenCache, type TokenCacheEvents, type TokenCacheOptions } from './cache/token-cache.js';
 export { type Clock, type Logger, stderrLogger, systemClock } from './clock.js';
+export type { AuditConfig } from './config/audit-config.js';
 export { findConfigPath } from './config/config-path.js';
 export { definitionHash } from './config/definition-hash.js';
 export {
@@ -75,5 +76,12 @@ export {
   type CredentialSummary,
   type InvalidateOptions,
 } from './store.js';
+export { ATTR, type CredentialIdentity, grantOf, type Outcome } from './telemetry/attributes.js';
+export { type AuditRecord, type AuditSink, flushAuditLogs, JsonLinesAuditLog } from './telemetry/audit-log.js';
+export { type ExecutionInfo, type ExecutionTrace, startExecutionTrace } from './telemetry/execution-trace.js';
+export { METER_NAME, METRIC, recordSharedCacheHit } from './telemetry/metrics.js';
+export { currentMintContext, type MintContext, withMintContext } from './telemetry/mint-context.js';
+export { traceSecretProvider } from './telemetry/secret-read-trace.js';
+export { SPAN, TRACER_NAME } from './telemetry/tracing.js';
 export type { AccessToken, TokenInfo } from './token/access-token.js';
 export type { GetTokenOptions } from './token/min-validity.js';

@@ -13,6 +13,9 @@ import { listCredentials, type ResolvedCredential, resolveCredential, type Scope
 import { providersFromConfig } from './secrets/providers-from-config.js';
 import type { SecretProvider, SecretRef } from './secrets/secret-provider.js';
 import { SecretResolver } from './secrets/secret-resolver.js';
+import { type AuditSink, JsonLinesAuditLog } from './telemetry/audit-log.js';
+import type { HitCell } from './telemetry/metrics.js';
+import { StoreTelemetry } from './telemetry/store-telemetry.js';
 import type { AccessToken, TokenInfo } from './token/access-token.js';
 import { toAccessToken } from './token/lifetime.js';
 import { type GetTokenOptions, minValidityMs } from './token/min-validity.js';
@@ -40,6 +43,11 @@ export interface CredentialStoreOptions {
   retry?: Partial<RetryPolicy>;
   clock?: Clock;
   logger?: Logger;
+  /**
+   * Where the audit log of mints goes (SPEC section 9), instead of the
+   * config's `audit:`; `false` writes none.
+   */
+  audit?: AuditSink | false;
 }
 
 /** A credential as `list()` shows it: no secret values, secret references by name. */
@@ -62,7 +70,10 @@ interface Binding {
   readonly id: string;
   readonly label: string;
   readonly policy: CachePolicy;
-  readonly mint: () => Promise<AccessToken>;
+  /** Traced, counted and audited (SPEC section 9). */
+  mint: () => Promise<AccessToken>;
+  /** Cache hits of this credential, reported as `credflow.token.cache_hits`. */
+  readonly hits: HitCell;
   grant: Grant | undefined;
 }
 
@@ -75,6 +86,7 @@ export class CredentialStore {
   readonly secrets: SecretResolver;
   readonly #grantTypes: Map<string, GrantType>;
   readonly #cache: TokenCache;
+  readonly #telemetry: StoreTelemetry;
   readonly #bindings = new WeakMap<CredentialDefinition, Binding>();
   /** tenant → namespace ('' for none) → key → binding: a cache hit allocates nothing to find its entry. */
   readonly #lookups = new Map<string, Map<string, Map<string, Binding>>>();
@@ -90,9 +102,16 @@ export class CredentialStore {
     this.#logger = options.logger ?? stderrLogger;
     this.#retry = { ...defaultRetryPolicy, ...options.retry };
     this.#grantTypes = new Map((options.grantTypes ?? builtinGrantTypes).map((g) => [g.type, g]));
+    const audit = options.audit ?? (config.audit ? new JsonLinesAuditLog(config.audit.file, this.#logger) : false);
+    this.#telemetry = new StoreTelemetry({
+      clock: this.#clock,
+      logger: this.#logger,
+      ...(audit !== false ? { audit } : {}),
+    });
     this.#cache = new TokenCache({
       clock: this.#clock,
       logger: this.#logger,
+      events: this.#telemetry.cacheEvents,
       ...(options.maxCachedTokens !== undefined ? { maxEntries: options.maxCachedTokens } : {}),
     });
     this.secrets = new SecretResolver(options.secretProviders ?? providersFromConfig(config.secrets), (v) =>
@@ -149,7 +168,10 @@ export class CredentialStore {
     // Cache hit: one resolved promise, no async frames.
     if (min === 0) {
       const hit = this.#cache.peek(b.id);
-      if (hit !== undefined) return Promise.resolve(hit.token);
+      if (hit !== undefined) {
+        b.hits.hits++;
+        return Promise.resolve(hit.token);
+      }
     }
     return this.#cache.get(b.id, b.policy, b.mint, b.label, min).then((t) => t.token);
   }
@@ -171,7 +193,10 @@ export class CredentialStore {
    */
   peekToken(key: string, scope: Scope = {}): string | undefined {
     const b = this.#remembered(key, scope) ?? this.#remember(key, scope);
-    return b === undefined ? undefined : this.#cache.peek(b.id)?.token;
+    if (b === undefined) return undefined;
+    const token = this.#cache.peek(b.id)?.token;
+    if (token !== undefined) b.hits.hits++;
+    return token;
   }
 
   /**
@@ -333,6 +358,7 @@ export class CredentialStore {
       id: [r.tenantId, r.level, r.namespace ?? '', r.key, definitionHash(def)].join('\u0000'),
       label,
       policy: { enabled: def.cache.enabled, refreshBeforeMs: def.cache.refreshBeforeExpiry },
+      hits: this.#telemetry.hits(r),
       grant: undefined,
       mint: async () => {
         // What this mint sent (secret, assertion, header) is what a server may echo in an error.
@@ -361,6 +387,7 @@ export class CredentialStore {
         }
       },
     };
+    binding.mint = this.#telemetry.mint(binding.id, r, binding.mint);
     this.#bindings.set(def, binding);
     b = binding;
     return b;

@@ -10,11 +10,28 @@ export interface CachePolicy {
   refreshBeforeMs: number;
 }
 
+/**
+ * What the cache tells its owner, by cache identity (the store counts them
+ * as metrics, SPEC section 9). Called synchronously: keep them cheap.
+ */
+export interface TokenCacheEvents {
+  /** A call got a cached token without waiting. */
+  hit?(id: string): void;
+  /** A call waits for a mint (no valid token, or caching off). */
+  miss?(id: string): void;
+  /** A background refresh failed; the cached token is still served. */
+  refreshFailed?(id: string, error: unknown): void;
+  /** A token came from the shared (cross-process) cache instead of a mint: for shared-cache code to call. */
+  sharedHit?(id: string): void;
+}
+
 export interface TokenCacheOptions {
   clock: Clock;
   logger: Logger;
   /** Upper bound on cached tokens; the oldest entries go first. Default 10000. */
   maxEntries?: number;
+  /** Hooks for metrics. */
+  events?: TokenCacheEvents;
 }
 
 interface Entry {
@@ -71,11 +88,13 @@ export class TokenCache {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #max: number;
+  readonly #events: TokenCacheEvents;
 
   constructor(options: TokenCacheOptions) {
     this.#clock = options.clock;
     this.#logger = options.logger;
     this.#max = Math.max(1, options.maxEntries ?? 10_000);
+    this.#events = options.events ?? {};
   }
 
   /** Number of cached tokens. */
@@ -98,18 +117,26 @@ export class TokenCache {
     label: string,
     minValidityMs = 0,
   ): Promise<AccessToken> {
-    if (!policy.enabled) return minValidityMs > 0 ? this.#checked(mint(), label, minValidityMs) : mint();
+    if (!policy.enabled) {
+      this.#events.miss?.(id);
+      return minValidityMs > 0 ? this.#checked(mint(), label, minValidityMs) : mint();
+    }
     const entry = this.#entries.get(id);
     if (entry !== undefined) {
       const now = this.#clock.now();
-      if (minValidityMs === 0 && now < entry.refreshAt) return Promise.resolve(entry.token);
+      if (minValidityMs === 0 && now < entry.refreshAt) {
+        this.#events.hit?.(id);
+        return Promise.resolve(entry.token);
+      }
       const left = entry.token.expiresAtMono - now;
       if (left > 0 && left >= minValidityMs) {
         if (now >= entry.refreshAt) this.#refreshAhead(id, policy, mint, label, entry);
+        this.#events.hit?.(id);
         return Promise.resolve(entry.token);
       }
       if (left <= 0) this.#entries.delete(id);
     }
+    this.#events.miss?.(id);
     const flight = this.#inflight.get(id) ?? this.#start(id, policy, mint, label);
     return minValidityMs > 0 ? this.#checked(flight.promise, label, minValidityMs) : flight.promise;
   }
@@ -184,6 +211,7 @@ export class TokenCache {
       const pause = refreshBackoffMs(entry.failures);
       entry.failures++;
       entry.refreshAt = Math.min(entry.token.expiresAtMono, now + pause);
+      this.#events.refreshFailed?.(id, err);
       // One warning per failed refresh, however many callers are being served meanwhile.
       this.#logger.warn(
         `credential '${label}': token refresh failed (${(err as Error).message}); serving the cached token, valid ${Math.round(left / 1000)} s more; next try in ${Math.round(pause / 1000)} s`,

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { builtinGrantTypes } from '../grants/builtin.js';
 import type { GrantType } from '../grants/grant.js';
+import { toAuditConfig } from './audit-config.js';
 import { buildConfigSchema } from './schema.js';
 import type {
   CredentialDefinition,
@@ -116,6 +117,7 @@ function toConfig(data: Parsed, file: string, baseDir: string, doc: Document, lc
     file,
     baseDir,
     templates: { syntax: data.templates.syntax },
+    ...(data.audit ? { audit: toAuditConfig(data.audit, baseDir) } : {}),
     secrets: main.secrets.filter((s): s is LocalSecretProviderConfig => s.type === 'env' || s.type === 'file'),
     tenants,
   };

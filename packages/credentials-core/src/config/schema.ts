@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { GrantType } from '../grants/grant.js';
+import { auditConfigSchema } from './audit-config.js';
 import { commonFields } from './fields.js';
 import { isReservedName, RESERVED_NAME_MESSAGE } from './reserved-names.js';
 
@@ -72,6 +73,7 @@ export function buildConfigSchema(grantTypes: readonly GrantType[]) {
         .prefault({}),
     ),
     secrets: orAbsent(z.array(secretProviderSchema).default([{ type: 'env', encoding: 'base64' }])),
+    audit: orAbsent(auditConfigSchema.optional()),
     credentials,
     namespaces,
     tenants: orAbsent(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type CredentialStore, DEFAULT_TENANT, Masker } from '@credflow/credentials-core';
+import { type CredentialStore, DEFAULT_TENANT, Masker, startExecutionTrace } from '@credflow/credentials-core';
 import type { Environment } from 'nunjucks';
 import type { Flow, FlowTask } from '../flow/flow.js';
 import { coerceOutput } from '../flow/output-types.js';
@@ -52,6 +52,8 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
   const signal = options.signal ?? new AbortController().signal;
   const outputs: Record<string, Record<string, unknown>> = {};
   let sandboxViolation = false;
+  // Spans execution -> task -> mint, and the flow, execution and task of each mint in the audit log.
+  const trace = startExecutionTrace({ flowId: flow.id, namespace: flow.namespace, tenantId, executionId: id });
   const ctx = {
     inputs,
     vars: flow.variables,
@@ -64,7 +66,9 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
   const log = (taskId: string, level: LogLevel, message: string) =>
     options.onLog?.({ time: new Date(), taskId, level, message: masker.mask(message) });
 
-  const runTask = async (task: FlowTask, list: 'tasks' | 'errors', index: number): Promise<TaskRun> => {
+  const runTask = (task: FlowTask, list: 'tasks' | 'errors', index: number): Promise<TaskRun> =>
+    trace.task({ taskId: task.id, type: task.type }, () => runTaskUntraced(task, list, index));
+  const runTaskUntraced = async (task: FlowTask, list: 'tasks' | 'errors', index: number): Promise<TaskRun> => {
     const type = types.get(task.type) as TaskType;
     const t0 = performance.now();
     const { id: taskId, type: _t, description: _d, ...props } = task;
@@ -135,8 +139,9 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
     if (state === 'SUCCESS') {
       for (const [i, o] of flow.outputs.entries()) {
         try {
-          const value = (await renderProperties(env, flow, o.value, ['outputs', i, 'value'], ctx, scope, masker.add))
-            .value;
+          const value = (
+            await trace.run(() => renderProperties(env, flow, o.value, ['outputs', i, 'value'], ctx, scope, masker.add))
+          ).value;
           try {
             flowOutputs[o.id] = o.type ? coerceOutput(o.type, value) : value;
           } catch (err) {
@@ -164,6 +169,7 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
       ...(sandboxViolation ? { sandboxViolation: true } : {}),
     };
   } finally {
+    trace.end(signal.aborted ? 'FAILED' : state);
     unsubscribe();
   }
 }

@@ -1,0 +1,23 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * `audit:` in `credflow.yaml`: where to write one JSON line per mint
+ * (SPEC section 9). `file` is a path (relative to the config file) or
+ * `stdout` / `stderr`.
+ */
+export interface AuditConfig {
+  /** An absolute path once loaded, or `stdout` / `stderr`. */
+  file: string;
+}
+
+/** The `audit:` block's schema. */
+export const auditConfigSchema = z.strictObject({
+  file: z.string({ error: 'expected a file path, stdout or stderr' }).min(1, 'expected a file path, stdout or stderr'),
+});
+
+/** The block as loaded: a relative path resolved against the config file's directory. */
+export function toAuditConfig(parsed: z.infer<typeof auditConfigSchema>, baseDir: string): AuditConfig {
+  const f = parsed.file;
+  return { file: f === 'stdout' || f === 'stderr' ? f : resolve(baseDir, f) };
+}
