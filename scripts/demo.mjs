@@ -15,6 +15,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'packages/cli/dist/bin/credflow.js');
 /** Flows that fail on purpose, to show `errors:`. */
 const EXPECTED_FAILURES = new Set(['errors.yaml']);
+/** Flows of the newer methods: they call the HTTPS API that checks certificate-bound tokens. */
+const HTTPS_FLOWS = new Set(['client-secret-jwt.yaml', 'mtls.yaml', 'token-exchange.yaml']);
 
 const bold = (s) => (process.stdout.isTTY ? `\u001b[1m${s}\u001b[0m` : s);
 
@@ -38,24 +40,32 @@ let failures = 0;
 try {
   const config = join(dir, 'credflow.yaml');
   await writeFile(config, demo.configYaml);
+  // The HTTPS servers' certificates come from a CA made for this run: Request tasks trust it as an operator would.
+  const caFile = join(dir, 'demo-ca.pem');
+  await writeFile(caFile, demo.caCertificate);
+  const env = { ...demo.secretEnv, NODE_EXTRA_CA_CERTS: caFile };
   console.log(bold('credflow demo'));
   console.log(`  authorization server (oidc-provider)  ${demo.auth.issuer}`);
   console.log(`  Google-style token endpoint           ${demo.google.tokenEndpoint}`);
   console.log(`  GitHub-style App API                  ${demo.github.url}`);
   console.log(`  protected API                         ${demo.api.url}`);
+  console.log(`  oidc-provider over HTTPS (mTLS)       ${demo.httpsAuth.issuer}`);
+  console.log(`  API for certificate-bound tokens      ${demo.mtlsApi.url}`);
   console.log(`  config                                ${config}\n`);
 
-  const listed = await credflow(['credentials', 'list', '--config', config], demo.secretEnv);
+  const listed = await credflow(['credentials', 'list', '--config', config], env);
   console.log(`${bold('$ credflow credentials list')}\n${listed.stdout}`);
-  const tested = await credflow(['credentials', 'test', 'demo_oauth', '--config', config], demo.secretEnv);
-  console.log(`${bold('$ credflow credentials test demo_oauth')}\n${tested.stdout}`);
-  if (tested.code !== 0) failures++;
+  for (const key of ['demo_oauth', 'demo_hs', 'demo_mtls']) {
+    const tested = await credflow(['credentials', 'test', key, '--config', config], env);
+    console.log(`${bold(`$ credflow credentials test ${key}`)}\n${tested.stdout}`);
+    if (tested.code !== 0) failures++;
+  }
 
   const flows = (await readdir(join(root, 'flows'))).filter((f) => f.endsWith('.yaml')).sort();
   for (const file of flows) {
     const args = ['run', join('flows', file), '--config', config];
-    if (file !== 'hello.yaml') args.push('--input', `api=${demo.api.url}`);
-    const r = await credflow(args, demo.secretEnv);
+    if (file !== 'hello.yaml') args.push('--input', `api=${HTTPS_FLOWS.has(file) ? demo.mtlsApi.url : demo.api.url}`);
+    const r = await credflow(args, env);
     const expected = EXPECTED_FAILURES.has(file) ? 1 : 0;
     const ok = r.code === expected;
     if (!ok) failures++;
@@ -72,7 +82,7 @@ try {
     }
   }
   console.log(
-    `token requests: oidc-provider ${demo.auth.mints}, Google-style ${demo.google.mints}, GitHub-style ${demo.github.mints}`,
+    `token requests: oidc-provider ${demo.auth.mints}, oidc-provider over HTTPS ${demo.httpsAuth.mints}, Google-style ${demo.google.mints}, GitHub-style ${demo.github.mints}`,
   );
   console.log(
     failures

@@ -3,13 +3,22 @@ import { exportJWK } from 'jose';
 import { type AuthServer, startAuthServer } from './auth-server.js';
 import { type GitHubApiServer, startGitHubApiServer } from './github-api-server.js';
 import { type GoogleTokenServer, startGoogleTokenServer } from './google-token-server.js';
+import { type HttpsAuthServer, startHttpsAuthServer, TOKEN_EXCHANGE_GRANT } from './https-auth-server.js';
+import { type MtlsProtectedApi, startMtlsProtectedApi } from './mtls-protected-api.js';
 import { type ProtectedApi, startProtectedApi } from './protected-api.js';
+import { createTestCa } from './test-ca.js';
 
 export interface DemoEnvironment {
   auth: AuthServer;
   google: GoogleTokenServer;
   github: GitHubApiServer;
   api: ProtectedApi;
+  /** oidc-provider over HTTPS (test CA): discovery, client_secret_jwt, mTLS, token exchange. */
+  httpsAuth: HttpsAuthServer;
+  /** An HTTPS API that checks certificate-bound tokens (RFC 8705). */
+  mtlsApi: MtlsProtectedApi;
+  /** The test CA's certificate (PEM): what a client must trust to reach `httpsAuth` and `mtlsApi`. */
+  caCertificate: string;
   /** A `credflow.yaml` for these servers. */
   configYaml: string;
   /** `SECRET_*` variables (base64) the config's secret references need. */
@@ -59,6 +68,7 @@ export async function startDemoEnvironment(options: { ttl?: number } = {}): Prom
   });
   const github = await startGitHubApiServer({
     appId: 4242,
+    clientId: 'Iv23liCredflowDemo',
     publicKey: String(createPublicKey(githubKey).export({ type: 'spki', format: 'pem' })),
     installations: [
       {
@@ -70,6 +80,28 @@ export async function startDemoEnvironment(options: { ttl?: number } = {}): Prom
     ],
   });
   const api = await startProtectedApi({ auth, google, github });
+  // The newer methods, over HTTPS with a CA made now (nothing on disk).
+  const ca = createTestCa('credflow demo CA');
+  const mtlsCert = ca.issue({ commonName: 'credflow-demo-mtls', usage: 'client' });
+  const hsSecret = `demo-hs-${Math.random().toString(36).slice(2)}-${'k'.repeat(40)}`;
+  const base = { grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: 'api:read' };
+  const httpsAuth = await startHttpsAuthServer({
+    ca,
+    scopes: ['api:read'],
+    tokenExchange: {},
+    clients: [
+      { client_id: 'demo-hs', client_secret: hsSecret, token_endpoint_auth_method: 'client_secret_jwt', ...base },
+      {
+        client_id: 'demo-mtls',
+        token_endpoint_auth_method: 'tls_client_auth',
+        tls_client_auth_subject_dn: 'CN=credflow-demo-mtls',
+        tls_client_certificate_bound_access_tokens: true,
+        ...base,
+      },
+      { client_id: 'demo-sts', client_secret: hsSecret, ...base, grant_types: [TOKEN_EXCHANGE_GRANT] },
+    ] as never,
+  });
+  const mtlsApi = await startMtlsProtectedApi(httpsAuth);
   const serviceAccount = JSON.stringify({
     type: 'service_account',
     project_id: 'demo-project',
@@ -83,6 +115,10 @@ export async function startDemoEnvironment(options: { ttl?: number } = {}): Prom
     GCP_SA: serviceAccount,
     GH_APP_KEY: pem(createPrivateKey(githubKey.export({ type: 'pkcs1', format: 'pem' })), 'pkcs1'),
     DEMO_API_KEY: apiKey,
+    DEMO_CA: ca.cert,
+    DEMO_HS_SECRET: hsSecret,
+    DEMO_MTLS_CERT: mtlsCert.cert,
+    DEMO_MTLS_KEY: mtlsCert.key,
   };
   const configYaml = `# credflow.yaml for the demo servers on loopback (written by the demo)
 secrets:
@@ -124,6 +160,39 @@ credentials:
     owner: credflow-demo
     repositories: [widgets]
     permissions: { contents: read }
+  gh_client_id:                # the app's client id as JWT issuer (GitHub's recommendation)
+    type: github_app
+    baseUrl: ${github.url}
+    clientId: Iv23liCredflowDemo
+    privateKey: { secret: GH_APP_KEY }
+    installationId: 1001
+  demo_hs:                     # issuer discovery (RFC 8414 / OpenID) + client_secret_jwt (RFC 7523 2.2)
+    type: client_credentials
+    issuer: ${httpsAuth.issuer}
+    caCertificate: { secret: DEMO_CA }
+    clientId: demo-hs
+    clientSecret: { secret: DEMO_HS_SECRET }
+    clientAuthMethod: client_secret_jwt
+    algorithm: HS256
+    scopes: [api:read]
+  demo_mtls:                   # mTLS client auth, certificate-bound tokens (RFC 8705)
+    type: client_credentials
+    issuer: ${httpsAuth.issuer}
+    caCertificate: { secret: DEMO_CA }
+    clientId: demo-mtls
+    clientAuthMethod: tls_client_auth
+    certificate: { secret: DEMO_MTLS_CERT }
+    privateKey: { secret: DEMO_MTLS_KEY }
+    scopes: [api:read]
+  demo_sts:                    # token exchange (RFC 8693) of demo_hs's token
+    type: token_exchange
+    issuer: ${httpsAuth.issuer}
+    caCertificate: { secret: DEMO_CA }
+    clientId: demo-sts
+    clientSecret: { secret: DEMO_HS_SECRET }
+    subjectCredential: demo_hs
+    audience: https://api.example.com
+    scopes: [api:read]
 
 namespaces:
   credflow.demo.team:          # visible to flows in this one namespace only
@@ -149,11 +218,15 @@ tenants:
     google,
     github,
     api,
+    httpsAuth,
+    mtlsApi,
+    caCertificate: ca.cert,
     configYaml,
     secretEnv: Object.fromEntries(Object.entries(secrets).map(([k, v]) => [`SECRET_${k}`, b64(v)])),
     secretValues: Object.values(secrets),
     close: async () => {
-      await Promise.all([api.close(), auth.close(), google.close(), github.close()]);
+      await Promise.all([api.close(), auth.close(), google.close(), github.close(), mtlsApi.close()]);
+      await httpsAuth.close();
     },
   };
 }

@@ -21,7 +21,16 @@ export {
   TOKEN_EXCHANGE_GRANT,
 } from './https-auth-server.js';
 export { type LoopbackServer, readBody, sendJson, startLoopbackServer } from './loopback-server.js';
+export { type MtlsProtectedApi, startMtlsProtectedApi } from './mtls-protected-api.js';
 export { type ProtectedApi, startProtectedApi } from './protected-api.js';
+export {
+  filesIn,
+  type RedisReply,
+  type RedisServer,
+  redisServerAvailable,
+  shouldRunRedisTests,
+  startRedisServer,
+} from './redis-server.js';
 export { CANARY_CODE, TEMPLATE_ESCAPES } from './template-escapes.js';
 export {
   certificateJwk,
@@ -31,3 +40,14 @@ export {
   type TestCa,
   type TestCertificate,
 } from './test-ca.js';
+export { startVaultServer, type VaultServer, type VaultServerOptions } from './vault-server.js';
+export {
+  type AwsSecretsManagerServer,
+  type AwsSecretsManagerServerOptions,
+  startAwsSecretsManagerServer,
+} from './aws-secrets-manager-server.js';
+export {
+  type GcpSecretManagerServer,
+  type GcpSecretManagerServerOptions,
+  startGcpSecretManagerServer,
+} from './gcp-secret-manager-server.js';

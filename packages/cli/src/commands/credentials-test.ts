@@ -64,6 +64,10 @@ export async function credentialsTest(args: string[], io: CliIo): Promise<number
         expiresIn: info.expiresIn,
         expiresAt: info.expiresAt,
         ...(info.scopes ? { scopes: info.scopes } : {}),
+        ...(info.endpoint ? { endpoint: info.endpoint } : {}),
+        ...(info.certificateThumbprint
+          ? { certificateThumbprint: info.certificateThumbprint, certificateBound: info.certificateBound ?? null }
+          : {}),
         durationMs: info.durationMs,
       });
     } else {
@@ -75,6 +79,12 @@ export async function credentialsTest(args: string[], io: CliIo): Promise<number
           `  lifetime    ${info.expiresIn} s (${formatDuration(info.expiresIn * 1000)})`,
           `  expires at  ${info.expiresAt}`,
           `  scopes      ${info.scopes?.length ? info.scopes.join(' ') : '(not reported by the server)'}`,
+          ...(info.endpoint ? [`  endpoint    ${info.endpoint}`] : []),
+          ...(info.certificateThumbprint
+            ? [
+                `  mTLS        certificate x5t#S256 ${info.certificateThumbprint}, token ${info.certificateBound === true ? 'bound to it (RFC 8705)' : info.certificateBound === false ? 'not bound' : 'binding not reported'}`,
+              ]
+            : []),
           '',
         ].join('\n'),
       );
