@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load-config.js';
 import { CredentialNotFoundError } from '../src/errors.js';
-import { listCredentials, resolveCredential } from '../src/scope.js';
+import { listCredentials, namespaceChain, resolveCredential } from '../src/scope.js';
 import { CredentialStore } from '../src/store.js';
 
 const cred = (id: string) =>
@@ -44,11 +44,30 @@ describe('resolveCredential', () => {
     });
   });
 
-  it('scopes a namespace credential to that one namespace', () => {
+  it('inherits from parent namespaces, nearest first, never from children or siblings (SPEC section 2)', () => {
+    expect(id('team_only', { namespace: 'company.team.sub' })).toBe('team-only');
+    expect(id('parent_only', { namespace: 'company.team' })).toBe('parent-only');
+    expect(id('parent_only', { namespace: 'company.team.sub.deeper' })).toBe('parent-only');
+    expect(resolveCredential(config, 'parent_only', { namespace: 'company.team.sub' })).toMatchObject({
+      level: 'namespace',
+      namespace: 'company',
+    });
+    expect(id('shared', { namespace: 'company.team.sub' })).toBe('team-shared');
     expect(id('team_only', { namespace: 'company' })).toBeUndefined();
-    expect(id('team_only', { namespace: 'company.team.sub' })).toBeUndefined();
-    expect(id('parent_only', { namespace: 'company.team' })).toBeUndefined();
     expect(id('team_only', {})).toBeUndefined();
+    // `company.teams` and `company.team2` are siblings of `company.team`, not children.
+    expect(id('team_only', { namespace: 'company.teams' })).toBeUndefined();
+    expect(id('team_only', { namespace: 'company.team2.x' })).toBeUndefined();
+    expect(id('parent_only', { namespace: 'companyx.team' })).toBeUndefined();
+    expect(id('parent_only', { namespace: 'company.teams' })).toBe('parent-only');
+  });
+
+  it('cuts namespaces at dots only: a.bc is not under a.b', () => {
+    expect(namespaceChain('a.b.c')).toEqual(['a.b.c', 'a.b', 'a']);
+    expect(namespaceChain('a.bc')).toEqual(['a.bc', 'a']);
+    expect(namespaceChain('a')).toEqual(['a']);
+    expect(namespaceChain('a.b.')).toEqual(['a.b.']);
+    expect(namespaceChain(undefined)).toEqual([]);
   });
 
   it('never crosses tenants', () => {
@@ -84,7 +103,24 @@ describe('listCredentials', () => {
     const seen = listCredentials(config, { tenantId: 'main', namespace: 'company.team' }).map(
       (r) => `${r.level}:${r.key}`,
     );
-    expect(seen).toEqual(['namespace:shared', 'namespace:team_only', 'tenant:only_main']);
+    expect(seen).toEqual(['namespace:shared', 'namespace:team_only', 'namespace:parent_only', 'tenant:only_main']);
+  });
+
+  it('says where each inherited credential comes from, the nearest definition winning', () => {
+    const seen = listCredentials(config, { tenantId: 'main', namespace: 'company.team.sub' }).map(
+      (r) => `${r.key}<-${r.namespace ?? 'tenant'}:${r.definition.clientId}`,
+    );
+    expect(seen).toEqual([
+      'shared<-company.team:team-shared',
+      'team_only<-company.team:team-only',
+      'parent_only<-company:parent-only',
+      'only_main<-tenant:main-only',
+    ]);
+    expect(listCredentials(config, { tenantId: 'main', namespace: 'company.teams' }).map((r) => r.key)).toEqual([
+      'parent_only',
+      'shared',
+      'only_main',
+    ]);
   });
 
   it('lists everything of a tenant', () => {

@@ -1,5 +1,14 @@
 import { SecretError } from '../errors.js';
+import { isFreshRead } from './fresh-reads.js';
 import { isValidSecretName, type SecretProvider, type SecretRef } from './secret-provider.js';
+
+/** Options of a {@link SecretResolver}. */
+export interface SecretResolverOptions {
+  /** The scope the providers belong to, for messages: `tenant 'acme', namespace 'a.b'`. */
+  scope?: string;
+  /** Read past every cache (rotation, SPEC section 2). */
+  fresh?: boolean;
+}
 
 /**
  * Asks providers in order for a secret and reads `subkey`s of JSON secrets.
@@ -7,11 +16,28 @@ import { isValidSecretName, type SecretProvider, type SecretRef } from './secret
  */
 export class SecretResolver {
   readonly providers: readonly SecretProvider[];
+  /** The scope named in messages, when known. */
+  readonly scope: string | undefined;
   readonly #onValue: (value: string) => void;
+  readonly #fresh: boolean;
 
-  constructor(providers: readonly SecretProvider[], onValue: (value: string) => void = () => {}) {
+  constructor(
+    providers: readonly SecretProvider[],
+    onValue: (value: string) => void = () => {},
+    options: SecretResolverOptions = {},
+  ) {
     this.providers = providers;
     this.#onValue = onValue;
+    this.scope = options.scope;
+    this.#fresh = options.fresh === true;
+  }
+
+  /** The same providers, read past their caches: what a retry after `invalid_client` uses. */
+  fresh(): SecretResolver {
+    return new SecretResolver(this.providers, this.#onValue, {
+      ...(this.scope !== undefined ? { scope: this.scope } : {}),
+      fresh: true,
+    });
   }
 
   /**
@@ -31,13 +57,21 @@ export class SecretResolver {
       );
     }
     let value: string | undefined;
+    const read = {
+      ...(this.#fresh || isFreshRead() ? { fresh: true } : {}),
+      ...(this.scope !== undefined ? { scope: this.scope } : {}),
+    };
     for (const p of this.providers) {
-      value = await p.get(name);
+      value = await p.get(name, read);
       if (value !== undefined) break;
     }
     if (value === undefined) {
       const where = this.providers.map((p) => p.description).join(', ') || 'no providers configured';
-      throw new SecretError('ERR_SECRET_NOT_FOUND', name, `Cannot find secret '${name}' (looked in: ${where}).`);
+      throw new SecretError(
+        'ERR_SECRET_NOT_FOUND',
+        name,
+        `Cannot find secret '${name}' (looked in: ${where}).${this.scope ? ` Scope: ${this.scope}.` : ''}`,
+      );
     }
     this.#onValue(value);
     if (subkey === undefined) return value;

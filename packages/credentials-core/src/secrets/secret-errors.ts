@@ -1,0 +1,52 @@
+import { CredflowError, type CredflowErrorCode } from '../errors.js';
+
+/** Where a failed secret read happened: never the value. */
+export interface SecretFailure {
+  /** The provider's description, e.g. `vault https://vault.example:8200 secret/credflow/main`. */
+  provider: string;
+  /** The secret's name as referenced (`{ secret: NAME }`). */
+  secret: string;
+  /** The scope that asked, e.g. `tenant 'acme', namespace 'a.b'`. */
+  scope: string;
+  /** What went wrong, in words (an HTTP status, an error code of the service); never a value. */
+  detail: string;
+  cause?: unknown;
+}
+
+/**
+ * A secret manager that refused or failed a read. Each subclass has one
+ * stable `code`; the message names provider, secret and scope.
+ */
+export abstract class SecretProviderError extends CredflowError {
+  readonly provider: string;
+  readonly secret: string;
+  readonly scope: string;
+
+  protected constructor(code: CredflowErrorCode, what: string, f: SecretFailure) {
+    super(code, `secret '${f.secret}' (${f.scope}): ${what} by ${f.provider}: ${f.detail}`, { cause: f.cause });
+    this.provider = f.provider;
+    this.secret = f.secret;
+    this.scope = f.scope;
+  }
+}
+
+/** The secret manager said no: HTTP 401/403, `AccessDeniedException`, `PERMISSION_DENIED`, a refused login. */
+export class SecretAccessDeniedError extends SecretProviderError {
+  constructor(f: SecretFailure) {
+    super('ERR_SECRET_ACCESS_DENIED', 'access denied', f);
+  }
+}
+
+/** The secret manager kept answering "slow down" (HTTP 429, `ThrottlingException`) after retries. */
+export class SecretThrottledError extends SecretProviderError {
+  constructor(f: SecretFailure) {
+    super('ERR_SECRET_THROTTLED', 'throttled', f);
+  }
+}
+
+/** The secret manager could not be reached or kept failing (network error, timeout, HTTP 5xx) after retries. */
+export class SecretProviderUnavailableError extends SecretProviderError {
+  constructor(f: SecretFailure) {
+    super('ERR_SECRET_PROVIDER_UNAVAILABLE', 'unreachable', f);
+  }
+}
