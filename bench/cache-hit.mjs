@@ -179,3 +179,83 @@ export async function refreshBoundaryBench({ seconds = 10, lifetimeS = 4, endpoi
     await server.close();
   }
 }
+
+/**
+ * Observability overhead on the cache-hit path (SPEC section 9, issue 21):
+ * `store.getToken` on a warm cache with @opentelemetry/api and no SDK
+ * registered (a no-op), and with an SDK registered (tracer and meter
+ * providers, a context manager), each side by side with the same call on
+ * the core of the commit before instrumentation (`baseline-core.mjs`).
+ * A hit only increments a counter cell that an observable counter reads
+ * at collection, so both should sit within noise of the baseline.
+ */
+export async function otelOverheadBench() {
+  const { metrics, trace, context } = await import('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
+  const { MeterProvider, MetricReader } = await import('@opentelemetry/sdk-metrics');
+  const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = await import(
+    '@opentelemetry/sdk-trace-base'
+  );
+  const { baselineCore } = await import('./baseline-core.mjs');
+  const baseline = await baselineCore();
+  let requests = 0;
+  const server = await startLoopbackServer(async (req, res) => {
+    await readBody(req);
+    requests++;
+    sendJson(res, 200, { access_token: `otel-bench-${requests}-abcdef`, token_type: 'Bearer', expires_in: 3600 });
+  });
+  const yaml = `credentials:\n  api: { type: client_credentials, tokenEndpoint: "${server.url}/token", clientId: c, clientSecret: { secret: S } }\n`;
+  const env = { SECRET_S: Buffer.from('bench-secret-value').toString('base64') };
+  const scope = { tenantId: 'main', namespace: 'company.team' };
+  const make = (core) =>
+    core.CredentialStore.fromYaml(yaml, { secretProviders: [new core.EnvSecretProvider({ env })] });
+  try {
+    const ours = make({ CredentialStore, EnvSecretProvider });
+    const before = baseline ? make(baseline.module) : undefined;
+    await ours.getToken('api', scope);
+    await before?.getToken('api', scope);
+    const pair = async (label) => {
+      const bench = new Bench({ time: 1500, warmupTime: 300 });
+      if (before)
+        bench.add(`baseline: getToken before instrumentation (${baseline.rev})`, () => before.getToken('api', scope));
+      bench.add(`credflow: getToken, ${label}`, () => ours.getToken('api', scope));
+      await bench.run();
+      return bench;
+    };
+    const noop = await pair('API, no SDK registered (no-op)');
+    class Reader extends MetricReader {
+      async onForceFlush() {}
+      async onShutdown() {}
+    }
+    const reader = new Reader();
+    const meterProvider = new MeterProvider({ readers: [reader] });
+    const spans = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    trace.setGlobalTracerProvider(tracerProvider);
+    metrics.setGlobalMeterProvider(meterProvider);
+    let sdk;
+    let hitsCounted = 0;
+    try {
+      await ours.test('api'); // a mint: the instruments are made again for this SDK (the metrics API has no proxy)
+      sdk = await pair('SDK registered (tracer, meter, context manager)');
+      const { resourceMetrics } = await reader.collect();
+      for (const m of resourceMetrics.scopeMetrics.flatMap((s) => s.metrics)) {
+        if (m.descriptor.name === 'credflow.token.cache_hits') for (const p of m.dataPoints) hitsCounted += p.value;
+      }
+    } finally {
+      trace.disable();
+      metrics.disable();
+      context.disable();
+      await tracerProvider.shutdown();
+      await meterProvider.shutdown();
+    }
+    if (requests !== (before ? 3 : 2))
+      throw new Error(`the overhead bench minted ${requests} tokens: not a cache-hit figure`);
+    if (hitsCounted === 0)
+      throw new Error('the SDK saw no cache hits: the instrumented figure would not be instrumented');
+    return { noop, sdk, baseline: before !== undefined, hitsCounted };
+  } finally {
+    await server.close();
+  }
+}
