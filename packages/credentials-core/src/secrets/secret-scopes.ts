@@ -1,0 +1,77 @@
+import type { Clock } from '../clock.js';
+import { DEFAULT_TENANT } from '../config/load-config.js';
+import type { CredflowConfig, SecretProviderConfig } from '../config/types.js';
+import { describeScope, namespaceChain, type Scope } from '../scope.js';
+import { providersFromConfig } from './providers-from-config.js';
+import type { SecretProvider } from './secret-provider.js';
+import { SecretResolver } from './secret-resolver.js';
+
+export interface SecretScopesOptions {
+  /**
+   * Providers a host gives instead of every tenant's own `secrets:` list
+   * (namespace providers are still asked first). The host then decides what
+   * each tenant can read; with the config's lists, a tenant reads only its own.
+   */
+  override?: readonly SecretProvider[];
+  clock?: Clock;
+  /** Called with every value handed out, for masking. */
+  onValue?: (value: string) => void;
+}
+
+/**
+ * The secret providers of each scope (SPEC section 2): a namespace's own
+ * providers, then its parents' (nearest first), then its tenant's. Another
+ * tenant's providers are never in the list, so no name can reach them.
+ * Providers are built once per config entry, so their caches and logins are
+ * shared by every scope that asks them.
+ */
+export class SecretScopes {
+  readonly #config: CredflowConfig;
+  readonly #options: SecretScopesOptions;
+  readonly #built = new Map<readonly SecretProviderConfig[], SecretProvider[]>();
+  readonly #resolvers = new Map<string, SecretResolver>();
+
+  constructor(config: CredflowConfig, options: SecretScopesOptions = {}) {
+    this.#config = config;
+    this.#options = options;
+  }
+
+  /** The providers asked for `scope`, in order; empty for an unknown tenant. */
+  providers(scope: Scope = {}): SecretProvider[] {
+    const tenantId = scope.tenantId || DEFAULT_TENANT;
+    const tenant = this.#config.tenants.get(tenantId);
+    if (!tenant) return [];
+    const out: SecretProvider[] = [];
+    for (const ns of namespaceChain(scope.namespace)) {
+      const list = tenant.namespaces.get(ns)?.secrets;
+      if (list?.length) out.push(...this.#build(list));
+    }
+    out.push(...(this.#options.override ?? this.#build(tenant.secrets)));
+    return out;
+  }
+
+  /** The resolver of `scope` (remembered per tenant and namespace). */
+  resolver(scope: Scope = {}): SecretResolver {
+    const id = `${scope.tenantId || DEFAULT_TENANT}\u0000${scope.namespace ?? ''}`;
+    let r = this.#resolvers.get(id);
+    if (r === undefined) {
+      const label = describeScope(scope);
+      r = new SecretResolver(this.providers(scope), this.#options.onValue, { scope: label });
+      if (this.#resolvers.size >= 10_000) this.#resolvers.clear();
+      this.#resolvers.set(id, r);
+    }
+    return r;
+  }
+
+  #build(list: readonly SecretProviderConfig[]): SecretProvider[] {
+    let built = this.#built.get(list);
+    if (built === undefined) {
+      built = providersFromConfig(list, {
+        baseDir: this.#config.baseDir,
+        ...(this.#options.clock ? { clock: this.#options.clock } : {}),
+      });
+      this.#built.set(list, built);
+    }
+    return built;
+  }
+}
