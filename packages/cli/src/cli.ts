@@ -8,6 +8,7 @@ Usage:
   credflow validate FLOW.yaml ... [--config F]
   credflow credentials list [--tenant T] [--namespace N] [--json]
   credflow credentials test KEY [--tenant T] [--namespace N] [--json]
+  credflow secrets check [--tenant T] [--namespace N] [--json]
   credflow ui [--config F] [--port 8080] [--host 127.0.0.1]
 
 Run 'credflow COMMAND --help' for a command's options.
@@ -27,6 +28,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return await (await import('./commands/ui.js')).ui(rest, io);
       case 'validate':
         return await (await import('./commands/validate.js')).validate(rest, io);
+      case 'secrets':
+        if (rest[0] === 'check')
+          return await (await import('./commands/secrets-check.js')).secretsCheck(rest.slice(1), io);
+        throw new UsageError(`unknown secrets command '${rest[0] ?? ''}' (expected check)`);
       case 'credentials': {
         const [sub, ...args] = rest;
         if (sub === 'list') return await (await import('./commands/credentials-list.js')).credentialsList(args, io);
