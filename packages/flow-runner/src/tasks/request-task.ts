@@ -1,6 +1,6 @@
 import { authorizationSecrets, parseDuration } from '@credflow/credentials-core';
 import { z } from 'zod';
-import { TaskError, type TaskType } from './task-type.js';
+import { type TaskContext, TaskError, type TaskType } from './task-type.js';
 import { orTemplate, templated, toBoolean } from './template-values.js';
 
 const authSchema = z.strictObject({
@@ -8,6 +8,11 @@ const authSchema = z.strictObject({
   token: templated.optional(),
   username: templated.optional(),
   password: templated.optional(),
+  /**
+   * Key of a credential whose TLS client certificate (RFC 8705) this request
+   * presents, so a certificate-bound token from it is accepted.
+   */
+  mtls: templated.optional(),
 });
 
 const optionsSchema = z.strictObject({
@@ -27,10 +32,32 @@ function loadUndici(): Promise<typeof import('undici')> {
 }
 
 /**
+ * The connection that presents credential `key`'s TLS client certificate (and
+ * trusts its `caCertificate`), looked up in the execution's own scope.
+ */
+async function clientCertificate(key: string, url: URL, ctx: TaskContext) {
+  if (url.protocol !== 'https:') throw new TaskError('auth.mtls needs an https:// URL', { property: 'uri' });
+  let tls: Awaited<ReturnType<TaskContext['store']['clientTls']>>;
+  try {
+    tls = await ctx.store.clientTls(key, ctx.scope ?? {});
+  } catch (err) {
+    throw new TaskError((err as Error).message, { property: 'auth.mtls', cause: err });
+  }
+  if (!tls) {
+    throw new TaskError(`credential '${key}' has no TLS client certificate (certificate and privateKey)`, {
+      property: 'auth.mtls',
+    });
+  }
+  return tls.dispatcher;
+}
+
+/**
  * `io.kestra.plugin.core.http.Request`: one HTTP request with undici.
  * Outputs `uri`, `code`, `headers` and `body` (text). A non-2xx answer fails
  * the task unless `options.allowFailed`. `auth` (BEARER or BASIC) is accepted
- * at the task's top level (Kestra's docs) and under `options` (Kestra's code).
+ * at the task's top level (Kestra's docs) and under `options` (Kestra's code);
+ * `auth.mtls: KEY` presents that credential's TLS client certificate, for
+ * certificate-bound tokens (RFC 8705 section 3).
  */
 export const requestTask: TaskType = {
   type: 'io.kestra.plugin.core.http.Request',
@@ -80,6 +107,7 @@ export const requestTask: TaskType = {
         for (const v of authorizationSecrets(value)) ctx.store.registerSensitive(v);
       }
     }
+    const dispatcher = auth?.mtls === undefined ? undefined : await clientCertificate(String(auth.mtls), url, ctx);
     let body: string | undefined;
     if (props.formData !== undefined) {
       const form = new URLSearchParams();
@@ -103,6 +131,7 @@ export const requestTask: TaskType = {
         headers,
         ...(body !== undefined ? { body } : {}),
         signal: controller.signal,
+        ...(dispatcher ? { dispatcher } : {}),
       });
       const chunks: Buffer[] = [];
       let size = 0;

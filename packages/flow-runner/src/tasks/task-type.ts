@@ -1,4 +1,4 @@
-import type { CredentialStore } from '@credflow/credentials-core';
+import type { CredentialStore, Scope } from '@credflow/credentials-core';
 import type { z } from 'zod';
 
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -8,6 +8,8 @@ export interface TaskContext {
   taskId: string;
   log(level: LogLevel, message: string): void;
   store: CredentialStore;
+  /** The execution's scope (tenant, namespace), for a task that looks a credential up (Request's `auth.mtls`). */
+  scope?: Scope;
   /** Aborted when the execution is cancelled. */
   signal: AbortSignal;
 }
