@@ -1,12 +1,11 @@
-export { Masker } from '@credflow/credentials-core';
 export type { Execution, LogEntry, State, TaskRun } from './execution/execution.js';
 export { type RunFlowOptions, runFlow } from './execution/run-flow.js';
-export { flowTemplateChecker, type TemplateContext, templateProblems } from './execution/template-checks.js';
-export { createTemplateEnvironment, hasTemplate } from './execution/template-environment.js';
+export { flowTemplateChecker, type TemplateContext } from './execution/template-checks.js';
+export { createTemplateEnvironment } from './execution/template-environment.js';
 export type { Flow, FlowInput, FlowTask } from './flow/flow.js';
-export { buildFlowSchema, duplicateIds, ID_PATTERN } from './flow/flow-schema.js';
 export { type LoadFlowOptions, loadFlow, parseFlow } from './flow/load-flow.js';
-export { coerceInput, INPUT_TYPES, type InputType } from './inputs/input-types.js';
-export { InputError, resolveInputs } from './inputs/resolve-inputs.js';
-export { builtinTasks, taskTypeMap } from './tasks/builtin-tasks.js';
+export type { OutputType } from './flow/output-types.js';
+export type { InputType } from './inputs/input-types.js';
+export { InputError } from './inputs/resolve-inputs.js';
+export { builtinTasks } from './tasks/builtin-tasks.js';
 export { type LogLevel, type TaskContext, TaskError, type TaskType } from './tasks/task-type.js';

@@ -9,9 +9,7 @@ export {
   CREDFLOW_DELIMITERS,
   type Delimiters,
   type RegisterOptions,
-  type Registration,
   registerCredentials,
-  registrationOf,
 } from './register-credentials.js';
 export type { UsedCredential } from './render-state.js';
 export {
