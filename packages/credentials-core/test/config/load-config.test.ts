@@ -138,7 +138,7 @@ tenants:
   a: { type: client_credentials, tokenEndpoint: nope, clientId: x, clientSecret: plain }
   b: { type: client_credentials, tokenEndpoint: https://x/t, clientId: x, clientSecret: { secret: S }, timeout: soon }
 secrets:
-  - type: vault
+  - type: keepass
 `);
     expect(err.issues.map((i) => i.path).sort()).toEqual([
       'credentials.a.clientSecret',
