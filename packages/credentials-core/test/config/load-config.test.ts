@@ -81,7 +81,7 @@ tenants:
   it('refuses an unknown field at its own line', () => {
     const err = configError(GOOD.replace('    clientId: my-client', '    clientId: my-client\n    clientSecert: x'));
     expect(err.issues).toEqual([
-      { path: 'credentials.my_oauth.clientSecert', line: 7, message: "unknown field 'clientSecert'" },
+      { path: 'credentials.my_oauth.clientSecert', line: 7, message: "unknown field 'clientSecert' (did you mean 'clientSecret'?)" },
     ]);
   });
 
