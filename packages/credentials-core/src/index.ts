@@ -1,3 +1,12 @@
+export { describeRedisUrl, RedisSharedCache, type RedisSharedCacheOptions } from './cache/redis-shared-cache.js';
+export {
+  SharedCacheEntryError,
+  SharedCacheKeyError,
+  SharedCacheKeyMismatchError,
+  SharedCacheUnavailableError,
+} from './cache/shared-cache-errors.js';
+export type { SharedCache } from './cache/shared-cache.js';
+export type { SharedCacheOptions } from './cache/shared-tokens.js';
 export { type CachePolicy, TokenCache, type TokenCacheEvents, type TokenCacheOptions } from './cache/token-cache.js';
 export { type Clock, type Logger, stderrLogger, systemClock } from './clock.js';
 export type { AuditConfig } from './config/audit-config.js';
@@ -15,6 +24,7 @@ export { DEFAULT_TENANT, type LoadConfigOptions, loadConfig, parseConfig } from 
 export { isLoopbackHost, isSecureOrLoopbackUrl } from './config/loopback.js';
 export { isReservedName, RESERVED_NAME_MESSAGE, RESERVED_NAMES } from './config/reserved-names.js';
 export { buildConfigSchema, KEY_PATTERN, NAMESPACE_PATTERN, TENANT_PATTERN } from './config/schema.js';
+export type { CacheConfig, SharedCacheConfig } from './config/cache-config.js';
 export type {
   CredentialCommon,
   CredentialDefinition,

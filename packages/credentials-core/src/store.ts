@@ -1,3 +1,5 @@
+import { sharedCacheFromConfig } from './cache/shared-cache-from-config.js';
+import { type SharedCacheOptions, SharedTokens } from './cache/shared-tokens.js';
 import { type CachePolicy, TokenCache } from './cache/token-cache.js';
 import { type Clock, type Logger, stderrLogger, systemClock } from './clock.js';
 import { findConfigPath } from './config/config-path.js';
@@ -44,6 +46,11 @@ export interface CredentialStoreOptions {
   clock?: Clock;
   logger?: Logger;
   /**
+   * A cache many processes share (SPEC section 8), in front of which the
+   * in-memory cache stays; replaces the config's `cache.shared`.
+   */
+  sharedCache?: SharedCacheOptions;
+  /**
    * Where the audit log of mints goes (SPEC section 9), instead of the
    * config's `audit:`; `false` writes none.
    */
@@ -86,6 +93,7 @@ export class CredentialStore {
   readonly secrets: SecretResolver;
   readonly #grantTypes: Map<string, GrantType>;
   readonly #cache: TokenCache;
+  readonly #shared: SharedTokens | undefined;
   readonly #telemetry: StoreTelemetry;
   readonly #bindings = new WeakMap<CredentialDefinition, Binding>();
   /** tenant → namespace ('' for none) → key → binding: a cache hit allocates nothing to find its entry. */
@@ -117,6 +125,10 @@ export class CredentialStore {
     this.secrets = new SecretResolver(options.secretProviders ?? providersFromConfig(config.secrets), (v) =>
       this.#report(v),
     );
+    const shared = config.cache?.shared;
+    const sharedOptions =
+      options.sharedCache ?? (shared ? sharedCacheFromConfig(shared, (ref) => this.secrets.resolve(ref)) : undefined);
+    this.#shared = sharedOptions && new SharedTokens(sharedOptions, { clock: this.#clock, logger: this.#logger });
   }
 
   /**
@@ -173,14 +185,15 @@ export class CredentialStore {
         return Promise.resolve(hit.token);
       }
     }
-    return this.#cache.get(b.id, b.policy, b.mint, b.label, min).then((t) => t.token);
+    return this.#cache.get(b.id, b.policy, this.#fill(b, min), b.label, min).then((t) => t.token);
   }
 
   /** Like {@link getToken}, with the token's metadata. */
   getAccessToken(key: string, scope: Scope = {}, options?: GetTokenOptions): Promise<AccessToken> {
     try {
       const b = this.#lookup(key, scope);
-      return this.#cache.get(b.id, b.policy, b.mint, b.label, minValidityMs(options, key));
+      const min = minValidityMs(options, key);
+      return this.#cache.get(b.id, b.policy, this.#fill(b, min), b.label, min);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -236,7 +249,13 @@ export class CredentialStore {
       return had;
     }
     const b = this.#remembered(key, scope) ?? this.#remember(key, scope);
+    if (b !== undefined) this.#shared?.invalidate(b.id, options.token);
     return b !== undefined && this.#cache.invalidate(b.id, options.token);
+  }
+
+  /** Closes the shared cache's connections, if one is configured (tokens keep being served from memory). */
+  async close(): Promise<void> {
+    await this.#shared?.close();
   }
 
   /** Reads a secret through the configured providers (reported for masking). */
@@ -291,6 +310,12 @@ export class CredentialStore {
   /** Number of tokens in the cache. */
   get cachedTokens(): number {
     return this.#cache.size;
+  }
+
+  /** What the in-memory cache calls for a token of `b`: the shared cache when there is one, else the grant. */
+  #fill(b: Binding, min: number): () => Promise<AccessToken> {
+    const shared = this.#shared;
+    return shared === undefined ? b.mint : () => shared.fill(b.id, b.policy, b.mint, min);
   }
 
   #report(value: string): void {

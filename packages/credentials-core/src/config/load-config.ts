@@ -5,6 +5,7 @@ import { ConfigError } from '../errors.js';
 import { builtinGrantTypes } from '../grants/builtin.js';
 import type { GrantType } from '../grants/grant.js';
 import { toAuditConfig } from './audit-config.js';
+import type { SharedCacheConfig } from './cache-config.js';
 import { buildConfigSchema } from './schema.js';
 import type {
   CredentialDefinition,
@@ -117,10 +118,16 @@ function toConfig(data: Parsed, file: string, baseDir: string, doc: Document, lc
     file,
     baseDir,
     templates: { syntax: data.templates.syntax },
+    ...(data.cache?.shared ? { cache: { shared: sharedCacheConfig(data.cache.shared, baseDir) } } : {}),
     ...(data.audit ? { audit: toAuditConfig(data.audit, baseDir) } : {}),
     secrets: main.secrets.filter((s): s is LocalSecretProviderConfig => s.type === 'env' || s.type === 'file'),
     tenants,
   };
+}
+
+/** `cache.shared` with a `file` URL made absolute (relative to the config file). */
+function sharedCacheConfig(shared: SharedCacheConfig, baseDir: string): SharedCacheConfig {
+  return 'file' in shared.url ? { ...shared, url: { file: resolve(baseDir, shared.url.file) } } : shared;
 }
 
 function duplicate(file: string, path: string[], doc: Document, lc: LineCounter): never {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { GrantType } from '../grants/grant.js';
 import { auditConfigSchema } from './audit-config.js';
+import { cacheConfigField } from './cache-config.js';
 import { commonFields } from './fields.js';
 import { isReservedName, RESERVED_NAME_MESSAGE } from './reserved-names.js';
 
@@ -73,6 +74,7 @@ export function buildConfigSchema(grantTypes: readonly GrantType[]) {
         .prefault({}),
     ),
     secrets: orAbsent(z.array(secretProviderSchema).default([{ type: 'env', encoding: 'base64' }])),
+    cache: orAbsent(cacheConfigField.optional()),
     audit: orAbsent(auditConfigSchema.optional()),
     credentials,
     namespaces,

@@ -1,4 +1,5 @@
 import type { SecretProvider, SecretRef } from '../secrets/secret-provider.js';
+import type { CacheConfig } from './cache-config.js';
 import type { AuditConfig } from './audit-config.js';
 
 /** Fields every validated credential definition has. Durations are in ms. */
@@ -34,6 +35,8 @@ export interface CredflowConfig {
   tenants: Map<string, TenantConfig>;
   /** Template syntax of flows run with this config: `credflow` (`<< >>`) or `pebble` (`{{ }}`, as in Kestra). */
   templates: { syntax: 'credflow' | 'pebble' };
+  /** The top-level `cache:` block: `shared` names a cache many processes share (SPEC section 8). */
+  cache?: CacheConfig;
   /** `audit:`: where the audit log of mints goes (SPEC section 9); absent, none is written. */
   audit?: AuditConfig;
 }
