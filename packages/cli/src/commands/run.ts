@@ -6,6 +6,7 @@ import { CONFIG_OPTION, HELP_OPTION, usage } from '../args.js';
 import { parseInputArgs } from '../input-args.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
 import { loadStore, NO_CONFIG, warnUnknownTenant } from '../load-store.js';
+import { startOtelExport, wantsOtel } from '../otel-export.js';
 
 export const RUN_HELP = `Usage: credflow run FLOW.yaml [options]
 
@@ -19,6 +20,9 @@ Options:
                    (the file, one trailing newline trimmed, at most 1 MiB);
                    k=@@x is the literal value @x
   --json           print the execution as JSON on stdout
+  --otel           export spans and metrics over OTLP/HTTP to
+                   $OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4318);
+                   also on when that variable is set
   -h, --help       show this help
 
 Exit codes: 0 SUCCESS, 1 FAILED, 2 usage, config or flow error (before any task
@@ -38,6 +42,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
           tenant: { type: 'string' },
           input: { type: 'string', multiple: true },
           json: { type: 'boolean' },
+          otel: { type: 'boolean' },
         },
       },
       allowPositionals: true,
@@ -51,10 +56,25 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1)
     throw new UsageError(positionals.length ? 'run takes one flow file' : 'run needs a flow file');
   const inputs = await parseInputArgs(values.input ?? [], { env: io.env, cwd: process.cwd() });
+  // Registered before the store exists, so its first mint is exported too.
+  const otel = wantsOtel(values.otel, io.env) ? await startOtelExport(io.env) : undefined;
+  try {
+    return await runWith(positionals[0] as string, values, inputs, io);
+  } finally {
+    await otel?.shutdown();
+  }
+}
+
+async function runWith(
+  file: string,
+  values: { config?: string | undefined; tenant?: string | undefined; json?: boolean | undefined },
+  inputs: Record<string, unknown>,
+  io: CliIo,
+): Promise<number> {
   const store = await loadStore(values.config, io);
   warnUnknownTenant(store, values.tenant, io);
   const env = createTemplateEnvironment(store);
-  const flow = await loadFlow(positionals[0] as string, {
+  const flow = await loadFlow(file, {
     checkTemplate: flowTemplateChecker(env, store, values.tenant || DEFAULT_TENANT, store.config.file !== NO_CONFIG),
   });
   if (store.config.file === NO_CONFIG && JSON.stringify(flow.tasks).includes('credential(')) {

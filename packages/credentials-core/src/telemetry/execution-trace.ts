@@ -48,7 +48,10 @@ export function startExecutionTrace(info: ExecutionInfo): ExecutionTrace {
               try {
                 const run = await fn();
                 if (run.state === 'FAILED') failSpan(taskSpan, 'TASK_FAILED');
-                else taskSpan.setStatus({ code: SpanStatusCode.OK });
+                else {
+                  taskSpan.setAttribute(ATTR.outcome, 'success');
+                  taskSpan.setStatus({ code: SpanStatusCode.OK });
+                }
                 return run;
               } catch (err) {
                 failSpan(taskSpan, 'TASK_FAILED');
@@ -62,8 +65,10 @@ export function startExecutionTrace(info: ExecutionInfo): ExecutionTrace {
       ),
     run: (fn) => context.with(ctx, () => withMintContext(ids, fn)),
     end: (state) => {
-      if (state === 'SUCCESS') span.setStatus({ code: SpanStatusCode.OK });
-      else failSpan(span, 'FLOW_FAILED');
+      if (state === 'SUCCESS') {
+        span.setAttribute(ATTR.outcome, 'success');
+        span.setStatus({ code: SpanStatusCode.OK });
+      } else failSpan(span, 'FLOW_FAILED');
       span.end();
     },
   };
