@@ -157,6 +157,7 @@ describe('credflow credentials', () => {
       expiresIn: 3600,
       expiresAt: expect.any(String),
       scopes: ['api:read'],
+      endpoint: demo.auth.tokenEndpoint,
       durationMs: expect.any(Number),
     });
     const human = await runCli(
