@@ -9,6 +9,11 @@ export type { SharedCache } from './cache/shared-cache.js';
 export type { SharedCacheOptions } from './cache/shared-tokens.js';
 export { type CachePolicy, TokenCache, type TokenCacheEvents, type TokenCacheOptions } from './cache/token-cache.js';
 export { type Clock, type Logger, stderrLogger, systemClock } from './clock.js';
+export {
+  CLIENT_AUTH_METHODS,
+  type ClientAuthMethod,
+  HMAC_ALGORITHMS,
+} from './config/client-auth-fields.js';
 export type { AuditConfig } from './config/audit-config.js';
 export { findConfigPath } from './config/config-path.js';
 export { definitionHash } from './config/definition-hash.js';
@@ -29,6 +34,7 @@ export type {
   CredentialCommon,
   CredentialDefinition,
   CredflowConfig,
+  LocalSecretProviderConfig,
   NamespaceConfig,
   SecretProviderConfig,
   TenantConfig,
@@ -42,7 +48,10 @@ export {
   CredentialNotFoundError,
   CredflowError,
   type CredflowErrorCode,
+  DiscoveryError,
   KeyError,
+  SignerError,
+  SubjectTokenError,
   SecretError,
   TokenEndpointError,
   type TokenErrorDetails,
@@ -56,30 +65,73 @@ export {
   resourceField,
 } from './grants/client-credentials.js';
 export { type GitHubAppDefinition, gitHubAppGrantType } from './grants/github-app.js';
-export { defineGrantType, type Grant, type GrantContext, type GrantResult, type GrantType } from './grants/grant.js';
+export {
+  type ClientTls,
+  defineGrantType,
+  type Grant,
+  type GrantContext,
+  type GrantResult,
+  type GrantType,
+} from './grants/grant.js';
 export { JWT_BEARER_GRANT_TYPE, type JwtBearerDefinition, jwtBearerGrantType } from './grants/jwt-bearer.js';
 export { type PrivateKeyJwtDefinition, privateKeyJwtGrantType } from './grants/private-key-jwt.js';
+export {
+  TOKEN_EXCHANGE_GRANT_TYPE,
+  type TokenExchangeDefinition,
+  tokenExchangeGrantType,
+} from './grants/token-exchange.js';
 export {
   type ClientAuth,
   clientSecretAuth,
   clientSecretBasic,
+  clientSecretJwt,
   clientSecretPost,
   JWT_BEARER_CLIENT_ASSERTION_TYPE,
   noClientAuth,
   privateKeyJwt,
+  tlsClientAuth,
 } from './http/client-auth.js';
+export { clearDiscoveryCache, discoverMetadata, metadataUrls, type ServerMetadata } from './http/discovery.js';
 export { defaultRetryPolicy, type RetryPolicy } from './http/retry-policy.js';
 export { requestToken, type TokenRequest, type TokenRequestContext } from './http/token-request.js';
 export { describeKey, keyMismatch, SIGNING_ALGORITHMS, type SigningAlgorithm } from './keys/algorithms.js';
 export { type AssertionClaims, AssertionSigner, type SignerOptions } from './keys/assertion-signer.js';
 export { certificateThumbprints, type Thumbprints } from './keys/certificate.js';
+export { type ExternalSigner } from './keys/external-signer.js';
 export { importPrivateKey } from './keys/private-key.js';
 export { authorizationSecrets, MASK, Masker, MIN_MASKED_LENGTH, redact, sensitiveForms } from './redact.js';
-export { listCredentials, type ResolvedCredential, resolveCredential, type Scope } from './scope.js';
+export {
+  describeScope,
+  listCredentials,
+  namespaceChain,
+  type ResolvedCredential,
+  resolveCredential,
+  type Scope,
+} from './scope.js';
+export { type AwsSecretsManagerConfig, AwsSecretsManagerProvider } from './secrets/aws-secrets-manager-provider.js';
+export { type AzureKeyVaultConfig, AzureKeyVaultProvider } from './secrets/azure-key-vault-provider.js';
+export { CachedSecretProvider } from './secrets/cached-provider.js';
 export { type EnvProviderOptions, EnvSecretProvider } from './secrets/env-provider.js';
 export { FileSecretProvider } from './secrets/file-provider.js';
-export { isValidSecretName, type SecretProvider, type SecretRef } from './secrets/secret-provider.js';
-export { SecretResolver } from './secrets/secret-resolver.js';
+export { type GcpSecretManagerConfig, GcpSecretManagerProvider } from './secrets/gcp-secret-manager-provider.js';
+export { type ProviderContext, providersFromConfig } from './secrets/providers-from-config.js';
+export { isRotationError } from './secrets/rotation.js';
+export {
+  SecretAccessDeniedError,
+  type SecretFailure,
+  SecretProviderError,
+  SecretProviderUnavailableError,
+  SecretThrottledError,
+} from './secrets/secret-errors.js';
+export {
+  isValidSecretName,
+  type SecretProvider,
+  type SecretReadOptions,
+  type SecretRef,
+} from './secrets/secret-provider.js';
+export { SecretResolver, type SecretResolverOptions } from './secrets/secret-resolver.js';
+export { SecretScopes, type SecretScopesOptions } from './secrets/secret-scopes.js';
+export { type VaultProviderConfig, VaultSecretProvider } from './secrets/vault-provider.js';
 export {
   CredentialStore,
   type CredentialStoreOptions,

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { sharedCacheFromConfig } from './cache/shared-cache-from-config.js';
 import { type SharedCacheOptions, SharedTokens } from './cache/shared-tokens.js';
 import { type CachePolicy, TokenCache } from './cache/token-cache.js';
@@ -8,13 +9,15 @@ import { DEFAULT_TENANT, loadConfig, parseConfig } from './config/load-config.js
 import type { CredentialDefinition, CredflowConfig } from './config/types.js';
 import { CredentialNotFoundError, CredflowError } from './errors.js';
 import { builtinGrantTypes } from './grants/builtin.js';
-import type { Grant, GrantResult, GrantType } from './grants/grant.js';
+import type { ClientTls, Grant, GrantResult, GrantType } from './grants/grant.js';
 import { defaultRetryPolicy, type RetryPolicy } from './http/retry-policy.js';
+import type { ExternalSigner } from './keys/external-signer.js';
 import { Masker } from './redact.js';
 import { listCredentials, type ResolvedCredential, resolveCredential, type Scope } from './scope.js';
-import { providersFromConfig } from './secrets/providers-from-config.js';
+import { mintRotating } from './secrets/rotation.js';
 import type { SecretProvider, SecretRef } from './secrets/secret-provider.js';
-import { SecretResolver } from './secrets/secret-resolver.js';
+import type { SecretResolver } from './secrets/secret-resolver.js';
+import { SecretScopes } from './secrets/secret-scopes.js';
 import { type AuditSink, JsonLinesAuditLog } from './telemetry/audit-log.js';
 import type { HitCell } from './telemetry/metrics.js';
 import { StoreTelemetry } from './telemetry/store-telemetry.js';
@@ -36,7 +39,7 @@ export interface InvalidateOptions {
 const MAX_REMEMBERED_LOOKUPS = 10_000;
 
 export interface CredentialStoreOptions {
-  /** Secret providers to use instead of those the config lists. */
+  /** Secret providers to use instead of every tenant's `secrets:` (the host then decides what each tenant reads). */
   secretProviders?: readonly SecretProvider[];
   /** Credential types; default: the built-in ones. */
   grantTypes?: readonly GrantType[];
@@ -55,6 +58,11 @@ export interface CredentialStoreOptions {
    * config's `audit:`; `false` writes none.
    */
   audit?: AuditSink | false;
+  /**
+   * Signers for keys credflow never holds (KMS, HSM), by the name a
+   * credential's `signer:` gives (`private_key_jwt`, `jwt_bearer`, `github_app`).
+   */
+  signers?: Readonly<Record<string, ExternalSigner>>;
 }
 
 /** A credential as `list()` shows it: no secret values, secret references by name. */
@@ -81,8 +89,14 @@ interface Binding {
   mint: () => Promise<AccessToken>;
   /** Cache hits of this credential, reported as `credflow.token.cache_hits`. */
   readonly hits: HitCell;
-  grant: Grant | undefined;
+  /** The grant, made on first use. */
+  readonly grant: () => Grant;
+  /** What the last mint said beyond the token (endpoint, certificate binding), for `test()`. */
+  last?: Pick<GrantResult, 'endpoint' | 'certificateThumbprint' | 'certificateBound'>;
 }
+
+/** Credentials whose mint is waiting on this async chain (a token exchange's subjectCredential), to refuse cycles. */
+const minting = new AsyncLocalStorage<readonly { id: string; label: string }[]>();
 
 /**
  * The credentials of one `credflow.yaml`: resolves keys by scope, mints
@@ -90,7 +104,9 @@ interface Binding {
  */
 export class CredentialStore {
   readonly config: CredflowConfig;
+  /** The default tenant's top-level secret providers (`getSecret` reads any scope's). */
   readonly secrets: SecretResolver;
+  readonly #scopes: SecretScopes;
   readonly #grantTypes: Map<string, GrantType>;
   readonly #cache: TokenCache;
   readonly #shared: SharedTokens | undefined;
@@ -103,12 +119,14 @@ export class CredentialStore {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #retry: RetryPolicy;
+  readonly #signers: Readonly<Record<string, ExternalSigner>>;
 
   constructor(config: CredflowConfig, options: CredentialStoreOptions = {}) {
     this.config = config;
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? stderrLogger;
     this.#retry = { ...defaultRetryPolicy, ...options.retry };
+    this.#signers = options.signers ?? {};
     this.#grantTypes = new Map((options.grantTypes ?? builtinGrantTypes).map((g) => [g.type, g]));
     const audit = options.audit ?? (config.audit ? new JsonLinesAuditLog(config.audit.file, this.#logger) : false);
     this.#telemetry = new StoreTelemetry({
@@ -122,9 +140,12 @@ export class CredentialStore {
       events: this.#telemetry.cacheEvents,
       ...(options.maxCachedTokens !== undefined ? { maxEntries: options.maxCachedTokens } : {}),
     });
-    this.secrets = new SecretResolver(options.secretProviders ?? providersFromConfig(config.secrets), (v) =>
-      this.#report(v),
-    );
+    this.#scopes = new SecretScopes(config, {
+      ...(options.secretProviders ? { override: options.secretProviders } : {}),
+      clock: this.#clock,
+      onValue: (v) => this.#report(v),
+    });
+    this.secrets = this.#scopes.resolver();
     const shared = config.cache?.shared;
     const sharedOptions =
       options.sharedCache ?? (shared ? sharedCacheFromConfig(shared, (ref) => this.secrets.resolve(ref)) : undefined);
@@ -219,8 +240,10 @@ export class CredentialStore {
   async test(key: string, scope: Scope = {}): Promise<TokenInfo> {
     const resolved = this.resolve(key, scope);
     const started = this.#clock.now();
-    const token = await this.#binding(resolved).mint();
+    const binding = this.#binding(resolved);
+    const token = await binding.mint();
     return {
+      ...binding.last,
       key,
       type: resolved.definition.type,
       scope: resolved.level,
@@ -232,6 +255,21 @@ export class CredentialStore {
       ...(token.scopes ? { scopes: [...token.scopes] } : {}),
       durationMs: Math.round(this.#clock.now() - started),
     };
+  }
+
+  /**
+   * The TLS client certificate (RFC 8705) credential `key` presents to its
+   * token endpoint, as a dispatcher that presents it, so an API call can use
+   * a certificate-bound token; `undefined` when the credential has none.
+   * The key itself is never handed out.
+   */
+  clientTls(key: string, scope: Scope = {}): Promise<ClientTls | undefined> {
+    try {
+      const grant = this.#lookup(key, scope).grant();
+      return grant.clientTls ? grant.clientTls() : Promise.resolve(undefined);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /**
@@ -258,9 +296,13 @@ export class CredentialStore {
     await this.#shared?.close();
   }
 
-  /** Reads a secret through the configured providers (reported for masking). */
-  getSecret(name: string, subkey?: string): Promise<string> {
-    return this.secrets.resolve(subkey === undefined ? { secret: name } : { secret: name, subkey });
+  /**
+   * Reads a secret through the providers of `scope` (SPEC section 2: the
+   * namespace's and its parents', then its tenant's; never another
+   * tenant's), reported for masking.
+   */
+  getSecret(name: string, subkey?: string, scope: Scope = {}): Promise<string> {
+    return this.#scopes.resolver(scope).resolve(subkey === undefined ? { secret: name } : { secret: name, subkey });
   }
 
   /**
@@ -379,26 +421,48 @@ export class CredentialStore {
     if (b) return b;
     const g = this.#grantType(r);
     const label = r.key;
+    const ownScope: Scope = { tenantId: r.tenantId, ...(r.namespace ? { namespace: r.namespace } : {}) };
+    let grant: Grant | undefined;
     const binding: Binding = {
       id: [r.tenantId, r.level, r.namespace ?? '', r.key, definitionHash(def)].join('\u0000'),
       label,
       policy: { enabled: def.cache.enabled, refreshBeforeMs: def.cache.refreshBeforeExpiry },
       hits: this.#telemetry.hits(r),
-      grant: undefined,
+      grant: () =>
+        (grant ??= g.create(def, {
+          credential: r.key,
+          secrets: this.#scopes.resolver(ownScope),
+          clock: this.#clock,
+          logger: this.#logger,
+          retry: this.#retry,
+          sensitive: (v) => this.#report(v),
+          // Resolved in this credential's own scope, never the caller's.
+          credentialToken: (key) => {
+            // A cycle (a -> b -> a) would wait on its own in-flight mint forever: refuse it.
+            const chain = minting.getStore() ?? [];
+            const target = this.#lookup(key, ownScope);
+            if (chain.some((c) => c.id === target.id)) {
+              const path = [...chain.map((c) => c.label), target.label].join(' -> ');
+              throw new CredflowError('ERR_CONFIG_INVALID', `credential '${r.key}': subjectCredential cycle (${path})`);
+            }
+            return this.getToken(key, ownScope);
+          },
+          signer: (name) => (Object.hasOwn(this.#signers, name) ? this.#signers[name] : undefined),
+        })),
       mint: async () => {
+        const chain = minting.getStore() ?? [];
         // What this mint sent (secret, assertion, header) is what a server may echo in an error.
         const sent: string[] = [];
         const stop = this.onSensitiveValue((v) => sent.push(v));
         try {
-          binding.grant ??= g.create(def, {
-            credential: r.key,
-            secrets: this.secrets,
-            clock: this.#clock,
-            logger: this.#logger,
-            retry: this.#retry,
-            sensitive: (v) => this.#report(v),
-          });
-          const result = await binding.grant.mint();
+          const result = await minting.run([...chain, { id: binding.id, label }], () =>
+            mintRotating(() => binding.grant().mint()),
+          );
+          binding.last = {
+            ...(result.endpoint ? { endpoint: result.endpoint } : {}),
+            ...(result.certificateThumbprint ? { certificateThumbprint: result.certificateThumbprint } : {}),
+            ...(result.certificateBound !== undefined ? { certificateBound: result.certificateBound } : {}),
+          };
           const token = toAccessToken(
             { ...result, ...maskedScopes(result, [...sent, result.accessToken]) },
             def.defaultLifetime,

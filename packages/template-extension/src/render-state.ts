@@ -81,7 +81,7 @@ export class RenderState {
     const id = `s\u0000${tenantId}\u0000${scope.namespace ?? ''}\u0000${name}\u0000${subkey ?? ''}`;
     let p = this.#memo.get(id);
     if (!p) {
-      p = this.store.getSecret(name, subkey).then((v) => this.#report(v));
+      p = this.store.getSecret(name, subkey, scope).then((v) => this.#report(v));
       this.#memo.set(id, p);
     }
     return p;

@@ -51,3 +51,8 @@ export {
   type GcpSecretManagerServerOptions,
   startGcpSecretManagerServer,
 } from './gcp-secret-manager-server.js';
+export {
+  type AzureKeyVaultServer,
+  type AzureKeyVaultServerOptions,
+  startAzureKeyVaultServer,
+} from './azure-key-vault-server.js';

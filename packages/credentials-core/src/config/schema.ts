@@ -4,6 +4,7 @@ import { auditConfigSchema } from './audit-config.js';
 import { cacheConfigField } from './cache-config.js';
 import { commonFields } from './fields.js';
 import { isReservedName, RESERVED_NAME_MESSAGE } from './reserved-names.js';
+import { secretProviderSchema } from './secret-provider-schema.js';
 
 /** Credential keys: what `credential('KEY')` names. */
 export const KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
@@ -31,15 +32,6 @@ const tenantField = nameField(TENANT_PATTERN, "tenant ids use letters, digits, '
 /** YAML `key:` with nothing after it is null: treat it as absent. */
 const orAbsent = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? undefined : v), schema);
 
-const secretProviderSchema = z.discriminatedUnion(
-  'type',
-  [
-    z.strictObject({ type: z.literal('env'), encoding: z.enum(['base64', 'plain']).default('base64') }),
-    z.strictObject({ type: z.literal('file'), dir: z.string().min(1) }),
-  ],
-  { error: (iss) => (iss.code === 'invalid_union' ? 'unknown secret provider type: expected env or file' : undefined) },
-);
-
 /** Builds the zod schema of `credflow.yaml` for the given credential types. */
 export function buildConfigSchema(grantTypes: readonly GrantType[]) {
   const names = grantTypes.map((g) => g.type);
@@ -60,7 +52,11 @@ export function buildConfigSchema(grantTypes: readonly GrantType[]) {
     },
   });
   const credentials = orAbsent(z.record(keyField, credential).default({}));
-  const namespaces = orAbsent(z.record(namespaceField, z.strictObject({ credentials })).default({}));
+  /** A scope's own providers; absent is not the same as empty for the default tenant (SPEC section 2). */
+  const scopedSecrets = orAbsent(z.array(secretProviderSchema).optional());
+  const namespaces = orAbsent(
+    z.record(namespaceField, z.strictObject({ credentials, secrets: scopedSecrets })).default({}),
+  );
   return z.strictObject({
     templates: orAbsent(
       z
@@ -79,7 +75,9 @@ export function buildConfigSchema(grantTypes: readonly GrantType[]) {
     credentials,
     namespaces,
     tenants: orAbsent(
-      z.record(tenantField, orAbsent(z.strictObject({ credentials, namespaces }).prefault({}))).default({}),
+      z
+        .record(tenantField, orAbsent(z.strictObject({ credentials, namespaces, secrets: scopedSecrets }).prefault({})))
+        .default({}),
     ),
   });
 }

@@ -1,6 +1,7 @@
 import type { SecretProvider, SecretRef } from '../secrets/secret-provider.js';
-import type { CacheConfig } from './cache-config.js';
 import type { AuditConfig } from './audit-config.js';
+import type { CacheConfig } from './cache-config.js';
+import type { SecretProviderConfig } from './secret-provider-schema.js';
 
 /** Fields every validated credential definition has. Durations are in ms. */
 export interface CredentialCommon {
@@ -14,15 +15,26 @@ export interface CredentialCommon {
 /** A validated credential definition of some type. */
 export type CredentialDefinition = CredentialCommon;
 
-export type SecretProviderConfig = { type: 'env'; encoding: 'base64' | 'plain' } | { type: 'file'; dir: string };
+/** A `secrets:` entry (a `file` provider's `dir` is absolute once loaded). */
+export type { SecretProviderConfig };
+/** The providers that read this machine: `env` and `file`. */
+export type LocalSecretProviderConfig = Extract<SecretProviderConfig, { type: 'env' | 'file' }>;
 
 export interface NamespaceConfig {
   credentials: Map<string, CredentialDefinition>;
+  /** `namespaces.<ns>.secrets`: asked first for this namespace and its children (SPEC section 2). */
+  secrets: SecretProviderConfig[];
 }
 
 export interface TenantConfig {
   credentials: Map<string, CredentialDefinition>;
   namespaces: Map<string, NamespaceConfig>;
+  /**
+   * The tenant's secret providers: the top-level `secrets:` for `main`
+   * (default `[{ type: env }]`), `tenants.<id>.secrets` for the others (none
+   * when absent). A tenant never reads another's (SPEC section 2).
+   */
+  secrets: SecretProviderConfig[];
 }
 
 /** A loaded, validated `credflow.yaml`. */
@@ -31,7 +43,12 @@ export interface CredflowConfig {
   file: string;
   /** Directory relative paths (e.g. `file` secret dirs) are resolved against. */
   baseDir: string;
-  secrets: SecretProviderConfig[];
+  /**
+   * The `env` and `file` providers of the default tenant, for hosts that
+   * describe them. @deprecated Every tenant's full list, external managers
+   * included, is `tenants.get(id).secrets`.
+   */
+  secrets: LocalSecretProviderConfig[];
   tenants: Map<string, TenantConfig>;
   /** Template syntax of flows run with this config: `credflow` (`<< >>`) or `pebble` (`{{ }}`, as in Kestra). */
   templates: { syntax: 'credflow' | 'pebble' };

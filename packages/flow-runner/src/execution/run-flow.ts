@@ -72,7 +72,7 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
     const type = types.get(task.type) as TaskType;
     const t0 = performance.now();
     const { id: taskId, type: _t, description: _d, ...props } = task;
-    const tctx = { taskId, store, signal, log: (level: LogLevel, m: string) => log(taskId, level, m) };
+    const tctx = { taskId, store, scope, signal, log: (level: LogLevel, m: string) => log(taskId, level, m) };
     let attempts = 1;
     let taskOutputs: Record<string, unknown> = {};
     try {
