@@ -127,11 +127,14 @@ describe.skipIf(!shouldRunRedisTests())('shared token cache across processes (re
           }),
         ),
       );
+      const end = Date.now();
       const perCredential = keys(0, 100).map((k, i) => {
         const at = shortIdp.mints.filter((m) => m.clientId === `c${i}`).map((m) => m.at);
         const gaps = at.slice(1).map((t, j) => t - (at[j] as number));
         const seen = new Set(runs.flatMap((r) => r.seen[k] ?? []));
-        return { mints: at.length, minGap: Math.min(...gaps), seen: seen.size };
+        // One refresh per 8 s at most after the first mint (the cold start's length varies with the machine's load).
+        const bound = 1 + Math.ceil((end - (at[0] ?? end)) / 8000);
+        return { mints: at.length, bound, minGap: Math.min(...gaps), seen: seen.size };
       });
       const total = perCredential.reduce((n, c) => n + c.mints, 0);
       console.log(
@@ -140,9 +143,9 @@ describe.skipIf(!shouldRunRedisTests())('shared token cache across processes (re
       for (const r of runs) expect(r.failures).toBe(0);
       for (const w of await Promise.all(workers.map((x) => x.call<string[]>('warnings')))) expect(w).toEqual([]);
       for (const c of perCredential) {
-        // Minted in the cold start, then refreshed every ~8 s over the 20 s run (a slow cold start adds one).
+        // Minted in the cold start, then refreshed every ~8 s over the 20 s run.
         expect(c.mints).toBeGreaterThanOrEqual(2);
-        expect(c.mints).toBeLessThanOrEqual(4);
+        expect(c.mints).toBeLessThanOrEqual(c.bound);
         // Refreshes are ~8 s apart (timestamps are taken when oidc-provider mints, which the load delays);
         // two mints in one refresh would be milliseconds apart.
         expect(c.minGap).toBeGreaterThan(2000);
