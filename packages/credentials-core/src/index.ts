@@ -1,20 +1,21 @@
 export { describeRedisUrl, RedisSharedCache, type RedisSharedCacheOptions } from './cache/redis-shared-cache.js';
+export type { SharedCache } from './cache/shared-cache.js';
 export {
   SharedCacheEntryError,
   SharedCacheKeyError,
   SharedCacheKeyMismatchError,
   SharedCacheUnavailableError,
 } from './cache/shared-cache-errors.js';
-export type { SharedCache } from './cache/shared-cache.js';
 export type { SharedCacheOptions } from './cache/shared-tokens.js';
 export { type CachePolicy, TokenCache, type TokenCacheEvents, type TokenCacheOptions } from './cache/token-cache.js';
 export { type Clock, type Logger, stderrLogger, systemClock } from './clock.js';
+export type { AuditConfig } from './config/audit-config.js';
+export type { CacheConfig, SharedCacheConfig } from './config/cache-config.js';
 export {
   CLIENT_AUTH_METHODS,
   type ClientAuthMethod,
   HMAC_ALGORITHMS,
 } from './config/client-auth-fields.js';
-export type { AuditConfig } from './config/audit-config.js';
 export { findConfigPath } from './config/config-path.js';
 export { definitionHash } from './config/definition-hash.js';
 export {
@@ -29,7 +30,6 @@ export { DEFAULT_TENANT, type LoadConfigOptions, loadConfig, parseConfig } from 
 export { isLoopbackHost, isSecureOrLoopbackUrl } from './config/loopback.js';
 export { isReservedName, RESERVED_NAME_MESSAGE, RESERVED_NAMES } from './config/reserved-names.js';
 export { buildConfigSchema, KEY_PATTERN, NAMESPACE_PATTERN, TENANT_PATTERN } from './config/schema.js';
-export type { CacheConfig, SharedCacheConfig } from './config/cache-config.js';
 export type {
   CredentialCommon,
   CredentialDefinition,
@@ -50,9 +50,9 @@ export {
   type CredflowErrorCode,
   DiscoveryError,
   KeyError,
+  SecretError,
   SignerError,
   SubjectTokenError,
-  SecretError,
   TokenEndpointError,
   type TokenErrorDetails,
 } from './errors.js';
@@ -97,7 +97,7 @@ export { requestToken, type TokenRequest, type TokenRequestContext } from './htt
 export { describeKey, keyMismatch, SIGNING_ALGORITHMS, type SigningAlgorithm } from './keys/algorithms.js';
 export { type AssertionClaims, AssertionSigner, type SignerOptions } from './keys/assertion-signer.js';
 export { certificateThumbprints, type Thumbprints } from './keys/certificate.js';
-export { type ExternalSigner } from './keys/external-signer.js';
+export type { ExternalSigner } from './keys/external-signer.js';
 export { importPrivateKey } from './keys/private-key.js';
 export { authorizationSecrets, MASK, Masker, MIN_MASKED_LENGTH, redact, sensitiveForms } from './redact.js';
 export {

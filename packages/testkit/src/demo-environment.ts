@@ -205,7 +205,10 @@ namespaces:
         clientAuthMethod: client_secret_post
 
 tenants:
-  acme:
+  acme:                        # a second tenant, with secrets of its own (ACME_SECRET_*)
+    secrets:
+      - type: env
+        prefix: ACME_SECRET_
     credentials:
       demo_oauth:
         type: client_credentials
@@ -222,7 +225,11 @@ tenants:
     mtlsApi,
     caCertificate: ca.cert,
     configYaml,
-    secretEnv: Object.fromEntries(Object.entries(secrets).map(([k, v]) => [`SECRET_${k}`, b64(v)])),
+    secretEnv: {
+      ...Object.fromEntries(Object.entries(secrets).map(([k, v]) => [`SECRET_${k}`, b64(v)])),
+      // Tenant acme's own provider (ACME_SECRET_*): only what acme's credentials need.
+      ACME_SECRET_DEMO_CLIENT_SECRET: b64(secrets.DEMO_CLIENT_SECRET as string),
+    },
     secretValues: Object.values(secrets),
     close: async () => {
       await Promise.all([api.close(), auth.close(), google.close(), github.close(), mtlsApi.close()]);

@@ -1,5 +1,20 @@
 export { type AuthServer, type AuthServerOptions, startAuthServer } from './auth-server.js';
+export {
+  type AwsSecretsManagerServer,
+  type AwsSecretsManagerServerOptions,
+  startAwsSecretsManagerServer,
+} from './aws-secrets-manager-server.js';
+export {
+  type AzureKeyVaultServer,
+  type AzureKeyVaultServerOptions,
+  startAzureKeyVaultServer,
+} from './azure-key-vault-server.js';
 export { type DemoEnvironment, startDemoEnvironment } from './demo-environment.js';
+export {
+  type GcpSecretManagerServer,
+  type GcpSecretManagerServerOptions,
+  startGcpSecretManagerServer,
+} from './gcp-secret-manager-server.js';
 export {
   type AccessTokenRequest,
   type GitHubApiServer,
@@ -41,18 +56,3 @@ export {
   type TestCertificate,
 } from './test-ca.js';
 export { startVaultServer, type VaultServer, type VaultServerOptions } from './vault-server.js';
-export {
-  type AwsSecretsManagerServer,
-  type AwsSecretsManagerServerOptions,
-  startAwsSecretsManagerServer,
-} from './aws-secrets-manager-server.js';
-export {
-  type GcpSecretManagerServer,
-  type GcpSecretManagerServerOptions,
-  startGcpSecretManagerServer,
-} from './gcp-secret-manager-server.js';
-export {
-  type AzureKeyVaultServer,
-  type AzureKeyVaultServerOptions,
-  startAzureKeyVaultServer,
-} from './azure-key-vault-server.js';

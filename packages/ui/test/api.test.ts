@@ -195,7 +195,9 @@ describe('UI API', () => {
       { path: 'clientSecret', message: expect.stringContaining('plain values are not allowed') },
     ]);
     const unknown = await call('PUT', '/credentials', { key: 'x', definition: def({ clientSecert: 'typo' }) });
-    expect(unknown.json.issues).toEqual([{ path: 'clientSecert', message: "unknown field 'clientSecert'" }]);
+    expect(unknown.json.issues).toEqual([
+      { path: 'clientSecert', message: "unknown field 'clientSecert' (did you mean 'clientSecret'?)" },
+    ]);
     const badKey = await call('PUT', '/credentials', { key: 'bad key', definition: def() });
     expect(badKey.status).toBe(400);
     expect(badKey.json.issues[0].path).toBe('key');

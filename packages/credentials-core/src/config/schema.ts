@@ -69,7 +69,7 @@ export function buildConfigSchema(grantTypes: readonly GrantType[]) {
         })
         .prefault({}),
     ),
-    secrets: orAbsent(z.array(secretProviderSchema).default([{ type: 'env', encoding: 'base64' }])),
+    secrets: orAbsent(z.array(secretProviderSchema).default([{ type: 'env', encoding: 'base64', prefix: 'SECRET_' }])),
     cache: orAbsent(cacheConfigField.optional()),
     audit: orAbsent(auditConfigSchema.optional()),
     credentials,

@@ -66,7 +66,15 @@ const vaultPath = (what: string) =>
 export const secretProviderSchema = z.discriminatedUnion(
   'type',
   [
-    z.strictObject({ type: z.literal('env'), encoding: z.enum(['base64', 'plain']).default('base64') }),
+    z.strictObject({
+      type: z.literal('env'),
+      encoding: z.enum(['base64', 'plain']).default('base64'),
+      // Variables are <prefix><NAME>; a tenant of its own gets its own prefix (e.g. ACME_SECRET_).
+      prefix: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'an environment variable name prefix such as SECRET_ or ACME_SECRET_')
+        .default('SECRET_'),
+    }),
     z.strictObject({ type: z.literal('file'), dir: z.string().min(1) }),
     z.strictObject({
       type: z.literal('vault'),

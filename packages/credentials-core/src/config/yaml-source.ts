@@ -128,6 +128,10 @@ export function issuesFromZod(
 ): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   let vocabulary: Set<string> | undefined;
+  const vocabularyOf = (s: z.ZodType): Set<string> => {
+    vocabulary ??= schemaKeys(s);
+    return vocabulary;
+  };
   for (const issue of issues) {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
     if (issue.code === 'unrecognized_keys') {
@@ -135,7 +139,7 @@ export function issuesFromZod(
         out.push({
           path: formatPath([...path, key]),
           line: locate(doc, [...path, key], lc, true),
-          message: `unknown field '${key}'${schema ? didYouMean(key, (vocabulary ??= schemaKeys(schema))) : ''}`,
+          message: `unknown field '${key}'${schema ? didYouMean(key, vocabularyOf(schema)) : ''}`,
         });
       }
       continue;

@@ -34,7 +34,7 @@ export function providersFromConfig(
 function build(c: SecretProviderConfig, baseDir: string, clock: Clock): SecretProvider {
   switch (c.type) {
     case 'env':
-      return new EnvSecretProvider({ encoding: c.encoding });
+      return new EnvSecretProvider({ encoding: c.encoding, prefix: c.prefix });
     case 'file':
       return new FileSecretProvider(c.dir, `./${relative(process.cwd(), c.dir) || '.'}`.replace(/^\.\/\.\./, '..'));
     case 'vault':

@@ -40,7 +40,7 @@ describe('parseConfig', () => {
       timeout: 30_000,
       defaultLifetime: 3_600_000,
     });
-    expect(config.secrets).toEqual([{ type: 'env', encoding: 'base64' }]);
+    expect(config.secrets).toEqual([{ type: 'env', encoding: 'base64', prefix: 'SECRET_' }]);
   });
 
   it('reads namespaces and other tenants', () => {
@@ -81,7 +81,11 @@ tenants:
   it('refuses an unknown field at its own line', () => {
     const err = configError(GOOD.replace('    clientId: my-client', '    clientId: my-client\n    clientSecert: x'));
     expect(err.issues).toEqual([
-      { path: 'credentials.my_oauth.clientSecert', line: 7, message: "unknown field 'clientSecert' (did you mean 'clientSecret'?)" },
+      {
+        path: 'credentials.my_oauth.clientSecert',
+        line: 7,
+        message: "unknown field 'clientSecert' (did you mean 'clientSecret'?)",
+      },
     ]);
   });
 
