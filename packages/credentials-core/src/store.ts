@@ -301,6 +301,15 @@ export class CredentialStore {
    * namespace's and its parents', then its tenant's; never another
    * tenant's), reported for masking.
    */
+  /**
+   * The secret providers `scope` reads, in order (its namespace's, its
+   * parents', then its tenant's; none of another tenant). For tools that
+   * check references (the UI, `secrets check`); values are never returned.
+   */
+  secretProviders(scope: Scope = {}): readonly SecretProvider[] {
+    return this.#scopes.resolver(scope).providers;
+  }
+
   getSecret(name: string, subkey?: string, scope: Scope = {}): Promise<string> {
     return this.#scopes.resolver(scope).resolve(subkey === undefined ? { secret: name } : { secret: name, subkey });
   }

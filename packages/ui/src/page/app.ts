@@ -315,7 +315,10 @@ function checkSecrets() {
     const asked = refs.flatMap((r, i) => (r ? [{ ref: r, i }] : []));
     for (const w of widgets) if (w.status) w.status.textContent = '';
     if (asked.length === 0) return;
+    const { tenantId, namespace } = where(); // checked with the providers of the form's own scope
     const { status, data } = await api<{ statuses: string[] }>('POST', '/secret-status', {
+      tenantId,
+      ...(namespace ? { namespace } : {}),
       refs: asked.map((a) => a.ref),
     });
     if (status !== 200) return;

@@ -110,11 +110,20 @@ export function createApi(options: ApiOptions): Hono {
       })),
     }));
     const all = tenants.flatMap((t) => [...t.credentials, ...t.namespaces.flatMap((n) => n.credentials)]);
-    const refs = all.flatMap((s) => s.secrets);
-    const statuses = await secretStatuses(providers, refs);
-    let i = 0;
+    // Each credential's references are checked with the providers of its own scope (SPEC section 2).
+    const statuses = new Map<(typeof all)[number], string[]>();
+    await Promise.all(
+      all.map(async (s) => {
+        const scoped =
+          options.secretProviders ?? store.secretProviders({ tenantId: s.tenantId, namespace: s.namespace });
+        statuses.set(s, await secretStatuses(scoped, s.secrets));
+      }),
+    );
     const withStatus = (list: typeof all) =>
-      list.map((s) => ({ ...s, secrets: s.secrets.map((ref) => ({ ...ref, status: statuses[i++] })) }));
+      list.map((s) => ({
+        ...s,
+        secrets: s.secrets.map((ref, i) => ({ ...ref, status: statuses.get(s)?.[i] })),
+      }));
     const resolver = new SecretResolver(providers);
     return c.json({
       file: file.path,
@@ -142,7 +151,12 @@ export function createApi(options: ApiOptions): Hono {
     const body = await readBody(c);
     const refs = Array.isArray(body.refs) ? body.refs.filter(isSecretRef).slice(0, 100) : [];
     const { config } = await file.load();
-    const providers = options.secretProviders ?? storeFor(config).secrets.providers;
+    // The form's scope: a tenant's references are checked with that tenant's providers only.
+    const scope = {
+      ...(typeof body.tenantId === 'string' && body.tenantId ? { tenantId: body.tenantId } : {}),
+      ...(typeof body.namespace === 'string' && body.namespace ? { namespace: body.namespace } : {}),
+    };
+    const providers = options.secretProviders ?? storeFor(config).secretProviders(scope);
     return c.json({ statuses: await secretStatuses(providers, refs) });
   });
 
