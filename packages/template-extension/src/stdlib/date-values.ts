@@ -25,7 +25,13 @@ export interface ZoneChoice {
  * servers run in UTC. credflow uses UTC, whatever the machine's zone, so a
  * flow renders the same everywhere.
  */
-export const DEFAULT_ZONE: ZoneChoice = { zone: IANAZone.create('UTC'), region: true };
+// Made on first use: creating an IANA zone initialises ICU's time zones (~20 ms),
+// which a flow that never formats a date must not pay at start-up.
+let defaultZone: ZoneChoice | undefined;
+const DEFAULT_ZONE = (): ZoneChoice => {
+  defaultZone ??= { zone: IANAZone.create('UTC'), region: true };
+  return defaultZone;
+};
 
 /** Kestra's context locale is the JVM's default; credflow's is `en-US`. */
 export const DEFAULT_LOCALE = 'en-US';
@@ -35,7 +41,7 @@ const OFFSET_ID = /^(?:UTC|GMT|UT)?([+-])(\d{1,2})(?::?(\d{2}))?$/;
 
 /** `ZoneId.of`: a region (`Europe/Paris`, `UTC`), `Z`, or an offset (`+02:00`, `UTC+2`). */
 export function zoneOf(callee: Callee, name: string | undefined): ZoneChoice {
-  if (name === undefined) return DEFAULT_ZONE;
+  if (name === undefined) return DEFAULT_ZONE();
   if (name === 'Z') return { zone: FixedOffsetZone.utcInstance, region: false };
   const offset = OFFSET_ID.exec(name);
   if (offset) {
