@@ -149,7 +149,13 @@ export class CredentialStore {
     const shared = config.cache?.shared;
     const sharedOptions =
       options.sharedCache ?? (shared ? sharedCacheFromConfig(shared, (ref) => this.secrets.resolve(ref)) : undefined);
-    this.#shared = sharedOptions && new SharedTokens(sharedOptions, { clock: this.#clock, logger: this.#logger });
+    this.#shared =
+      sharedOptions &&
+      new SharedTokens(sharedOptions, {
+        clock: this.#clock,
+        logger: this.#logger,
+        onHit: (id) => this.#telemetry.sharedCacheHit(id),
+      });
   }
 
   /**

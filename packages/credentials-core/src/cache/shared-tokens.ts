@@ -83,7 +83,10 @@ export class SharedTokens {
   /** The token last handed to this process's in-memory cache, per identity. */
   readonly #handed = new Map<string, string>();
 
-  constructor(options: SharedCacheOptions, context: { clock: Clock; logger: Logger }) {
+  readonly #onHit: ((id: string) => void) | undefined;
+
+  constructor(options: SharedCacheOptions, context: { clock: Clock; logger: Logger; onHit?: (id: string) => void }) {
+    this.#onHit = context.onHit;
     this.#cache = options.cache;
     this.#keySource = options.encryptionKey;
     this.#clock = context.clock;
@@ -102,6 +105,12 @@ export class SharedTokens {
    * A token for identity `id`: another process's from the store, else one
    * minted under the identity's lock (or, with the store unavailable, here).
    */
+  /** A token another process shared: counted (`credflow.token.shared_cache_hits`), then handed out. */
+  #hit(id: string, token: AccessToken): AccessToken {
+    this.#onHit?.(id);
+    return token;
+  }
+
   async fill(
     id: string,
     policy: CachePolicy,
@@ -123,7 +132,7 @@ export class SharedTokens {
       let owner: string | undefined;
       try {
         const read = await this.#read(id, entryKey, sealer, policy, minValidityMs);
-        if (read.kind === 'hit') return read.token;
+        if (read.kind === 'hit') return this.#hit(id, read.token);
         if (read.kind === 'other-key') return this.#hand(id, await mint()); // never overwrite another key's entry
         owner = randomBytes(16).toString('base64url');
         if (!(await this.#cache.setIfAbsent(lockKey, owner, this.#lockTtlMs))) owner = undefined;
@@ -189,7 +198,7 @@ export class SharedTokens {
       // Another process may have written between our read and our lock.
       try {
         const again = await this.#read(id, entryKey, sealer, policy, minValidityMs);
-        if (again.kind === 'hit') return again.token;
+        if (again.kind === 'hit') return this.#hit(id, again.token);
       } catch (err) {
         this.#failed(err);
       }

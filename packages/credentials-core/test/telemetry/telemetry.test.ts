@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type LoopbackServer, readBody, sendJson, startLoopbackServer } from '@credflow/testkit';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SharedCache } from '../../src/cache/shared-cache.js';
 import {
   type AuditRecord,
   type Clock,
@@ -135,6 +136,29 @@ describe('metrics (SPEC section 9)', () => {
     expect(
       pointValue(await otel.points('credflow.token.shared_cache_hits'), { 'credflow.credential.key': 'm_shared' }),
     ).toBe(2);
+  });
+});
+
+describe('shared-cache hits, end to end', () => {
+  it('counts a token one store took from a shared cache another store filled', async () => {
+    // A host's own SharedCache (the interface Redis implements): a Map with the same semantics.
+    const entries = new Map<string, string>();
+    const cache: SharedCache = {
+      description: 'map',
+      get: async (k) => entries.get(k),
+      set: async (k, v) => void entries.set(k, v),
+      setIfAbsent: async (k, v) => (entries.has(k) ? false : (entries.set(k, v), true)),
+      deleteIf: async (k, v) => entries.get(k) === v && entries.delete(k),
+      delete: async (k) => void entries.delete(k),
+    };
+    const sharedCache = { cache, encryptionKey: new Uint8Array(32).fill(7) };
+    const a = storeOf([cc('m_across', '/token')], { sharedCache });
+    const b = storeOf([cc('m_across', '/token')], { sharedCache });
+    const token = await a.getToken('m_across');
+    expect(await b.getToken('m_across')).toBe(token); // b's memory was empty: the token came from the shared cache
+    expect(
+      pointValue(await otel.points('credflow.token.shared_cache_hits'), { 'credflow.credential.key': 'm_across' }),
+    ).toBe(1);
   });
 });
 
