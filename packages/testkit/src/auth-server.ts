@@ -23,8 +23,8 @@ const KNOWN_WARNINGS = [
 
 const FILTERED = Symbol.for('credflow.testkit.known-warnings');
 
-/** Keeps the two known oidc-provider warnings out of console.warn (once per process). */
-function filterKnownWarnings(): void {
+/** Keeps the two known oidc-provider warnings out of console.warn (once per process; every oidc-provider server of the testkit calls it). */
+export function filterKnownWarnings(): void {
   const c = console as Console & { [FILTERED]?: boolean };
   if (c[FILTERED]) return;
   const warn = console.warn.bind(console);

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { exportJWK, generateKeyPair, importSPKI, jwtVerify } from 'jose';
 import type { ClientMetadata, default as ProviderClass } from 'oidc-provider';
+import { filterKnownWarnings } from './auth-server.js';
 import { createTestCa, type TestCa } from './test-ca.js';
 
 /** RFC 8693 section 2.1 grant type. */
@@ -73,20 +74,6 @@ export interface HttpsAuthServer {
   /** Introspection over HTTPS (RFC 7662), as a resource server would, with its own client. */
   introspect(token: string): Promise<Introspection>;
   close(): Promise<void>;
-}
-
-/** oidc-provider warnings that are known and true of a test server (see auth-server.ts). */
-const KNOWN_WARNINGS = ['oidc-provider WARNING: Unsupported runtime', 'oidc-provider WARNING: a quick start'];
-const FILTERED = Symbol.for('credflow.testkit.known-warnings.https');
-function filterKnownWarnings(): void {
-  const c = console as Console & { [FILTERED]?: boolean };
-  if (c[FILTERED]) return;
-  const warn = console.warn.bind(console);
-  console.warn = (...args: unknown[]) => {
-    const text = args.map(String).join(' ');
-    if (!KNOWN_WARNINGS.some((w) => text.includes(w))) warn(...args);
-  };
-  c[FILTERED] = true;
 }
 
 async function listen(server: Server): Promise<string> {

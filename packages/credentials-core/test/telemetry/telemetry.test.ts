@@ -147,7 +147,11 @@ describe('shared-cache hits, end to end', () => {
       description: 'map',
       get: async (k) => entries.get(k),
       set: async (k, v) => void entries.set(k, v),
-      setIfAbsent: async (k, v) => (entries.has(k) ? false : (entries.set(k, v), true)),
+      setIfAbsent: async (k, v) => {
+        if (entries.has(k)) return false;
+        entries.set(k, v);
+        return true;
+      },
       deleteIf: async (k, v) => entries.get(k) === v && entries.delete(k),
       delete: async (k) => void entries.delete(k),
     };
