@@ -1,9 +1,12 @@
 // `pnpm demo`: the newcomer's first command. Starts, on loopback only, a real
 // OAuth 2.0 authorization server (oidc-provider), a Google-style token
-// endpoint, a GitHub-style App API and a protected API; writes a
-// credflow.yaml for them to a temporary folder; runs every sample flow in
+// endpoint, a GitHub-style App API, a protected API and a Vault-API server
+// (KV version 2, AppRole) holding one credential's client secret; writes a
+// credflow.yaml for them to a temporary folder; shows where every secret
+// reference resolves (`credflow secrets check`); runs every sample flow in
 // flows/ with `credflow run`; prints the results; stops everything.
-// No account anywhere is needed, and no token or secret is printed.
+// No account anywhere is needed, and no token or secret is printed: every
+// output is scanned for them.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,6 +23,9 @@ const HTTPS_FLOWS = new Set(['client-secret-jwt.yaml', 'mtls.yaml', 'token-excha
 
 const bold = (s) => (process.stdout.isTTY ? `\u001b[1m${s}\u001b[0m` : s);
 
+/** Everything every credflow command printed, scanned for secrets and tokens at the end. */
+const transcript = [];
+
 function credflow(args, env) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], {
@@ -30,7 +36,10 @@ function credflow(args, env) {
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      transcript.push(stdout, stderr);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
@@ -51,10 +60,25 @@ try {
   console.log(`  protected API                         ${demo.api.url}`);
   console.log(`  oidc-provider over HTTPS (mTLS)       ${demo.httpsAuth.issuer}`);
   console.log(`  API for certificate-bound tokens      ${demo.mtlsApi.url}`);
+  console.log(`  Vault API (KV v2, AppRole)            ${demo.vault.url}`);
   console.log(`  config                                ${config}\n`);
 
   const listed = await credflow(['credentials', 'list', '--config', config], env);
   console.log(`${bold('$ credflow credentials list')}\n${listed.stdout}`);
+  // Where each secret reference resolves, in the scope of its credential (never the value): demo_vault's
+  // from Vault (namespace credflow.demo.secure's own provider), tenant acme's from its ACME_SECRET_* variables.
+  const checked = await credflow(['secrets', 'check', '--config', config], env);
+  console.log(`${bold('$ credflow secrets check')}\n${checked.stdout}${checked.stderr}`);
+  const fromVault = /^demo_vault +main\/credflow\.demo\.secure +clientSecret +DEMO_VAULT_CLIENT_SECRET +ok +vault /m;
+  const fromAcme = /^demo_oauth +acme +clientSecret +DEMO_CLIENT_SECRET +ok +env ACME_SECRET_<NAME>/m;
+  if (checked.code !== 0 || !fromVault.test(checked.stdout) || !fromAcme.test(checked.stdout)) {
+    failures++;
+    console.log('  UNEXPECTED: demo_vault should resolve from Vault and acme from ACME_SECRET_*\n');
+  } else {
+    console.log(
+      `  -> demo_vault's client secret comes from Vault (${demo.vault.url}, secret/credflow/secure), only for namespace credflow.demo.secure;\n     tenant acme resolves through its own ACME_SECRET_* variables\n`,
+    );
+  }
   for (const key of ['demo_oauth', 'demo_hs', 'demo_mtls']) {
     const tested = await credflow(['credentials', 'test', key, '--config', config], env);
     console.log(`${bold(`$ credflow credentials test ${key}`)}\n${tested.stdout}`);
@@ -73,17 +97,24 @@ try {
     console.log(
       `  -> exit ${r.code}${expected ? ' (this flow fails on purpose: see its errors: task)' : ''}${ok ? '' : '  UNEXPECTED'}\n`,
     );
-    const everything = r.stdout + r.stderr;
-    for (const v of [...demo.secretValues, ...demo.api.seenTokens]) {
-      if (everything.includes(v)) {
-        failures++;
-        console.log('  LEAK: a secret or token appeared in the output');
-      }
+  }
+  // Every secret (the AppRole's ids and the client secret in Vault among them), every token the API saw
+  // and every Vault token a login handed out, in every output of every command above.
+  const everything = transcript.join('\n');
+  for (const v of [...demo.secretValues, ...demo.api.seenTokens, ...demo.vault.loginTokens]) {
+    if (everything.includes(v)) {
+      failures++;
+      console.log('  LEAK: a secret or token appeared in the output');
     }
   }
   console.log(
     `token requests: oidc-provider ${demo.auth.mints}, oidc-provider over HTTPS ${demo.httpsAuth.mints}, Google-style ${demo.google.mints}, GitHub-style ${demo.github.mints}`,
   );
+  console.log(`Vault: ${demo.vault.counts.logins} AppRole login(s), ${demo.vault.counts.reads} KV read(s)`);
+  if (demo.vault.counts.reads === 0) {
+    failures++;
+    console.log('  UNEXPECTED: Vault served no read');
+  }
   console.log(
     failures
       ? bold(`demo finished with ${failures} problem(s)`)

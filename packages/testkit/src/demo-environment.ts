@@ -7,6 +7,7 @@ import { type HttpsAuthServer, startHttpsAuthServer, TOKEN_EXCHANGE_GRANT } from
 import { type MtlsProtectedApi, startMtlsProtectedApi } from './mtls-protected-api.js';
 import { type ProtectedApi, startProtectedApi } from './protected-api.js';
 import { createTestCa } from './test-ca.js';
+import { startVaultServer, type VaultServer } from './vault-server.js';
 
 export interface DemoEnvironment {
   auth: AuthServer;
@@ -17,13 +18,19 @@ export interface DemoEnvironment {
   httpsAuth: HttpsAuthServer;
   /** An HTTPS API that checks certificate-bound tokens (RFC 8705). */
   mtlsApi: MtlsProtectedApi;
+  /**
+   * A Vault-API server (KV version 2, AppRole): the secret provider of
+   * namespace `credflow.demo.secure`, holding the client secret of
+   * `demo_vault` (and nothing else; that secret is in no environment variable).
+   */
+  vault: VaultServer;
   /** The test CA's certificate (PEM): what a client must trust to reach `httpsAuth` and `mtlsApi`. */
   caCertificate: string;
   /** A `credflow.yaml` for these servers. */
   configYaml: string;
-  /** `SECRET_*` variables (base64) the config's secret references need. */
+  /** `SECRET_*` variables (base64) the config's secret references need, and the AppRole's `DEMO_VAULT_*`. */
   secretEnv: Record<string, string>;
-  /** The plain secret values, for leak scans. */
+  /** The plain secret values (the AppRole's ids and the secret in Vault among them), for leak scans. */
   secretValues: string[];
   close(): Promise<void>;
 }
@@ -35,12 +42,17 @@ const pem = (k: ReturnType<typeof generateKeyPairSync>['privateKey'], type: 'pkc
 /**
  * Everything the sample flows need, on loopback: a real oidc-provider
  * (client_credentials with client_secret_basic and private_key_jwt), a
- * Google-style token endpoint, a GitHub-style API and a protected API. Keys
+ * Google-style token endpoint, a GitHub-style API, a protected API and a
+ * Vault-API server holding one credential's client secret. Keys
  * and secrets are made fresh each time; nothing is written to disk.
  */
 export async function startDemoEnvironment(options: { ttl?: number } = {}): Promise<DemoEnvironment> {
   const clientSecret = `demo-secret-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`;
   const apiKey = `demo-api-key-${Math.random().toString(36).slice(2)}`;
+  // The client secret of demo_vault lives in Vault only; the AppRole that reads it is bootstrapped from env.
+  const vaultClientSecret = `demo-vault-secret-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`;
+  const vaultRoleId = `demo-role-${Math.random().toString(36).slice(2)}`;
+  const vaultSecretId = `demo-secret-id-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`;
   const rsa = () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   const pkjwtKey = rsa();
   const googleKey = rsa();
@@ -53,6 +65,7 @@ export async function startDemoEnvironment(options: { ttl?: number } = {}): Prom
     clients: [
       { client_id: 'demo-client', client_secret: clientSecret, ...client },
       { client_id: 'demo-team', client_secret: clientSecret, ...client },
+      { client_id: 'demo-vault', client_secret: vaultClientSecret, ...client },
       {
         client_id: 'demo-pkjwt',
         token_endpoint_auth_method: 'private_key_jwt',
@@ -102,6 +115,11 @@ export async function startDemoEnvironment(options: { ttl?: number } = {}): Prom
     ] as never,
   });
   const mtlsApi = await startMtlsProtectedApi(httpsAuth);
+  // Vault's AppRole policy lets the demo's role read secret/credflow/secure/* only.
+  const vault = await startVaultServer({
+    approles: { [vaultRoleId]: { secretId: vaultSecretId, paths: ['secret/data/credflow/secure/'] } },
+  });
+  vault.put('secret/credflow/secure/DEMO_VAULT_CLIENT_SECRET', { value: vaultClientSecret });
   const serviceAccount = JSON.stringify({
     type: 'service_account',
     project_id: 'demo-project',
@@ -195,6 +213,22 @@ credentials:
     scopes: [api:read]
 
 namespaces:
+  credflow.demo.secure:        # Vault (KV v2, AppRole) is asked first here, for this namespace and its children only
+    secrets:
+      - type: vault
+        address: ${vault.url}
+        path: credflow/secure    # NAME is read at secret/data/credflow/secure/NAME
+        auth:
+          method: approle
+          roleId: { env: DEMO_VAULT_ROLE_ID }
+          secretId: { env: DEMO_VAULT_SECRET_ID }
+    credentials:
+      demo_vault:
+        type: client_credentials
+        tokenEndpoint: ${auth.tokenEndpoint}
+        clientId: demo-vault
+        clientSecret: { secret: DEMO_VAULT_CLIENT_SECRET }   # in Vault only, in no environment variable
+        scopes: [api:read]
   credflow.demo.team:          # visible to flows in this one namespace only
     credentials:
       team_oauth:
@@ -223,16 +257,20 @@ tenants:
     api,
     httpsAuth,
     mtlsApi,
+    vault,
     caCertificate: ca.cert,
     configYaml,
     secretEnv: {
       ...Object.fromEntries(Object.entries(secrets).map(([k, v]) => [`SECRET_${k}`, b64(v)])),
       // Tenant acme's own provider (ACME_SECRET_*): only what acme's credentials need.
       ACME_SECRET_DEMO_CLIENT_SECRET: b64(secrets.DEMO_CLIENT_SECRET as string),
+      // Vault's AppRole: the provider's own bootstrap values ({ env: NAME }), plain as Vault gives them.
+      DEMO_VAULT_ROLE_ID: vaultRoleId,
+      DEMO_VAULT_SECRET_ID: vaultSecretId,
     },
-    secretValues: Object.values(secrets),
+    secretValues: [...Object.values(secrets), vaultClientSecret, vaultRoleId, vaultSecretId],
     close: async () => {
-      await Promise.all([api.close(), auth.close(), google.close(), github.close(), mtlsApi.close()]);
+      await Promise.all([api.close(), auth.close(), google.close(), github.close(), mtlsApi.close(), vault.close()]);
       await httpsAuth.close();
     },
   };

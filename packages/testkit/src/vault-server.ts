@@ -34,6 +34,8 @@ export interface VaultServer extends LoopbackServer {
   revokeLogins(): void;
   /** Requests counted by kind. */
   readonly counts: { reads: number; logins: number; renewals: number };
+  /** Every token a login handed out, in order (for leak scans). */
+  readonly loginTokens: string[];
 }
 
 /**
@@ -56,6 +58,7 @@ export async function startVaultServer(options: VaultServerOptions = {}): Promis
     issued.set(t, { paths, expires: Number.POSITIVE_INFINITY, ttl: 0, renewable: false });
   }
   const counts = { reads: 0, logins: 0, renewals: 0 };
+  const loginTokens: string[] = [];
   const faults: number[] = [];
   const ttl = options.tokenTtl ?? 3600;
   const renewable = options.renewable ?? true;
@@ -75,6 +78,7 @@ export async function startVaultServer(options: VaultServerOptions = {}): Promis
   const login = (res: ServerResponse, paths: string[], policies: string[]) => {
     counts.logins++;
     const token = `hvs.${randomBytes(18).toString('base64url')}`;
+    loginTokens.push(token);
     issued.set(token, { paths, expires: Date.now() + ttl * 1000, ttl, renewable });
     sendJson(
       res,
@@ -187,5 +191,6 @@ export async function startVaultServer(options: VaultServerOptions = {}): Promis
       for (const [k, t] of issued) if (t.expires !== Number.POSITIVE_INFINITY) issued.delete(k);
     },
     counts,
+    loginTokens,
   };
 }
