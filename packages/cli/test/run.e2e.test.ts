@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sensitiveForms } from '@credflow/credentials-core';
+import { sensitiveForms } from '@credflow/credentials-core/internal';
 import { type DemoEnvironment, startDemoEnvironment } from '@credflow/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, transcript } from './cli-helpers.js';
@@ -20,8 +20,9 @@ beforeAll(async () => {
 afterAll(async () => {
   // Leak scan over everything every CLI run printed: no secret, no token, in any encoding.
   const all = transcript.join('\n');
-  const values = [...demo.secretValues, ...demo.api.seenTokens];
+  const values = [...demo.secretValues, ...demo.api.seenTokens, ...demo.vault.loginTokens];
   expect(values.length).toBeGreaterThan(5);
+  expect(demo.vault.loginTokens.length).toBeGreaterThan(0);
   for (const v of values)
     for (const f of sensitiveForms(v)) expect(all.includes(f), 'a secret or token leaked').toBe(false);
   await demo?.close();
@@ -52,6 +53,7 @@ describe('credflow run: sample flows', () => {
     ['jwt-bearer.yaml', 'SUCCESS', 0],
     ['github-app.yaml', 'SUCCESS', 0],
     ['masking.yaml', 'SUCCESS', 0],
+    ['vault-secret.yaml', 'SUCCESS', 0],
     ['errors.yaml', 'FAILED', 1],
   ])('flows/%s ends %s (exit %d)', async (file, state, code) => {
     const r = await run(join(ROOT, 'flows', file));
@@ -87,6 +89,49 @@ describe('credflow run: sample flows', () => {
     expect(json.outputs).toEqual({ header: 'Bearer ******' });
     expect(json.taskRuns[1].outputs.uri).toBe(`${demo.api.url}/api/echo?key=******`);
     expect(json.taskRuns[1].outputs.body).toContain('"key":"******"');
+  });
+});
+
+describe('credflow run: a client secret from Vault (namespace credflow.demo.secure)', () => {
+  const vaultFlow = () => join(ROOT, 'flows/vault-secret.yaml');
+
+  it('logs in with the AppRole, reads the secret from Vault once and calls the API as demo-vault', async () => {
+    const before = { ...demo.vault.counts };
+    const mints = demo.auth.mints;
+    const r = await run(vaultFlow());
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json).toMatchObject({ state: 'SUCCESS', namespace: 'credflow.demo.secure' });
+    expect(json.outputs).toEqual({ client: 'demo-vault' });
+    // The Vault server served this run's read: one AppRole login, one KV v2 read.
+    expect(demo.vault.counts.logins - before.logins).toBe(1);
+    expect(demo.vault.counts.reads - before.reads).toBe(1);
+    expect(demo.auth.mints - mints).toBe(1);
+  });
+
+  it('secrets check names Vault as the provider of demo_vault, env for the tenant, ACME_SECRET_ for acme', async () => {
+    const before = demo.vault.counts.reads;
+    const r = await runCli(['secrets', 'check', '--config', config, '--json'], demo.secretEnv);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = JSON.parse(r.stdout) as { credential: string; tenantId: string; provider?: string }[];
+    const providerOf = (credential: string, tenantId = 'main') =>
+      rows.find((x) => x.credential === credential && x.tenantId === tenantId)?.provider;
+    expect(providerOf('demo_vault')).toBe(`vault ${demo.vault.url} secret/credflow/secure`);
+    expect(providerOf('demo_oauth')).toBe('env SECRET_<NAME> (base64)');
+    expect(providerOf('demo_oauth', 'acme')).toBe('env ACME_SECRET_<NAME> (base64)');
+    // Only demo_vault's reference is Vault's: the namespace's provider is asked for that namespace only.
+    expect(rows.filter((x) => x.provider?.startsWith('vault ')).map((x) => x.credential)).toEqual(['demo_vault']);
+    expect(demo.vault.counts.reads - before).toBe(1);
+  });
+
+  it('has the secret in Vault only: without the AppRole secret id the flow fails and names the provider', async () => {
+    const { DEMO_VAULT_SECRET_ID: _dropped, ...env } = demo.secretEnv;
+    const r = await runCli(['run', vaultFlow(), '--config', config, '--json', '--input', `api=${demo.api.url}`], env);
+    expect(r.code).toBe(1);
+    expect(Object.keys(env).filter((k) => k.includes('DEMO_VAULT_CLIENT_SECRET'))).toEqual([]);
+    const error = JSON.parse(r.stdout).taskRuns[0].error as string;
+    expect(error).toContain(`vault ${demo.vault.url} secret/credflow/secure`);
+    expect(error).toContain('DEMO_VAULT_SECRET_ID is not set');
   });
 });
 
