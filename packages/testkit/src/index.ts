@@ -35,6 +35,16 @@ export {
   startHttpsAuthServer,
   TOKEN_EXCHANGE_GRANT,
 } from './https-auth-server.js';
+export {
+  describeFindings,
+  LEAK_FORMS,
+  type LeakFinding,
+  type LeakForm,
+  type LeakNeedle,
+  type LeakScanOptions,
+  leakForms,
+  scanForLeaks,
+} from './leak-scanner.js';
 export { type LoopbackServer, readBody, sendJson, startLoopbackServer } from './loopback-server.js';
 export { type MtlsProtectedApi, startMtlsProtectedApi } from './mtls-protected-api.js';
 export { type ProtectedApi, startProtectedApi } from './protected-api.js';
