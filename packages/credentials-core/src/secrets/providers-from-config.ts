@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { type Clock, systemClock } from '../clock.js';
 import type { SecretProviderConfig } from '../config/secret-provider-schema.js';
+import { traceSecretProvider } from '../telemetry/secret-read-trace.js';
 import { AwsSecretsManagerProvider } from './aws-secrets-manager-provider.js';
 import { AzureKeyVaultProvider } from './azure-key-vault-provider.js';
 import { CachedSecretProvider } from './cached-provider.js';
@@ -21,6 +22,16 @@ export interface ProviderContext {
  * Builds the providers of one `secrets:` list. External managers are
  * wrapped in their `cacheTtl` cache; none loads its SDK until it is asked for
  * a secret, so a config that lists them costs nothing at start-up.
+ *
+ * Each external manager (Vault, AWS Secrets Manager, GCP Secret Manager,
+ * Azure Key Vault) is traced with {@link traceSecretProvider} *under* its
+ * cache: `cache(trace(remote))`. A `credflow.secret.read` span and a
+ * `credflow.secret.reads` count therefore stand for a request that reached
+ * the manager (a fresh read of the rotation rule included, marked
+ * `credflow.secret.fresh`); a value served from the cache produces neither.
+ * `env` and `file` providers are not traced: they read this process's
+ * environment or disk, cost no request, and would add a span to every
+ * mint.
  */
 export function providersFromConfig(
   configs: readonly SecretProviderConfig[],
@@ -38,12 +49,17 @@ function build(c: SecretProviderConfig, baseDir: string, clock: Clock): SecretPr
     case 'file':
       return new FileSecretProvider(c.dir, `./${relative(process.cwd(), c.dir) || '.'}`.replace(/^\.\/\.\./, '..'));
     case 'vault':
-      return new CachedSecretProvider(new VaultSecretProvider(c, { baseDir, clock }), c.cacheTtl, clock);
+      return remote(new VaultSecretProvider(c, { baseDir, clock }), c.cacheTtl, clock);
     case 'aws-secrets-manager':
-      return new CachedSecretProvider(new AwsSecretsManagerProvider(c), c.cacheTtl, clock);
+      return remote(new AwsSecretsManagerProvider(c), c.cacheTtl, clock);
     case 'gcp-secret-manager':
-      return new CachedSecretProvider(new GcpSecretManagerProvider(c), c.cacheTtl, clock);
+      return remote(new GcpSecretManagerProvider(c), c.cacheTtl, clock);
     case 'azure-key-vault':
-      return new CachedSecretProvider(new AzureKeyVaultProvider(c), c.cacheTtl, clock);
+      return remote(new AzureKeyVaultProvider(c), c.cacheTtl, clock);
   }
+}
+
+/** A remote manager, traced, in its cache (the cache outside: hits are not remote reads). */
+function remote(provider: SecretProvider, ttlMs: number, clock: Clock): CachedSecretProvider {
+  return new CachedSecretProvider(traceSecretProvider(provider), ttlMs, clock);
 }

@@ -24,6 +24,14 @@ export interface SecretScopesOptions {
  * tenant's providers are never in the list, so no name can reach them.
  * Providers are built once per config entry, so their caches and logins are
  * shared by every scope that asks them.
+ *
+ * Telemetry: the remote managers of the config (Vault and the cloud secret
+ * managers) come from {@link providersFromConfig} traced under their cache,
+ * so each request that reaches a manager is one `credflow.secret.read` span
+ * (a child of the mint or task that asked) and one `credflow.secret.reads`
+ * count, however many scopes share the provider; a cached value is neither.
+ * Providers given as `override` are used as given: a host traces its own with
+ * `traceSecretProvider()`.
  */
 export class SecretScopes {
   readonly #config: CredflowConfig;

@@ -21,6 +21,8 @@ export const ATTR = {
   taskType: 'credflow.task.type',
   secretName: 'credflow.secret.name',
   secretProvider: 'credflow.secret.provider',
+  /** `true` on a secret read made past the caches (the rotation rule); absent otherwise. */
+  secretFresh: 'credflow.secret.fresh',
 } as const;
 
 /** `credflow.outcome` values. */

@@ -2,6 +2,7 @@ import { startVaultServer, type VaultServer } from '@credflow/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialStore } from '../../src/store.js';
 import { type ClientSecretEndpoint, startClientSecretEndpoint } from '../helpers/client-secret-endpoint.js';
+import { installOtel } from '../telemetry/otel-harness.js';
 
 const MAIN_VALUE = 'main-only-secret-value-4711';
 let vault: VaultServer;
@@ -124,5 +125,26 @@ describe('secret scoping (SPEC section 2)', () => {
     await expect(store.getToken('team_api', { namespace: 'company.teams' })).rejects.toMatchObject({
       code: 'ERR_CREDENTIAL_NOT_FOUND',
     });
+  });
+
+  it("traces each read that reaches a scope's Vault once, however many scopes share the provider; cached values are not", async () => {
+    const otel = installOtel();
+    try {
+      vault.put('secret/company/TRACED_ONCE', { value: 'traced-once-value-0123456789' });
+      const before = vault.counts.reads;
+      for (const namespace of ['company', 'company.team', 'company.team.sub', 'company']) {
+        expect(await store.getSecret('TRACED_ONCE', undefined, { namespace })).toBe('traced-once-value-0123456789');
+      }
+      const reads = otel.spans().filter((s) => s.name === 'credflow.secret.read');
+      // company.team asks its own Vault first (not held there: one not_found read), then company's (one read, then cached).
+      expect(reads.map((s) => [s.attributes['credflow.secret.provider'], s.attributes['credflow.outcome']])).toEqual([
+        [expect.stringMatching(/ secret\/company$/), 'success'],
+        [expect.stringMatching(/ secret\/team$/), 'not_found'],
+      ]);
+      expect(vault.counts.reads - before).toBe(2);
+      expect(JSON.stringify(reads.map((s) => s.attributes))).not.toContain('traced-once-value');
+    } finally {
+      await otel.uninstall();
+    }
   });
 });
