@@ -25,8 +25,8 @@ export interface OtelHarness {
   spans(): ReadableSpan[];
   /** Data points of metric `name` (none when it was never recorded). */
   points(name: string): Promise<Point[]>;
-  /** Every metric's name and points, for scans. */
-  allPoints(): Promise<{ name: string; points: Point[] }[]>;
+  /** Every metric's name, description, unit and points, for scans. */
+  allPoints(): Promise<{ name: string; description: string; unit: string; points: Point[] }[]>;
   uninstall(): Promise<void>;
 }
 
@@ -44,6 +44,8 @@ export function installOtel(): OtelHarness {
     return resourceMetrics.scopeMetrics.flatMap((s) =>
       s.metrics.map((m) => ({
         name: m.descriptor.name,
+        description: m.descriptor.description,
+        unit: m.descriptor.unit,
         points: m.dataPoints.map((d) => ({ attributes: d.attributes, value: d.value as Point['value'] })),
       })),
     );
@@ -71,7 +73,9 @@ export function pointValue(points: Point[], match: Attributes): number {
 
 /**
  * Every text a host's exporter would see: span names, attributes, events,
- * links and status messages, metric names and attributes, plus `extra`.
+ * links, status messages, resource and instrumentation scope; every
+ * metric's name, description, unit and data points (attributes and values,
+ * histogram buckets included), plus `extra`. What the leak scans search.
  */
 export async function exportedText(otel: OtelHarness, extra: string[] = []): Promise<string> {
   const out: string[] = [...extra];
@@ -83,8 +87,9 @@ export async function exportedText(otel: OtelHarness, extra: string[] = []): Pro
       JSON.stringify(s.links),
       s.status.message ?? '',
       JSON.stringify(s.resource.attributes),
+      JSON.stringify(s.instrumentationScope),
     );
   }
-  for (const m of await otel.allPoints()) out.push(m.name, JSON.stringify(m.points));
+  for (const m of await otel.allPoints()) out.push(m.name, m.description, m.unit, JSON.stringify(m.points));
   return out.join('\n');
 }

@@ -35,7 +35,7 @@ const AWS_VALUE = `aws-client-secret-${Math.random().toString(36).slice(2)}`;
 const needles: string[] = [VAULT_TOKEN, AWS_SECRET_KEY, V1, V2, AWS_VALUE];
 /** What every test exported (spans, metric points), collected before the SDK is taken down. */
 const exported: string[] = [];
-const counted = { spans: 0, secretReadSpans: 0 };
+const counted = { spans: 0, secretReadSpans: 0, points: 0 };
 
 let vault: VaultServer;
 let aws: AwsSecretsManagerServer;
@@ -68,6 +68,7 @@ beforeEach(() => {
 afterEach(async () => {
   counted.spans += otel.spans().length;
   counted.secretReadSpans += reads().length;
+  counted.points += (await otel.allPoints()).reduce((n, m) => n + m.points.length, 0);
   exported.push(await exportedText(otel));
   await otel.uninstall();
 });
@@ -279,6 +280,11 @@ describe('leak scan (testkit scanner, independent of the product) over spans, me
     expect(all).toContain('credflow.secret.reads');
     expect(needles.length).toBeGreaterThan(9);
     const findings = scanForLeaks(all, needles);
+    if (process.env.CREDFLOW_LEAK_MATRIX) {
+      console.log(
+        `secret-read leak scan: ${counted.spans} spans (${counted.secretReadSpans} credflow.secret.read), ${counted.points} metric points, ${all.length} characters, ${needles.length} needles, ${findings.length} hits`,
+      );
+    }
     expect(describeFindings(findings)).toEqual([]);
   });
 

@@ -2,21 +2,23 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type LoopbackServer, readBody, sendJson, startLoopbackServer } from '@credflow/testkit';
+import {
+  describeFindings,
+  type LoopbackServer,
+  readBody,
+  scanForLeaks,
+  sendJson,
+  startLoopbackServer,
+} from '@credflow/testkit';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SharedCache } from '../../src/cache/shared-cache.js';
-import {
-  type AuditRecord,
-  type Clock,
-  CredentialStore,
-  EnvSecretProvider,
-  flushAuditLogs,
-  recordSharedCacheHit,
-  sensitiveForms,
-  systemClock,
-  withMintContext,
-} from '../../src/index.js';
+import { type Clock, systemClock } from '../../src/clock.js';
+import { EnvSecretProvider } from '../../src/secrets/env-provider.js';
+import { CredentialStore } from '../../src/store.js';
+import { type AuditRecord, flushAuditLogs } from '../../src/telemetry/audit-log.js';
+import { recordSharedCacheHit } from '../../src/telemetry/metrics.js';
+import { withMintContext } from '../../src/telemetry/mint-context.js';
 import { StoreTelemetry } from '../../src/telemetry/store-telemetry.js';
 import { exportedText, installOtel, type OtelHarness, pointValue } from './otel-harness.js';
 
@@ -26,6 +28,10 @@ const secretProviders = [new EnvSecretProvider({ env: { SECRET_S: Buffer.from(CL
 const issued: string[] = [];
 /** Every audit line and warning written in this file, for the leak scan. */
 const written: string[] = [];
+/** What each test exported (spans and metric points), collected before its SDK is taken down. */
+const exported: string[] = [];
+/** Spans and metric points exported in this file, for the report. */
+const counted = { spans: 0, points: 0 };
 
 let server: LoopbackServer;
 /** Whether `/flaky` answers 503. */
@@ -47,7 +53,12 @@ afterAll(() => server.close());
 beforeEach(() => {
   otel = installOtel();
 });
-afterEach(() => otel.uninstall());
+afterEach(async () => {
+  counted.spans += otel.spans().length;
+  counted.points += (await otel.allPoints()).reduce((n, m) => n + m.points.length, 0);
+  exported.push(await exportedText(otel));
+  await otel.uninstall();
+});
 
 const cc = (key: string, path: string, extra = '') =>
   `  ${key}: { type: client_credentials, tokenEndpoint: "${server.url}${path}", clientId: ${key}, clientSecret: { secret: S }${extra} }`;
@@ -307,21 +318,45 @@ describe('audit log (SPEC section 9)', () => {
   });
 });
 
-describe('leak scan over exported spans, metrics and the audit log', () => {
-  it('finds no secret and no token, in any encoding', async () => {
+describe('leak scan over exported spans, metrics and the audit log (testkit scanner, independent of the product)', () => {
+  it('finds no secret and no token, in any form: zero hits over every test of this file', async () => {
     const store = storeOf([cc('l_ok', '/token'), cc('l_bad', '/bad')], {
       audit: { write: (r) => written.push(JSON.stringify(r)) },
     });
     await store.getToken('l_ok');
     await store.getToken('l_bad').catch(() => {});
     await store.test('l_ok');
-    const all = await exportedText(otel, written);
+    const all = [...exported, await exportedText(otel), ...written].join('\n');
     expect(all).toContain('credflow.token.mint');
+    expect(all).toContain('credflow.token.mint.duration');
+    expect(all).toContain('"event":"mint"'); // the audit records are in
+    expect(counted.spans).toBeGreaterThan(10);
+    expect(counted.points).toBeGreaterThan(20);
     expect(issued.length).toBeGreaterThan(3);
-    const hits: string[] = [];
-    for (const v of [CLIENT_SECRET, ...issued])
-      for (const f of sensitiveForms(v))
-        if (all.includes(f)) hits.push(`${v.slice(0, 8)}… as ${f === v ? 'plain' : 'encoded'}`);
-    expect(hits).toEqual([]);
+    const needles = [CLIENT_SECRET, Buffer.from(CLIENT_SECRET).toString('base64'), ...issued];
+    const findings = scanForLeaks(all, needles);
+    if (process.env.CREDFLOW_LEAK_MATRIX) {
+      console.log(
+        `telemetry leak scan: ${counted.spans} spans, ${counted.points} metric points, ${written.length} audit lines and warnings, ${all.length} characters, ${needles.length} needles, ${findings.length} hits`,
+      );
+    }
+    expect(describeFindings(findings)).toEqual([]);
+  });
+
+  it('the oracle can fail: a token planted, encoded, in a fake span export is found', () => {
+    const token = issued[0] as string;
+    const fake = JSON.stringify([
+      { name: 'credflow.token.mint', attributes: { 'credflow.credential.key': 'l_ok', 'x.auth': `Bearer ${token}` } },
+      { name: 'credflow.token.mint', attributes: { 'x.blob': Buffer.from(`{"t":"${token}"}`).toString('base64url') } },
+      { name: 'credflow.token.mint', status: { message: `secret=${Buffer.from(CLIENT_SECRET).toString('hex')}` } },
+    ]);
+    const findings = scanForLeaks(`${exported.join('\n')}\n${fake}`, [CLIENT_SECRET, ...issued]);
+    const forms = findings.map((f) => `${f.needle}: ${f.form}`);
+    expect(forms).toContain('1: raw');
+    expect(forms).toContainEqual(
+      expect.stringMatching(/^1: base64(url)? \(inside a longer string, byte offset [012]\)$/),
+    );
+    expect(forms).toContain('0: hex');
+    expect(describeFindings(findings).join('\n')).not.toContain(token);
   });
 });
