@@ -7,10 +7,12 @@
  * run`, `run --json`, `credentials test` (human and --json) as child
  * processes of the built CLI, the UI's Test connection API, and the library.
  *
- * The oracle is this file's own: it does not use the product's list of
- * encodings. It searches every output for every secret, token, assertion
- * and app JWT in raw, base64, base64url, URL, JSON-escaped and hex form, and
- * for any 16-character substring of each.
+ * The oracle is the testkit's leak scanner, independent of the product (it
+ * does not use the product's list of encodings): it searches every output
+ * for every secret, token, assertion and app JWT raw, JSON-, percent-, form-
+ * and HTML-escaped, in hex, in base64 and base64url (also inside a longer
+ * encoded string: Basic headers, JWT payloads), and for any 16-character
+ * substring of each.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -18,7 +20,14 @@ import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CredentialStore, EnvSecretProvider } from '@credflow/credentials-core';
-import { type LoopbackServer, readBody, sendJson, startLoopbackServer } from '@credflow/testkit';
+import {
+  describeFindings,
+  type LoopbackServer,
+  readBody,
+  scanForLeaks,
+  sendJson,
+  startLoopbackServer,
+} from '@credflow/testkit';
 import { startUi, type UiServer } from '@credflow/ui';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli-helpers.js';
@@ -253,38 +262,9 @@ async function cli(vector: string, args: string[]) {
 
 // ---------------------------------------------------------------- the oracle
 
-/** The forms this test looks for, written here (not taken from the product). */
-function encodings(v: string): Record<string, string> {
-  const b = Buffer.from(v, 'utf8');
-  return {
-    raw: v,
-    base64: b.toString('base64'),
-    'base64 unpadded': b.toString('base64').replace(/=+$/, ''),
-    base64url: b.toString('base64url'),
-    url: encodeURIComponent(v),
-    form: new URLSearchParams({ v }).toString().slice(2),
-    json: JSON.stringify(v).slice(1, -1),
-    hex: b.toString('hex'),
-  };
-}
-
-/** Every hit of every value in `text`: an encoding, or any 16-character substring. */
+/** Every hit of every value in `text` (the testkit's scanner), one line each, naming no value. */
 function scan(text: string, values: string[]): string[] {
-  const hits: string[] = [];
-  const windows = new Set<string>();
-  for (let i = 0; i + 16 <= text.length; i++) windows.add(text.slice(i, i + 16));
-  for (const v of values) {
-    for (const [name, form] of Object.entries(encodings(v)))
-      if (form.length >= 4 && text.includes(form)) hits.push(`${v.slice(0, 10)}… as ${name}`);
-    for (let i = 0; i + 16 <= v.length; i++) {
-      if (windows.has(v.slice(i, i + 16))) {
-        const at = text.indexOf(v.slice(i, i + 16));
-        hits.push(`${v.slice(0, 10)}… substring at ${i}, in ${JSON.stringify(text.slice(at - 40, at + 56))}`);
-        break;
-      }
-    }
-  }
-  return hits;
+  return describeFindings(scanForLeaks(text, values));
 }
 
 describe('leak suite: echo servers', { timeout: 120_000 }, () => {
@@ -295,8 +275,13 @@ describe('leak suite: echo servers', { timeout: 120_000 }, () => {
       expect.stringContaining('as base64'),
     );
     expect(scan(`x ${JSON.stringify({ k: SECRETS.PEM })} y`, [SECRETS.PEM]).length).toBeGreaterThan(0);
-    expect(scan(`partial: ${token.slice(5, 23)}`, [token])).toEqual([expect.stringContaining('substring at 5,')]);
-    expect(scan(`hex ${Buffer.from(token).toString('hex')}`, [token])).toEqual([expect.stringContaining('hex')]);
+    expect(scan(`partial: ${token.slice(5, 23)}`, [token])).toEqual([
+      expect.stringContaining('16-character substring from needle offset 5'),
+    ]);
+    expect(scan(`hex ${Buffer.from(token).toString('hex')}`, [token])).toEqual([expect.stringContaining('as hex')]);
+    expect(
+      scan(`Basic ${Buffer.from(`ada:${SECRETS.API_PASSWORD}`).toString('base64')}`, [SECRETS.API_PASSWORD]),
+    ).not.toEqual([]);
     expect(scan('nothing here ******', [secret, token])).toEqual([]);
   });
 
