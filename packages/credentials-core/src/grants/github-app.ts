@@ -3,7 +3,16 @@ import type { createAppAuth } from '@octokit/auth-app';
 import { z } from 'zod';
 import { endpointField, secretRefField } from '../config/fields.js';
 import type { CredentialCommon } from '../config/types.js';
-import { CredflowError, SignerError, TokenEndpointError } from '../errors.js';
+import {
+  CredflowError,
+  SignerError,
+  TokenEndpointError,
+  TokenHttpStatusError,
+  TokenNetworkError,
+  TokenResponseInvalidError,
+  TokenTimeoutError,
+} from '../errors.js';
+import { type GitHubHeaders, type GitHubRetryAdvice, gitHubRetryAdvice } from '../http/github-rate-limit.js';
 import { type OctokitFetch, octokitFetch } from '../http/octokit-fetch.js';
 import { backoffDelay } from '../http/retry-policy.js';
 import { sentCredentials } from '../http/sent-credentials.js';
@@ -11,6 +20,7 @@ import { serverText } from '../http/server-text.js';
 import { signWithExternal } from '../keys/external-signer.js';
 import { importPrivateKey } from '../keys/private-key.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
+import { clockOffsetSeconds, isJwtTimeRefusal } from './github-clock.js';
 import { defineGrantType, type Grant, type GrantContext, type GrantResult } from './grant.js';
 import { signingIssues } from './jwt-fields.js';
 
@@ -93,24 +103,43 @@ export const gitHubAppGrantType = defineGrantType<GitHubAppDefinition>({
   create: (def, ctx) => new GitHubAppGrant(def, ctx),
 });
 
+/**
+ * How long an installation id found by `owner` is trusted (1 hour): after
+ * that the next mint looks the owner up again, so an app reinstalled on the
+ * account (a new id) is found even when no token request failed. A
+ * configured `installationId` is never looked up nor dropped.
+ */
+export const INSTALLATION_LOOKUP_TTL_MS = 3_600_000;
+
 interface OctokitError {
   status?: number;
-  response?: { data?: { message?: unknown } };
+  response?: { data?: { message?: unknown }; headers?: GitHubHeaders };
   message: string;
 }
+
+type AppAuth = ReturnType<typeof createAppAuth>;
 
 class GitHubAppGrant implements Grant {
   readonly #def: GitHubAppDefinition;
   readonly #ctx: GrantContext;
   /** Every request of this grant: the credential's timeout, 1 MiB cap, no redirects. */
   readonly #fetch: OctokitFetch;
-  #installationId: number | undefined;
-  #auth: { key: string; auth: ReturnType<typeof createAppAuth> } | undefined;
+  /** The installation id found by `owner`, and when (monotonic ms); never a configured one. */
+  #found: { id: number; at: number } | undefined;
+  /** The installation and URL of the latest request, for messages. */
+  #last: { installationId: number | undefined; endpoint: string };
+  /**
+   * Seconds GitHub's clock is ahead of the local wall clock (negative:
+   * behind), measured from the `Date` of an answer refusing a JWT's time
+   * claims; every later app JWT is dated by it.
+   */
+  #skewS = 0;
+  #auth: { key: string; auth: AppAuth } | undefined;
 
   constructor(def: GitHubAppDefinition, ctx: GrantContext) {
     this.#def = def;
     this.#ctx = ctx;
-    this.#installationId = def.installationId;
+    this.#last = { installationId: def.installationId, endpoint: this.#endpoint(def.installationId) };
     const send = octokitFetch(ctx.credential, def.timeout);
     // The app JWT octokit signs (and any token it sends) is reported before it leaves.
     this.#fetch = (url, init) => {
@@ -119,26 +148,73 @@ class GitHubAppGrant implements Grant {
     };
   }
 
+  /**
+   * Mints with retries: network errors, timeouts, 5xx and rate limits
+   * (429, and 403 with GitHub's rate-limit signs) are retried up to
+   * `retry.maxAttempts`, waiting what GitHub asks ({@link gitHubRetryAdvice})
+   * but never longer than `retry.maxRetryAfterMs`: a longer wait fails at
+   * once, saying when to retry. A JWT refused for its time claims is
+   * re-sent once, dated by GitHub's clock.
+   */
   async mint(): Promise<GrantResult> {
-    for (let attempt = 1; ; attempt++) {
+    const { retry, logger, credential } = this.#ctx;
+    let skewCorrected = false;
+    for (let attempt = 1; ; ) {
       try {
         return await this.#mintOnce();
       } catch (caught) {
         // octokit wraps what our fetch throws: take ours back out.
         const err = ownError(caught) ?? caught;
-        const status = (err as OctokitError).status;
-        const transient =
-          err instanceof CredflowError
-            ? err.code === 'ERR_TOKEN_TIMEOUT'
-            : status === undefined || status >= 500 || status === 429;
-        if (!transient || attempt >= this.#ctx.retry.maxAttempts) throw this.#toError(err, attempt);
-        const delay = backoffDelay(this.#ctx.retry, attempt);
-        this.#ctx.logger.warn(
-          `credential '${this.#ctx.credential}': GitHub request failed (${status ? `HTTP ${status}` : 'network error'}), retry ${attempt}/${this.#ctx.retry.maxAttempts - 1} in ${Math.round(delay)} ms`,
+        if (!skewCorrected && this.#measureSkew(err)) {
+          skewCorrected = true;
+          continue;
+        }
+        const advice = this.#advice(err);
+        if (advice.kind === 'transient' && advice.waitMs > retry.maxRetryAfterMs) {
+          throw this.#tooLongError(err, advice.why, advice.waitMs);
+        }
+        if (advice.kind === 'permanent' || attempt >= retry.maxAttempts) throw this.#toError(err, attempt);
+        const delay = Math.max(backoffDelay(retry, attempt), advice.waitMs);
+        logger.warn(
+          `credential '${credential}': GitHub request failed (${advice.why}), retry ${attempt}/${retry.maxAttempts - 1} in ${Math.round(delay)} ms`,
         );
         await sleep(delay);
+        attempt++;
       }
     }
+  }
+
+  /** Whether a failure is worth another attempt, and how long GitHub asks to wait. */
+  #advice(err: unknown): GitHubRetryAdvice {
+    if (err instanceof CredflowError) {
+      return err.code === 'ERR_TOKEN_TIMEOUT'
+        ? { kind: 'transient', waitMs: 0, why: 'timed out' }
+        : { kind: 'permanent' };
+    }
+    const e = err as OctokitError;
+    // octokit reports a failed fetch (refused, reset) as a 500 without a response.
+    if (!e.response || e.status === undefined) return { kind: 'transient', waitMs: 0, why: 'network error' };
+    return gitHubRetryAdvice(e.status, e.response.headers ?? {}, rawMessage(e), this.#ctx.clock.wallNow());
+  }
+
+  /**
+   * On a 401 refusing the app JWT's `iat`/`exp`, takes GitHub's clock from
+   * the answer's `Date` and keeps the difference for every later JWT (both
+   * octokit's signer and an external one); `true` when it measured one, so
+   * the mint is re-sent (once). octokit corrects this only in `auth.hook`,
+   * which credflow does not use (it calls `auth()`), and its check misses
+   * some of GitHub's messages.
+   */
+  #measureSkew(err: unknown): boolean {
+    const e = err as OctokitError;
+    if (err instanceof CredflowError || e.status !== 401 || !isJwtTimeRefusal(rawMessage(e))) return false;
+    const offset = clockOffsetSeconds(e.response?.headers?.date, this.#ctx.clock.wallNow());
+    if (offset === undefined) return false;
+    this.#skewS = offset;
+    this.#ctx.logger.warn(
+      `credential '${this.#ctx.credential}': GitHub refused the app JWT's time claims (HTTP 401); GitHub's clock (its Date header) is ${Math.abs(offset)} s ${offset >= 0 ? 'ahead of' : 'behind'} the local clock: app JWTs are dated by GitHub's clock from now on (synchronise the local clock, e.g. with NTP)`,
+    );
+    return true;
   }
 
   /** The JWT issuer: the client id when given (GitHub's recommendation), else the app id. */
@@ -151,10 +227,21 @@ class GitHubAppGrant implements Grant {
     return this.#def.clientId ? `clientId ${this.#def.clientId}` : `appId ${this.#def.appId}`;
   }
 
-  async #appAuth() {
+  /**
+   * octokit's app auth, made again when the key or the clock correction
+   * changes. octokit's own signer dates JWTs by `Date.now()` plus
+   * `timeDifference`, so the difference between the grant's clock and
+   * `Date.now()` is added to GitHub's offset; the external signer gets
+   * GitHub's offset alone and dates by the grant's clock.
+   */
+  async #appAuth(): Promise<AppAuth> {
     const def = this.#def;
     const pem = def.privateKey ? await this.#ctx.secrets.resolve(def.privateKey) : `signer:${def.signer}`;
-    if (this.#auth?.key === pem) return this.#auth.auth;
+    const timeDifference = def.privateKey
+      ? this.#skewS + Math.round((this.#ctx.clock.wallNow() - Date.now()) / 1000)
+      : this.#skewS;
+    const key = `${timeDifference}\u0000${pem}`;
+    if (this.#auth?.key === key) return this.#auth.auth;
     // Check the key ourselves first: clearer errors, never quoting it.
     if (def.privateKey) importPrivateKey(pem, 'RS256', this.#ctx.credential);
     const { createAppAuth, request: octokitRequest } = await loadLibs();
@@ -167,18 +254,20 @@ class GitHubAppGrant implements Grant {
       appId: this.#issuer,
       ...(def.privateKey ? { privateKey: pem.trim().replace(/\\n/g, '\n') } : { createJwt: this.#createJwt() }),
       request,
+      timeDifference,
       // credflow's cache is the one cache: octokit keeps nothing.
       cache: { get: () => undefined, set: () => {} } as never,
       log: { warn: () => {} } as never,
     });
-    this.#auth = { key: pem, auth };
+    this.#auth = { key, auth };
     return auth;
   }
 
   /**
    * octokit's `createJwt` backed by the host's signer: GitHub's app JWT
    * (RS256, `iss`, `iat` 30 s in the past, 10 minutes of life) signed by a
-   * KMS or HSM.
+   * KMS or HSM, dated by the grant's clock plus `timeDifference` (seconds
+   * GitHub's clock is ahead).
    * @see https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-json-web-token-jwt-for-a-github-app
    */
   #createJwt() {
@@ -203,9 +292,42 @@ class GitHubAppGrant implements Grant {
     };
   }
 
+  /**
+   * One mint. With `owner`, the installation id found earlier is used while
+   * it is younger than {@link INSTALLATION_LOOKUP_TTL_MS}; when its token
+   * request answers 404 or 410 (app uninstalled, or reinstalled under a new
+   * id) the id is dropped, looked up once more and the request re-sent.
+   */
   async #mintOnce(): Promise<GrantResult> {
     const auth = await this.#appAuth();
-    const installationId = this.#installationId ?? (await this.#lookUpInstallation(auth));
+    if (this.#def.installationId !== undefined) return this.#requestToken(auth, this.#def.installationId);
+    for (;;) {
+      const cached = this.#cachedInstallation();
+      const installationId = cached ?? (await this.#lookUpInstallation(auth));
+      try {
+        return await this.#requestToken(auth, installationId);
+      } catch (err) {
+        const status = ownError(err) ? undefined : (err as OctokitError).status;
+        if (status !== 404 && status !== 410) throw err;
+        this.#found = undefined;
+        if (cached === undefined) throw err;
+        this.#ctx.logger.warn(
+          `credential '${this.#ctx.credential}': installation ${installationId} of owner '${this.#def.owner}' is gone (HTTP ${status}); looking the owner's installation up again`,
+        );
+      }
+    }
+  }
+
+  /** The id found by `owner` while it is fresh; forgets a stale one. */
+  #cachedInstallation(): number | undefined {
+    if (this.#found && this.#ctx.clock.now() - this.#found.at < INSTALLATION_LOOKUP_TTL_MS) return this.#found.id;
+    this.#found = undefined;
+    return undefined;
+  }
+
+  /** `POST /app/installations/{id}/access_tokens`, narrowed as configured. */
+  async #requestToken(auth: AppAuth, installationId: number): Promise<GrantResult> {
+    this.#last = { installationId, endpoint: this.#endpoint(installationId) };
     const sentAt = this.#ctx.clock.now();
     const sentAtWall = this.#ctx.clock.wallNow();
     const result = (await auth({
@@ -217,9 +339,9 @@ class GitHubAppGrant implements Grant {
     })) as { token: string; expiresAt: string; permissions?: Record<string, string> };
     const expiresAt = new Date(result.expiresAt);
     if (!result.token || Number.isNaN(expiresAt.getTime())) {
-      throw new TokenEndpointError('ERR_TOKEN_RESPONSE_INVALID', 'GitHub answered without token or expires_at', {
+      throw new TokenResponseInvalidError('GitHub answered without token or expires_at', {
         credential: this.#ctx.credential,
-        endpoint: this.#endpoint(installationId),
+        endpoint: this.#last.endpoint,
       });
     }
     return {
@@ -232,8 +354,8 @@ class GitHubAppGrant implements Grant {
     };
   }
 
-  /** `GET /orgs/{owner}/installation`, then `/users/{owner}/installation`; the id is kept. */
-  async #lookUpInstallation(auth: ReturnType<typeof createAppAuth>): Promise<number> {
+  /** `GET /orgs/{owner}/installation`, then `/users/{owner}/installation`; the id is kept for the TTL. */
+  async #lookUpInstallation(auth: AppAuth): Promise<number> {
     const owner = this.#def.owner ?? '';
     const { token } = (await auth({ type: 'app' })) as { token: string };
     const { request: octokitRequest } = await loadLibs();
@@ -242,20 +364,25 @@ class GitHubAppGrant implements Grant {
       headers: { authorization: `bearer ${token}`, 'user-agent': 'credflow' },
       request: { fetch: this.#fetch },
     });
-    for (const route of ['GET /orgs/{owner}/installation', 'GET /users/{owner}/installation'] as const) {
+    for (const kind of ['orgs', 'users'] as const) {
+      this.#last = { installationId: undefined, endpoint: `${this.#def.baseUrl}/${kind}/${owner}/installation` };
       try {
-        const { data } = await request(route as 'GET /orgs/{org}/installation', { owner } as never);
+        const { data } = await request(
+          `GET /${kind}/{owner}/installation` as 'GET /orgs/{org}/installation',
+          {
+            owner,
+          } as never,
+        );
         const id = (data as { id?: unknown }).id;
         if (typeof id === 'number') {
-          this.#installationId = id;
+          this.#found = { id, at: this.#ctx.clock.now() };
           return id;
         }
       } catch (err) {
         if ((err as OctokitError).status !== 404 || ownError(err)) throw err;
       }
     }
-    throw new TokenEndpointError(
-      'ERR_TOKEN_HTTP_STATUS',
+    throw new TokenHttpStatusError(
       `GitHub App ${this.#def.clientId ?? this.#def.appId} has no installation for owner '${owner}' (HTTP 404): install the app on that organisation or user account, or set installationId`,
       { credential: this.#ctx.credential, endpoint: `${this.#def.baseUrl}/orgs/${owner}/installation`, status: 404 },
     );
@@ -265,10 +392,21 @@ class GitHubAppGrant implements Grant {
     return `${this.#def.baseUrl}/app/installations/${installationId ?? '?'}/access_tokens`;
   }
 
+  /** A rate-limit wait over `retry.maxRetryAfterMs`: fail now, saying when to retry, instead of sleeping. */
+  #tooLongError(err: unknown, why: string, waitMs: number): Error {
+    const e = err as OctokitError;
+    const message = gitHubMessage(e);
+    const at = new Date(this.#ctx.clock.wallNow() + waitMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const cap = this.#ctx.retry.maxRetryAfterMs;
+    return new TokenHttpStatusError(
+      `GitHub is rate limiting this app (${why}${message ? `: ${message}` : ''}): retry after ${at} (in ${Math.ceil(waitMs / 1000)} s); credflow waits at most ${cap % 1000 === 0 ? `${cap / 1000} s` : `${cap} ms`} (store option retry.maxRetryAfterMs)`,
+      { credential: this.#ctx.credential, endpoint: this.#last.endpoint, ...(e.status ? { status: e.status } : {}) },
+    );
+  }
+
   #toError(err: unknown, attempts: number): Error {
     if (err instanceof TokenEndpointError && err.code === 'ERR_TOKEN_TIMEOUT' && attempts > 1) {
-      return new TokenEndpointError(
-        'ERR_TOKEN_TIMEOUT',
+      return new TokenTimeoutError(
         `GitHub request timed out (timeout ${this.#def.timeout} ms) after ${attempts} attempts`,
         {
           credential: err.credential,
@@ -280,45 +418,60 @@ class GitHubAppGrant implements Grant {
     const e = err as OctokitError;
     // octokit reports a failed fetch (refused, timed out) as a 500 without a response.
     const status = e.response ? e.status : undefined;
-    const ghMessage =
-      typeof e.response?.data?.message === 'string' ? serverText(e.response.data.message, 200) : undefined;
+    const ghMessage = gitHubMessage(e);
+    const installationId = this.#last.installationId;
     const where = {
       credential: this.#ctx.credential,
-      endpoint: this.#endpoint(this.#installationId),
+      endpoint: this.#last.endpoint,
       ...(status ? { status } : {}),
     };
     const said = ghMessage ? `: ${ghMessage}` : '';
     const after = attempts > 1 ? ` after ${attempts} attempts` : '';
+    if (status === 401 && isJwtTimeRefusal(rawMessage(e))) {
+      return new TokenHttpStatusError(
+        `GitHub refused the app JWT's time claims (HTTP 401${said}) although it was dated by GitHub's clock (${this.#skewS} s from the local clock): check the local clock (NTP)${this.#def.signer ? ` and that signer '${this.#def.signer}' signs what it is given` : ''}`,
+        where,
+      );
+    }
     if (status === 401) {
-      return new TokenEndpointError(
-        'ERR_TOKEN_HTTP_STATUS',
+      return new TokenHttpStatusError(
         `GitHub rejected the app's credentials (HTTP 401${said}): check ${this.#who} and that ${this.#def.signer ? `signer '${this.#def.signer}' signs with` : 'privateKey is'} that app's key`,
         where,
       );
     }
-    if (status === 404) {
-      return new TokenEndpointError(
-        'ERR_TOKEN_HTTP_STATUS',
-        `GitHub App ${this.#def.clientId ?? this.#def.appId} has no installation ${this.#installationId} (HTTP 404${said}): check installationId, or that the app is installed`,
+    if ((status === 404 || status === 410) && installationId !== undefined) {
+      return new TokenHttpStatusError(
+        this.#def.owner
+          ? `GitHub App ${this.#def.clientId ?? this.#def.appId} has no installation ${installationId} any more (HTTP ${status}${said}), although owner '${this.#def.owner}' named it: the app was uninstalled or reinstalled; the next mint looks the owner up again`
+          : `GitHub App ${this.#def.clientId ?? this.#def.appId} has no installation ${installationId} (HTTP ${status}${said}): check installationId, or that the app is installed`,
         where,
       );
     }
     if (status === 422) {
-      return new TokenEndpointError(
-        'ERR_TOKEN_HTTP_STATUS',
+      return new TokenHttpStatusError(
         `GitHub refused the narrowed token (HTTP 422${said}): the installation lacks the requested permissions or repositories`,
         where,
       );
     }
-    if (status)
-      return new TokenEndpointError('ERR_TOKEN_HTTP_STATUS', `GitHub answered HTTP ${status}${said}${after}`, where);
+    if (status) return new TokenHttpStatusError(`GitHub answered HTTP ${status}${said}${after}`, where);
     const timedOut = /timeout|aborted/i.test(`${e.message} ${(err as { name?: string }).name}`);
-    return new TokenEndpointError(
-      timedOut ? 'ERR_TOKEN_TIMEOUT' : 'ERR_TOKEN_NETWORK',
+    return new (timedOut ? TokenTimeoutError : TokenNetworkError)(
       timedOut ? `GitHub request timed out${after}` : `cannot reach GitHub (${serverText(e.message, 120)})${after}`,
       where,
     );
   }
+}
+
+/** GitHub's `message` as sent: for matching only, never for a message. */
+function rawMessage(e: OctokitError): string | undefined {
+  const m = e.response?.data?.message;
+  return typeof m === 'string' ? m : undefined;
+}
+
+/** GitHub's `message` for an error message: whole or not at all (at most 200 characters). */
+function gitHubMessage(e: OctokitError): string | undefined {
+  const m = rawMessage(e);
+  return m === undefined ? undefined : serverText(m, 200);
 }
 
 /** The credflow error inside an octokit error (octokit puts what fetch threw in `cause`). */

@@ -1,4 +1,10 @@
-import { TokenEndpointError } from '../errors.js';
+import {
+  TokenEndpointError,
+  TokenHttpStatusError,
+  TokenNetworkError,
+  TokenResponseInvalidError,
+  TokenTimeoutError,
+} from '../errors.js';
 import { boundedRequest, isRedirect, MAX_RESPONSE_BYTES, safeUrl } from './bounded-request.js';
 
 /** The part of `fetch` that `@octokit/request` calls. */
@@ -25,14 +31,10 @@ export function octokitFetch(credential: string, timeoutMs: number): OctokitFetc
     const where = { credential, endpoint };
     const method = (init.method ?? 'GET').toUpperCase();
     if (method !== 'GET' && method !== 'POST') {
-      throw new TokenEndpointError(
-        'ERR_TOKEN_NETWORK',
-        `unexpected GitHub request method ${method.slice(0, 10)}`,
-        where,
-      );
+      throw new TokenNetworkError(`unexpected GitHub request method ${method.slice(0, 10)}`, where);
     }
     if (init.body !== undefined && typeof init.body !== 'string') {
-      throw new TokenEndpointError('ERR_TOKEN_NETWORK', 'unexpected GitHub request body', where);
+      throw new TokenNetworkError('unexpected GitHub request body', where);
     }
     const outcome = await boundedRequest(url, {
       method,
@@ -41,24 +43,22 @@ export function octokitFetch(credential: string, timeoutMs: number): OctokitFetc
       timeoutMs,
     });
     if (outcome.kind === 'timeout') {
-      throw new TokenEndpointError('ERR_TOKEN_TIMEOUT', `GitHub request timed out (timeout ${timeoutMs} ms)`, where);
+      throw new TokenTimeoutError(`GitHub request timed out (timeout ${timeoutMs} ms)`, where);
     }
     if (outcome.status < 200 || outcome.status > 599) {
-      throw new TokenEndpointError('ERR_TOKEN_HTTP_STATUS', `GitHub answered HTTP ${outcome.status}`, {
+      throw new TokenHttpStatusError(`GitHub answered HTTP ${outcome.status}`, {
         ...where,
         status: outcome.status,
       });
     }
     if (isRedirect(outcome.status)) {
-      throw new TokenEndpointError(
-        'ERR_TOKEN_HTTP_STATUS',
+      throw new TokenHttpStatusError(
         `GitHub answered HTTP ${outcome.status}, a redirect: credflow never follows redirects when it sends credentials; set baseUrl to the API's final URL`,
         { ...where, status: outcome.status },
       );
     }
     if (outcome.tooLarge) {
-      throw new TokenEndpointError(
-        'ERR_TOKEN_RESPONSE_INVALID',
+      throw new TokenResponseInvalidError(
         `GitHub answered HTTP ${outcome.status} with a body over ${MAX_RESPONSE_BYTES / (1 << 20)} MiB (content-type ${outcome.contentType}): reading stopped there`,
         { ...where, status: outcome.status },
       );
