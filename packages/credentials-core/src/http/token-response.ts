@@ -1,5 +1,5 @@
 import type { Logger } from '../clock.js';
-import { TokenEndpointError } from '../errors.js';
+import { TokenResponseInvalidError } from '../errors.js';
 import { serverText } from './server-text.js';
 
 /** Largest lifetime credflow believes, in seconds (one year); larger values are clamped. */
@@ -15,11 +15,17 @@ export interface TokenResponse {
   scope?: string;
 }
 
+/** Credentials (and endpoints) already warned about a missing `token_type`, per logger (one per store). */
+const warnedNoTokenType = new WeakMap<Logger, Set<string>>();
+
 /**
  * Checks a parsed successful token response (RFC 6749 section 5.1).
  * `expires_in` may be a number or a numeric string; an unusable one is
  * ignored with a warning (the lifetime then comes from the token or the
- * default). Only Bearer tokens are accepted (RFC 6750).
+ * default). Only Bearer tokens are accepted (RFC 6750). A missing
+ * `token_type` (REQUIRED by section 5.1, yet omitted by many servers) is
+ * taken as Bearer, as google-auth-library and MSAL do, with one warning per
+ * credential and endpoint (not one per mint).
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
  */
 export function checkTokenResponse(
@@ -28,7 +34,7 @@ export function checkTokenResponse(
   logger: Logger,
 ): TokenResponse {
   const fail = (message: string) => {
-    throw new TokenEndpointError('ERR_TOKEN_RESPONSE_INVALID', message, where);
+    throw new TokenResponseInvalidError(message, where);
   };
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return fail('token response is not a JSON object');
@@ -38,12 +44,17 @@ export function checkTokenResponse(
     return fail(`token response has no access_token (fields: ${Object.keys(b).slice(0, 10).join(', ') || 'none'})`);
   }
   let tokenType = 'Bearer';
-  if (b.token_type !== undefined) {
-    if (typeof b.token_type !== 'string' || b.token_type.toLowerCase() !== 'bearer') {
-      return fail(
-        `token_type '${serverText(String(b.token_type), 40)}' is not supported (credflow hands out Bearer tokens only)`,
-      );
-    }
+  if (b.token_type === undefined) {
+    warnOnce(
+      logger,
+      where,
+      'token response has no token_type (RFC 6749 section 5.1 requires it); treating the token as Bearer',
+    );
+  } else if (typeof b.token_type !== 'string' || b.token_type.toLowerCase() !== 'bearer') {
+    return fail(
+      `token_type '${serverText(String(b.token_type), 40)}' is not supported (credflow hands out Bearer tokens only)`,
+    );
+  } else {
     tokenType = b.token_type;
   }
   const out: TokenResponse = { accessToken: b.access_token, tokenType };
@@ -63,6 +74,19 @@ export function checkTokenResponse(
     out.scopes = b.scope.split(/\s+/).filter(Boolean);
   }
   return out;
+}
+
+/** Logs `message` for this credential and endpoint once per logger. */
+function warnOnce(logger: Logger, where: { credential: string; endpoint: string }, message: string): void {
+  let seen = warnedNoTokenType.get(logger);
+  if (!seen) {
+    seen = new Set();
+    warnedNoTokenType.set(logger, seen);
+  }
+  const key = `${where.credential}\u0000${where.endpoint}`;
+  if (seen.has(key)) return;
+  seen.add(key);
+  logger.warn(`credential '${where.credential}': ${message} (endpoint ${where.endpoint})`);
 }
 
 const NUMERIC = /^\s*\d+(\.\d+)?([eE][+-]?\d+)?\s*$/;

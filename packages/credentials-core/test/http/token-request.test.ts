@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type LoopbackServer, readBody, sendJson, startLoopbackServer } from '@credflow/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.js';
+import { type Logger, systemClock } from '../../src/clock.js';
 import { defaultRetryPolicy, parseRetryAfter } from '../../src/http/retry-policy.js';
 import { requestToken } from '../../src/http/token-request.js';
 import { parseExpiresIn } from '../../src/http/token-response.js';
@@ -26,11 +26,14 @@ async function serve(handler: Handler) {
   return { url: `${server.url}/token`, times, bodies };
 }
 
-function call(endpoint: string, opts: { maxAttempts?: number; timeoutMs?: number } = {}) {
+function call(
+  endpoint: string,
+  opts: { maxAttempts?: number; timeoutMs?: number; credential?: string; logger?: Logger } = {},
+) {
   const warnings: string[] = [];
   const p = requestToken(
     {
-      credential: 'my_oauth',
+      credential: opts.credential ?? 'my_oauth',
       endpoint,
       timeoutMs: opts.timeoutMs ?? 5000,
       prepare: async () => ({
@@ -40,7 +43,7 @@ function call(endpoint: string, opts: { maxAttempts?: number; timeoutMs?: number
     },
     {
       clock: systemClock,
-      logger: { warn: (m) => warnings.push(m) },
+      logger: opts.logger ?? { warn: (m) => warnings.push(m) },
       retry: { ...defaultRetryPolicy, baseDelayMs: 20, maxAttempts: opts.maxAttempts ?? 3 },
     },
   );
@@ -134,6 +137,25 @@ describe('requestToken', () => {
     const err = await failure(call(s.url).p);
     expect(err.code).toBe('ERR_TOKEN_RESPONSE_INVALID');
     expect(err.message).toContain(message);
+  });
+
+  it('takes a missing token_type as Bearer, with one warning per credential, not per mint (RFC 6749 section 5.1)', async () => {
+    const token = 'at-without-type-0123456789';
+    const s = await serve((_q, res) => sendJson(res, 200, { access_token: token, expires_in: 3600 }));
+    const warnings: string[] = [];
+    const logger: Logger = { warn: (m) => warnings.push(m) };
+    for (let i = 0; i < 2; i++) {
+      expect(await call(s.url, { logger }).p).toMatchObject({ accessToken: token, tokenType: 'Bearer' });
+    }
+    expect(warnings).toEqual([
+      `credential 'my_oauth': token response has no token_type (RFC 6749 section 5.1 requires it); treating the token as Bearer (endpoint ${s.url})`,
+    ]);
+    await call(s.url, { logger, credential: 'other_oauth' }).p;
+    await call(s.url, { logger, credential: 'other_oauth' }).p;
+    expect(warnings).toHaveLength(2);
+    expect(warnings[1]).toContain("credential 'other_oauth': token response has no token_type");
+    expect(warnings.join('\n')).not.toContain(token);
+    expect(s.times).toHaveLength(4);
   });
 
   it('reports 5xx without JSON after the retries', async () => {
