@@ -1,16 +1,9 @@
 import type nunjucks from 'nunjucks';
+import { internalsOf } from '../nunjucks-internals.js';
 import { defaultFilter, firstLastFilters, joinFilter, keysFilter, lengthFilter, valuesFilter } from './collections.js';
-import {
-  dateAddFilter,
-  dateFilter,
-  nowFunction,
-  timestampFilter,
-  timestampMicroFilter,
-  timestampMilliFilter,
-  timestampNanoFilter,
-} from './dates.js';
 import { base64decodeFilter, base64encodeFilter, hashFilters, urldecodeFilter, urlencodeFilter } from './encoding.js';
 import { fromJsonFilter, fromJsonFunction, toJsonFilter } from './json.js';
+import { DATE_FILTERS, DATE_FUNCTIONS, lazyDateFunction, patchDateLoading } from './lazy-dates.js';
 import { numberFilter } from './numbers.js';
 import {
   abbreviateFilter,
@@ -24,13 +17,9 @@ import {
 
 type Fn = (...args: never[]) => unknown;
 
+// The date filters and `now()` (luxon) are registered by name and load on first use: see lazy-dates.ts.
 const FILTERS: Record<string, Fn> = {
-  date: dateFilter,
-  dateAdd: dateAddFilter,
-  timestamp: timestampFilter,
-  timestampMilli: timestampMilliFilter,
-  timestampMicro: timestampMicroFilter,
-  timestampNano: timestampNanoFilter,
+  ...Object.fromEntries(DATE_FILTERS.map((name) => [name, lazyDateFunction(name)])),
   toJson: toJsonFilter,
   json: toJsonFilter,
   fromJson: fromJsonFilter,
@@ -55,7 +44,7 @@ const FILTERS: Record<string, Fn> = {
 };
 
 const FUNCTIONS: Record<string, Fn> = {
-  now: nowFunction,
+  ...Object.fromEntries(DATE_FUNCTIONS.map((name) => [name, lazyDateFunction(name)])),
   fromJson: fromJsonFunction,
   json: fromJsonFunction,
 };
@@ -73,12 +62,15 @@ const REGISTERED = Symbol.for('credflow.standard-library');
  * `length`, `keys`, `values`, `base64encode`, `base64decode`, `urlencode`,
  * `urldecode`, `sha256`, `sha1`, `sha512`, `md5`, `number`. Call it after
  * `registerCredentials` (it wraps the sandbox's `replace`). Every result is
- * plain data: text, numbers, booleans, lists, maps.
+ * plain data: text, numbers, booleans, lists, maps. The date filters and
+ * `now()` load their implementation (luxon) before the first template that
+ * names one of them renders.
  * @see https://kestra.io/docs/expressions
  */
 export function registerStandardLibrary(env: nunjucks.Environment): void {
   const marked = env as unknown as Record<symbol, true | undefined>;
   if (marked[REGISTERED]) return;
+  patchDateLoading(internalsOf(env).Template, (tmplEnv) => REGISTERED in (tmplEnv as object));
   for (const [name, fn] of Object.entries(FILTERS)) env.addFilter(name, fn as (...args: unknown[]) => unknown);
   const replace = env.getFilter('replace') as (this: unknown, ...args: unknown[]) => unknown;
   env.addFilter('replace', makeReplaceFilter(replace) as (...args: unknown[]) => unknown);
