@@ -10,8 +10,14 @@
  * the value.
  */
 
-/** A value that must not appear: text (a secret, a token, a PEM) or raw bytes (a key). */
-export type LeakNeedle = string | Uint8Array;
+/**
+ * A value that must not appear: text (a secret, a token, a PEM) or raw bytes
+ * (a key). The object form can turn the partial-leak search off for one
+ * needle (`partial: false`), for a structured secret whose 16-character
+ * pieces include text that is not secret (the field names of a
+ * service-account JSON: search its `private_key` as a needle of its own).
+ */
+export type LeakNeedle = string | Uint8Array | { value: string | Uint8Array; partial?: boolean };
 
 /** One needle found in the haystack. Holds no part of the needle. */
 export interface LeakFinding {
@@ -66,7 +72,12 @@ export const LEAK_FORMS = [
 
 const utf8 = new TextEncoder();
 
-function bytesOf(needle: LeakNeedle): Uint8Array {
+/** The needle's value, without the object form. */
+function valueOf(needle: LeakNeedle): string | Uint8Array {
+  return typeof needle === 'string' || needle instanceof Uint8Array ? needle : needle.value;
+}
+
+function bytesOf(needle: string | Uint8Array): Uint8Array {
   return typeof needle === 'string' ? utf8.encode(needle) : needle;
 }
 
@@ -128,8 +139,9 @@ function base64Forms(bytes: Uint8Array, of: string): LeakForm[] {
  * without `+` or `/` in its base64 is found as `base64url`, not also as
  * unpadded `base64`).
  */
-export function leakForms(needle: LeakNeedle, options: LeakScanOptions = {}): LeakForm[] {
+export function leakForms(given: LeakNeedle, options: LeakScanOptions = {}): LeakForm[] {
   const min = options.minFormLength ?? 8;
+  const needle = valueOf(given);
   const bytes = bytesOf(needle);
   const all: LeakForm[] = [];
   if (typeof needle === 'string') {
@@ -225,7 +237,7 @@ function basicHeaders(haystack: string): { at: number; text: string }[] {
  * Searches `haystack` for each needle in every form of {@link leakForms}, in
  * line-wrapped base64 and hex, inside decoded `Basic` headers, and for any
  * `window`-character piece (default 16) of a text needle longer than that
- * (a partial leak). Returns one finding per needle and form found (for
+ * (a partial leak; not for a needle given with `partial: false`). Returns one finding per needle and form found (for
  * pieces: the first piece found), in needle order; an empty list means
  * nothing leaked. No finding holds any part of a needle.
  */
@@ -241,7 +253,8 @@ export function scanForLeaks(
   let windows: Set<string> | undefined;
   let basics: { at: number; text: string }[] | undefined;
   const findings: LeakFinding[] = [];
-  needles.forEach((needle, index) => {
+  needles.forEach((given, index) => {
+    const needle = valueOf(given);
     for (const f of leakForms(needle, options)) {
       const t = fold(f.text);
       const at = text.indexOf(t);
@@ -259,7 +272,8 @@ export function scanForLeaks(
     basics ??= basicHeaders(haystack).map((b) => ({ at: b.at, text: fold(b.text) }));
     const hit = basics.find((b) => b.text.includes(fold(needle)));
     if (hit) findings.push({ needle: index, form: 'decoded Basic authorization header', at: hit.at });
-    if (needle.length <= window) return;
+    const partial = typeof given === 'string' || given instanceof Uint8Array || given.partial !== false;
+    if (!partial || needle.length <= window) return;
     if (windows === undefined) {
       windows = new Set();
       for (let i = 0; i + window <= text.length; i++) windows.add(text.slice(i, i + window));

@@ -73,6 +73,14 @@ describe('leak scanner: finds each form', () => {
     }
   });
 
+  it('searches no pieces of a needle given with partial: false (a structured secret), but every whole form', () => {
+    const sa = JSON.stringify({ type: 'service_account', private_key_id: 'k1', private_key: SECRET });
+    const printed = 'missing field "private_key_id" in the service account';
+    expect(scanForLeaks(printed, [sa]).map((f) => f.form)).toEqual(['16-character substring']);
+    expect(scanForLeaks(printed, [{ value: sa, partial: false }])).toEqual([]);
+    expect(scanForLeaks(b64(sa), [{ value: sa, partial: false }]).map((f) => f.form)).toContain('base64');
+  });
+
   it('ignores case when asked (hex or base64 lower-cased by a sink)', () => {
     expect(scanForLeaks(b64(TOKEN).toLowerCase(), [TOKEN])).toEqual([]);
     expect(scanForLeaks(b64(TOKEN).toLowerCase(), [TOKEN], { ignoreCase: true }).map((f) => f.form)).toContain(
