@@ -25,9 +25,10 @@ const traced = new WeakSet<object>();
  * {@link SecretProvider}: it is a view of `provider` in which `get` is
  * traced and every other member (`list`, `clear()` of a cache, a host's
  * `close()` or `[Symbol.asyncDispose]()`, a getter, a field) is the
- * provider's own, called on the provider itself (so methods that use
- * private `#fields` keep working). `instanceof` still holds. Wrapping a
- * traced provider again returns it unchanged (one span per read, never two).
+ * provider's own, called (getters and setters too) on the provider itself,
+ * so methods that use private `#fields` keep working. `instanceof` still
+ * holds. Wrapping a traced provider again returns it unchanged (one span per
+ * read, never two).
  *
  * Where it goes relative to a cache: wrap the remote provider and put the
  * cache around the result, `new CachedSecretProvider(traceSecretProvider(remote), ttl)`,
@@ -84,6 +85,8 @@ export function traceSecretProvider<P extends SecretProvider>(provider: P): P {
       }
       return b.fn;
     },
+    // Setters run on the provider too (one that writes a private field would throw on the view).
+    set: (target, prop, value) => Reflect.set(target, prop, value, target),
   });
   traced.add(view);
   return view;

@@ -202,6 +202,9 @@ class HostProvider implements SecretProvider {
   get open(): boolean {
     return this.#open;
   }
+  set open(v: boolean) {
+    this.#open = v;
+  }
   async get(name: string, options?: SecretReadOptions): Promise<string | undefined> {
     this.seen.push(options);
     if (!this.#open) throw Object.assign(new Error('closed: host-value-a'), { code: 'ERR_HOST_CLOSED' });
@@ -231,6 +234,9 @@ describe('traceSecretProvider keeps the whole interface', () => {
     traced.close();
     expect(host.open).toBe(false);
     await expect(traced.get('A')).rejects.toMatchObject({ code: 'ERR_HOST_CLOSED' });
+    traced.open = true; // a setter writing a private field, through the view
+    expect(host.open).toBe(true);
+    traced.close();
     const other = traceSecretProvider(new HostProvider());
     await other[Symbol.asyncDispose]();
     expect(other.open).toBe(false);
