@@ -11,13 +11,22 @@ export interface AuditConfig {
   file: string;
 }
 
-/** The `audit:` block's schema. */
-export const auditConfigSchema = z.strictObject({
-  file: z.string({ error: 'expected a file path, stdout or stderr' }).min(1, 'expected a file path, stdout or stderr'),
-});
+const buildAuditConfigSchema = () =>
+  z.strictObject({
+    file: z
+      .string({ error: 'expected a file path, stdout or stderr' })
+      .min(1, 'expected a file path, stdout or stderr'),
+  });
+
+/** The `audit:` block's schema, built on first use (a run without a config file never needs it). */
+let built: ReturnType<typeof buildAuditConfigSchema> | undefined;
+export const auditConfigSchema = () => (built ??= buildAuditConfigSchema());
 
 /** The block as loaded: a relative path resolved against the config file's directory. */
-export function toAuditConfig(parsed: z.infer<typeof auditConfigSchema>, baseDir: string): AuditConfig {
+export function toAuditConfig(
+  parsed: z.infer<ReturnType<typeof buildAuditConfigSchema>>,
+  baseDir: string,
+): AuditConfig {
   const f = parsed.file;
   return { file: f === 'stdout' || f === 'stderr' ? f : resolve(baseDir, f) };
 }

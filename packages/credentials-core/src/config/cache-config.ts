@@ -7,50 +7,54 @@ import { durationField, secretRefField } from './fields.js';
  * comes from (a Redis URL may hold a password): an environment variable or
  * a file (relative to the config file).
  */
-const envOrFileField = z
-  .strictObject(
-    {
-      env: z
-        .string()
-        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
-        .optional(),
-      file: z.string().min(1).optional(),
-    },
-    {
-      error: (iss) =>
-        iss.code === 'invalid_type'
-          ? typeof iss.input === 'string'
-            ? 'write the URL in an environment variable or a file: { env: CREDFLOW_REDIS_URL } or { file: /path/to/url }'
-            : 'expected { env: VARIABLE } or { file: /path/to/file }'
-          : undefined,
-    },
-  )
-  .refine(
-    (v) => (v.env === undefined) !== (v.file === undefined),
-    'expected one of { env: VARIABLE } or { file: /path/to/file }',
-  )
-  .transform((v): { env: string } | { file: string } =>
-    v.env !== undefined ? { env: v.env } : { file: v.file ?? '' },
-  );
+const buildEnvOrFileField = () =>
+  z
+    .strictObject(
+      {
+        env: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
+          .optional(),
+        file: z.string().min(1).optional(),
+      },
+      {
+        error: (iss) =>
+          iss.code === 'invalid_type'
+            ? typeof iss.input === 'string'
+              ? 'write the URL in an environment variable or a file: { env: CREDFLOW_REDIS_URL } or { file: /path/to/url }'
+              : 'expected { env: VARIABLE } or { file: /path/to/file }'
+            : undefined,
+      },
+    )
+    .refine(
+      (v) => (v.env === undefined) !== (v.file === undefined),
+      'expected one of { env: VARIABLE } or { file: /path/to/file }',
+    )
+    .transform((v): { env: string } | { file: string } =>
+      v.env !== undefined ? { env: v.env } : { file: v.file ?? '' },
+    );
 
 /** `cache.shared` (SPEC section 8): one type, `redis`. */
-const sharedCacheField = z.discriminatedUnion(
-  'type',
-  [
-    z.strictObject({
-      type: z.literal('redis'),
-      url: envOrFileField,
-      encryptionKey: secretRefField,
-      lockTtl: durationField.prefault('PT10S'),
-      waitTimeout: durationField.prefault('PT15S'),
-      timeout: durationField.prefault('PT1S'),
-    }),
-  ],
-  { error: (iss) => (iss.code === 'invalid_union' ? 'unknown shared cache type: expected redis' : undefined) },
-);
+const buildSharedCacheField = () =>
+  z.discriminatedUnion(
+    'type',
+    [
+      z.strictObject({
+        type: z.literal('redis'),
+        url: buildEnvOrFileField(),
+        encryptionKey: secretRefField,
+        lockTtl: durationField.prefault('PT10S'),
+        waitTimeout: durationField.prefault('PT15S'),
+        timeout: durationField.prefault('PT1S'),
+      }),
+    ],
+    { error: (iss) => (iss.code === 'invalid_union' ? 'unknown shared cache type: expected redis' : undefined) },
+  );
 
-/** The top-level `cache:` block of `credflow.yaml`. */
-export const cacheConfigField = z.strictObject({ shared: sharedCacheField.optional() });
+/** The top-level `cache:` block of `credflow.yaml`, built on first use (a run without a config file never needs it). */
+let built: ReturnType<typeof buildCacheConfigField> | undefined;
+const buildCacheConfigField = () => z.strictObject({ shared: buildSharedCacheField().optional() });
+export const cacheConfigField = () => (built ??= buildCacheConfigField());
 
 /** `cache.shared` once loaded (durations in ms; a `file` URL path absolute). */
 export interface SharedCacheConfig {

@@ -64,17 +64,18 @@ export const scopesField = z
   .union([z.string(), z.array(z.string().min(1))], { error: 'expected a list of scopes or a space-separated string' })
   .transform((v) => (typeof v === 'string' ? v.split(/\s+/).filter(Boolean) : v));
 
-/** `cache:` of every credential type. */
-export const cacheField = z
-  .strictObject({
-    enabled: z.boolean().default(true),
-    refreshBeforeExpiry: durationField.prefault('PT1M'),
-  })
-  .prefault({});
-
-/** Fields every credential type takes. */
-export const commonFields = {
-  cache: cacheField,
+const buildCommonFields = () => ({
+  /** `cache:` of every credential type. */
+  cache: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      refreshBeforeExpiry: durationField.prefault('PT1M'),
+    })
+    .prefault({}),
   timeout: durationField.prefault('PT30S'),
   defaultLifetime: durationField.prefault('PT1H'),
-};
+});
+
+let common: ReturnType<typeof buildCommonFields> | undefined;
+/** Fields every credential type takes, built on first use (only the config schema needs them). */
+export const commonFields = () => (common ??= buildCommonFields());

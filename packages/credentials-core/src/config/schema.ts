@@ -19,24 +19,42 @@ const nameField = (pattern: RegExp, message: string) =>
     if (isReservedName(name)) ctx.addIssue({ code: 'custom', message: RESERVED_NAME_MESSAGE });
     else if (!pattern.test(name)) ctx.addIssue({ code: 'custom', message });
   });
-const keyField = nameField(
-  KEY_PATTERN,
-  "credential keys start with a letter or '_' and use letters, digits, '_', '.', '-'",
-);
-const namespaceField = nameField(
-  NAMESPACE_PATTERN,
-  "namespaces are dot-separated names of letters, digits, '_' and '-' (e.g. company.team)",
-).refine((ns) => ns.length <= 255, 'namespaces are at most 255 characters');
-const tenantField = nameField(TENANT_PATTERN, "tenant ids use letters, digits, '_' and '-'");
-
 /** YAML `key:` with nothing after it is null: treat it as absent. */
 const orAbsent = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? undefined : v), schema);
 
-/** Builds the zod schema of `credflow.yaml` for the given credential types. */
-export function buildConfigSchema(grantTypes: readonly GrantType[]) {
+type ConfigSchema = ReturnType<typeof build>;
+/** The last schema built, with the credential types it was built for. */
+let last: { grantTypes: readonly GrantType[]; schema: ConfigSchema } | undefined;
+
+/**
+ * The zod schema of `credflow.yaml` for the given credential types. Built
+ * when a config is first parsed, not when the module loads, and kept while
+ * the same credential types are asked for.
+ */
+export function buildConfigSchema(grantTypes: readonly GrantType[]): ConfigSchema {
+  if (last && last.grantTypes.length === grantTypes.length && last.grantTypes.every((g, i) => g === grantTypes[i])) {
+    return last.schema;
+  }
+  const schema = build(grantTypes);
+  last = { grantTypes: [...grantTypes], schema };
+  return schema;
+}
+
+function build(grantTypes: readonly GrantType[]) {
+  const keyField = nameField(
+    KEY_PATTERN,
+    "credential keys start with a letter or '_' and use letters, digits, '_', '.', '-'",
+  );
+  const namespaceField = nameField(
+    NAMESPACE_PATTERN,
+    "namespaces are dot-separated names of letters, digits, '_' and '-' (e.g. company.team)",
+  ).refine((ns) => ns.length <= 255, 'namespaces are at most 255 characters');
+  const tenantField = nameField(TENANT_PATTERN, "tenant ids use letters, digits, '_' and '-'");
+  const secretProvider = secretProviderSchema();
+  const common = commonFields();
   const names = grantTypes.map((g) => g.type);
   const variants = grantTypes.map((g) => {
-    const obj = z.strictObject({ type: z.literal(g.type), ...commonFields, ...g.fields });
+    const obj = z.strictObject({ type: z.literal(g.type), ...common, ...g.fields });
     const validate = g.validate;
     return validate
       ? obj.superRefine((def, ctx) => {
@@ -53,7 +71,7 @@ export function buildConfigSchema(grantTypes: readonly GrantType[]) {
   });
   const credentials = orAbsent(z.record(keyField, credential).default({}));
   /** A scope's own providers; absent is not the same as empty for the default tenant (SPEC section 2). */
-  const scopedSecrets = orAbsent(z.array(secretProviderSchema).optional());
+  const scopedSecrets = orAbsent(z.array(secretProvider).optional());
   const namespaces = orAbsent(
     z.record(namespaceField, z.strictObject({ credentials, secrets: scopedSecrets })).default({}),
   );
@@ -69,9 +87,12 @@ export function buildConfigSchema(grantTypes: readonly GrantType[]) {
         })
         .prefault({}),
     ),
-    secrets: orAbsent(z.array(secretProviderSchema).default([{ type: 'env', encoding: 'base64', prefix: 'SECRET_' }])),
-    cache: orAbsent(cacheConfigField.optional()),
-    audit: orAbsent(auditConfigSchema.optional()),
+    // A function: each parse gets its own provider object (the schema is kept across parses).
+    secrets: orAbsent(
+      z.array(secretProvider).default(() => [{ type: 'env' as const, encoding: 'base64' as const, prefix: 'SECRET_' }]),
+    ),
+    cache: orAbsent(cacheConfigField().optional()),
+    audit: orAbsent(auditConfigSchema().optional()),
     credentials,
     namespaces,
     tenants: orAbsent(
