@@ -1,7 +1,7 @@
 // Memory: heap held by 10,000 cached tokens of distinct credentials, and the
 // cache's entry bound at 100,000 inserts. Needs node --expose-gc.
 import { randomBytes } from 'node:crypto';
-import { TokenCache } from '@credflow/credentials-core';
+import { TokenCache } from '@credflow/credentials-core/internal';
 
 const heap = () => {
   globalThis.gc?.();

@@ -2,7 +2,8 @@
 // imported once (credflow's AssertionSigner) against a naive signer that
 // imports the PEM for every token.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { AssertionSigner, EnvSecretProvider, SecretResolver, systemClock } from '@credflow/credentials-core';
+import { EnvSecretProvider } from '@credflow/credentials-core';
+import { AssertionSigner, SecretResolver, systemClock } from '@credflow/credentials-core/internal';
 import { importPKCS8, SignJWT } from 'jose';
 import { Bench } from 'tinybench';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { sensitiveForms } from '@credflow/credentials-core';
+import { describeFindings, scanForLeaks } from '@credflow/testkit';
 import { expect, it } from 'vitest';
 
 it('the otel-export example runs a flow with --otel and prints the span tree the loopback collector received, with no secret or token in it', async () => {
@@ -32,7 +32,6 @@ it('the otel-export example runs a flow with --otel and prints the span tree the
   const exported = JSON.stringify(received);
   expect(minted).toBe(1);
   const values = [clientSecret, ...Array.from({ length: minted }, (_, i) => `example-token-${i + 1}-abcdef`)];
-  const hits = values.flatMap((v) => sensitiveForms(v).filter((f) => exported.includes(f)));
-  expect(hits).toEqual([]);
+  expect(describeFindings(scanForLeaks(exported, values))).toEqual([]);
   expect(exported).toContain('partner_api');
 });

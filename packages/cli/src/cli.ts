@@ -42,7 +42,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
           );
           return sub ? EXIT.OK : EXIT.USAGE;
         }
-        const { didYouMean } = await import('@credflow/credentials-core');
+        const { didYouMean } = await import('@credflow/credentials-core/internal');
         throw new UsageError(
           `unknown credentials command '${sub}'${didYouMean(sub, ['list', 'test']) || ' (expected list or test)'}`,
         );
@@ -56,7 +56,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         io.stderr(HELP);
         return EXIT.USAGE;
       default: {
-        const { didYouMean } = await import('@credflow/credentials-core');
+        const { didYouMean } = await import('@credflow/credentials-core/internal');
         throw new UsageError(`unknown command '${command}'${didYouMean(command, COMMANDS)}`);
       }
     }
@@ -70,6 +70,7 @@ const USAGE_CODES = new Set([
   'ERR_CONFIG_NOT_FOUND',
   'ERR_CONFIG_INVALID',
   'ERR_FLOW_INVALID',
+  'ERR_FLOW_NOT_FOUND',
   'ERR_CREDENTIAL_NOT_FOUND',
   'ERR_INPUT_INVALID',
 ]);

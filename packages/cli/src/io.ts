@@ -1,3 +1,5 @@
+import { CredflowError } from '@credflow/credentials-core';
+
 /** Where a command writes, and what it reads from its surroundings (injectable for tests). */
 export interface CliIo {
   stdout: (text: string) => void;
@@ -18,11 +20,8 @@ export const processIo = (): CliIo => ({
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
 
 /** A usage error: printed with the command's help hint, exit 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
+export class UsageError extends CredflowError {
+  readonly code = 'ERR_USAGE';
 }
 
 const CODES = { red: 31, green: 32, yellow: 33, blue: 34, gray: 90, bold: 1 } as const;

@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
-import { CredentialStore, didYouMean, findConfigPath, Masker } from '@credflow/credentials-core';
+import { CredentialStore, findConfigPath, Masker } from '@credflow/credentials-core';
+import { didYouMean } from '@credflow/credentials-core/internal';
 import type { CliIo } from './io.js';
 
 /** The label of the empty store used when no config file exists. */

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import {
   type DemoEnvironment,
   describeFindings,
-  type LeakNeedle,
   scanForLeaks,
+  secretNeedles,
   startDemoEnvironment,
 } from '@credflow/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,31 +26,12 @@ afterAll(async () => {
   // Leak scan (the testkit's scanner, independent of the product) over everything every CLI run printed:
   // no secret, no token, in any encoding, not even a 16-character piece.
   const all = transcript.join('\n');
-  const values = [...demo.secretValues.flatMap(secretParts), ...demo.api.seenTokens, ...demo.vault.loginTokens];
+  const values = [...demo.secretValues.flatMap(secretNeedles), ...demo.api.seenTokens, ...demo.vault.loginTokens];
   expect(values.length).toBeGreaterThan(5);
   expect(demo.vault.loginTokens.length).toBeGreaterThan(0);
   expect(describeFindings(scanForLeaks(all, values)), 'a secret or token leaked').toEqual([]);
   await demo?.close();
 });
-
-/**
- * A secret as leak-scan needles: a JSON-object secret (the service-account
- * JSON) whole but without its 16-character pieces (its field names are
- * printed legitimately), and its secret fields as needles of their own.
- */
-function secretParts(value: string): LeakNeedle[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    return [value];
-  }
-  if (parsed === null || typeof parsed !== 'object') return [value];
-  const fields = Object.entries(parsed as Record<string, unknown>)
-    .filter(([k, v]) => /^(private_key|client_secret|secret|password|token)$/.test(k) && typeof v === 'string')
-    .map(([, v]) => v as string);
-  return [{ value, partial: false }, ...fields];
-}
 
 const run = (flow: string, extra: string[] = []) =>
   runCli(['run', flow, '--config', config, '--json', '--input', `api=${demo.api.url}`, ...extra], demo.secretEnv);

@@ -4,16 +4,17 @@
  * secret or a token: values are named, never quoted.
  */
 
-/** Stable error codes, safe to match on. */
+/** The stable codes of credentials-core's errors: one per concrete error class (README, "Error codes"). */
 export type CredflowErrorCode =
   | 'ERR_CONFIG_NOT_FOUND'
   | 'ERR_CONFIG_INVALID'
-  | 'ERR_FLOW_INVALID'
+  | 'ERR_CREDENTIAL_INVALID'
   | 'ERR_SECRET_NOT_FOUND'
   | 'ERR_SECRET_INVALID'
   | 'ERR_SECRET_ACCESS_DENIED'
   | 'ERR_SECRET_THROTTLED'
   | 'ERR_SECRET_PROVIDER_UNAVAILABLE'
+  | 'ERR_SECRET_PROVIDER_BOOTSTRAP'
   | 'ERR_CREDENTIAL_NOT_FOUND'
   | 'ERR_KEY_INVALID'
   | 'ERR_OAUTH_ERROR_RESPONSE'
@@ -31,14 +32,19 @@ export type CredflowErrorCode =
   | 'ERR_SUBJECT_TOKEN_INVALID'
   | 'ERR_SIGNER_FAILED';
 
-/** Base class of every error credflow throws on purpose. */
-export class CredflowError extends Error {
-  readonly code: CredflowErrorCode;
+/**
+ * Base class of every error credflow throws on purpose, in every package.
+ * Each concrete subclass has one fixed `code` (as jose's errors do), so
+ * `err.code` and `instanceof` always agree; abstract subclasses group
+ * related errors (e.g. {@link TokenEndpointError}).
+ */
+export abstract class CredflowError extends Error {
+  /** A stable code, safe to match on; fixed by the concrete class. */
+  abstract readonly code: string;
 
-  constructor(code: CredflowErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
-    this.code = code;
   }
 }
 
@@ -51,16 +57,55 @@ export interface ConfigIssue {
   message: string;
 }
 
-/** A config file that is missing, unreadable or invalid. */
-export class ConfigError extends CredflowError {
+/**
+ * A YAML file (config or flow) that is missing, unreadable or invalid, with
+ * its problems located by YAML path and line. Concrete classes fix the code.
+ */
+export abstract class YamlFileError extends CredflowError {
   readonly file: string;
   readonly issues: readonly ConfigIssue[];
 
-  constructor(file: string, issues: readonly ConfigIssue[], code: CredflowErrorCode = 'ERR_CONFIG_INVALID') {
-    super(code, formatConfigIssues(file, issues));
+  constructor(file: string, issues: readonly ConfigIssue[]) {
+    super(formatConfigIssues(file, issues));
     this.file = file;
     this.issues = issues;
   }
+}
+
+/** A YAML file's error class: what {@link YamlFileError}'s concrete subclasses look like to the YAML helpers. */
+export type YamlFileErrorClass = new (file: string, issues: readonly ConfigIssue[]) => YamlFileError;
+
+/** A config file that is invalid: YAML syntax, unknown or wrong fields, located by path and line. */
+export class ConfigError extends YamlFileError {
+  readonly code = 'ERR_CONFIG_INVALID';
+}
+
+/** A config file that does not exist or cannot be read. */
+export class ConfigNotFoundError extends YamlFileError {
+  readonly code = 'ERR_CONFIG_NOT_FOUND';
+}
+
+/**
+ * A credential definition this store cannot use although the config
+ * parsed: a type no registered grant handles, a `subjectCredential` cycle.
+ */
+export class CredentialDefinitionError extends CredflowError {
+  readonly code = 'ERR_CREDENTIAL_INVALID';
+  readonly credential: string;
+
+  constructor(credential: string, message: string) {
+    super(`credential '${credential}': ${message}`);
+    this.credential = credential;
+  }
+}
+
+/**
+ * A secret provider's own bootstrap value (a Vault token, an AppRole
+ * secret id) that is unset, empty or unreadable: `{ env: NAME }` names an
+ * unset variable, `{ file: PATH }` an empty or unreadable file.
+ */
+export class SecretProviderBootstrapError extends CredflowError {
+  readonly code = 'ERR_SECRET_PROVIDER_BOOTSTRAP';
 }
 
 function formatConfigIssues(file: string, issues: readonly ConfigIssue[]): string {
@@ -76,25 +121,35 @@ function formatConfigIssues(file: string, issues: readonly ConfigIssue[]): strin
     : `invalid config (${issues.length} problems):\n  ${lines.join('\n  ')}`;
 }
 
-/** A secret that cannot be found or read. Never carries the value. */
-export class SecretError extends CredflowError {
+/** A secret that cannot be found or used. Never carries the value. */
+export abstract class SecretError extends CredflowError {
   readonly secret: string;
 
-  constructor(code: 'ERR_SECRET_NOT_FOUND' | 'ERR_SECRET_INVALID', secret: string, message: string) {
-    super(code, message);
+  constructor(secret: string, message: string) {
+    super(message);
     this.secret = secret;
   }
 }
 
+/** No provider visible from the scope has the secret (or the JSON subkey asked for). */
+export class SecretNotFoundError extends SecretError {
+  readonly code = 'ERR_SECRET_NOT_FOUND';
+}
+
+/** A secret that exists but cannot be used: bad encoding, not JSON where a subkey is asked, empty. */
+export class SecretInvalidError extends SecretError {
+  readonly code = 'ERR_SECRET_INVALID';
+}
+
 /** A credential key that is not visible from the requested scope. */
 export class CredentialNotFoundError extends CredflowError {
+  readonly code = 'ERR_CREDENTIAL_NOT_FOUND';
   readonly key: string;
   readonly tenantId: string;
   readonly namespace: string | undefined;
 
   constructor(key: string, tenantId: string, namespace: string | undefined) {
     super(
-      'ERR_CREDENTIAL_NOT_FOUND',
       `Cannot find credential '${key}' for tenant '${tenantId}'${namespace ? ` and namespace '${namespace}'` : ''} (looked in: ${namespace ? `namespace '${namespace}', ` : ''}tenant '${tenantId}').`,
     );
     this.key = key;
@@ -121,11 +176,18 @@ export interface TokenErrorDetails {
 }
 
 /**
- * A token request that failed: an RFC 6749 section 5.2 error response, an
- * unexpected HTTP status, a malformed body, a network failure or a timeout.
+ * A token request that failed. Abstract: the concrete classes below say how
+ * (each with one code); all carry the credential, the endpoint and, when an
+ * answer arrived, the HTTP status and the RFC 6749 section 5.2 fields.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
-export class TokenEndpointError extends CredflowError {
+export abstract class TokenEndpointError extends CredflowError {
+  abstract override readonly code:
+    | 'ERR_OAUTH_ERROR_RESPONSE'
+    | 'ERR_TOKEN_HTTP_STATUS'
+    | 'ERR_TOKEN_RESPONSE_INVALID'
+    | 'ERR_TOKEN_NETWORK'
+    | 'ERR_TOKEN_TIMEOUT';
   readonly credential: string;
   readonly endpoint: string;
   readonly status: number | undefined;
@@ -133,8 +195,8 @@ export class TokenEndpointError extends CredflowError {
   readonly error_description: string | undefined;
   readonly error_uri: string | undefined;
 
-  constructor(code: CredflowErrorCode, message: string, details: TokenErrorDetails) {
-    super(code, `credential '${details.credential}': ${message} (endpoint ${details.endpoint})`, {
+  constructor(message: string, details: TokenErrorDetails) {
+    super(`credential '${details.credential}': ${message} (endpoint ${details.endpoint})`, {
       cause: details.cause,
     });
     this.credential = details.credential;
@@ -146,12 +208,65 @@ export class TokenEndpointError extends CredflowError {
   }
 }
 
+/**
+ * The server answered with an RFC 6749 section 5.2 error response
+ * (`invalid_client`, `invalid_grant`, `invalid_scope`, ...): `error` holds it.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
+export class OAuthResponseError extends TokenEndpointError {
+  readonly code = 'ERR_OAUTH_ERROR_RESPONSE';
+}
+
+/** An HTTP status that is neither success nor an RFC 6749 error response (a 5xx, a 404, a redirect). */
+export class TokenHttpStatusError extends TokenEndpointError {
+  readonly code = 'ERR_TOKEN_HTTP_STATUS';
+}
+
+/**
+ * A success status with a body credflow cannot use: not JSON, no
+ * `access_token`, a non-Bearer `token_type`, over 1 MiB.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ */
+export class TokenResponseInvalidError extends TokenEndpointError {
+  readonly code = 'ERR_TOKEN_RESPONSE_INVALID';
+}
+
+/** The endpoint could not be reached (DNS, refused, TLS, reset), after retries. */
+export class TokenNetworkError extends TokenEndpointError {
+  readonly code = 'ERR_TOKEN_NETWORK';
+}
+
+/** No complete answer within the credential's `timeout`, after retries. */
+export class TokenTimeoutError extends TokenEndpointError {
+  readonly code = 'ERR_TOKEN_TIMEOUT';
+}
+
+/** The concrete {@link TokenEndpointError} class of each code, for code that picks one at run time. */
+export const TOKEN_ERRORS = {
+  ERR_OAUTH_ERROR_RESPONSE: OAuthResponseError,
+  ERR_TOKEN_HTTP_STATUS: TokenHttpStatusError,
+  ERR_TOKEN_RESPONSE_INVALID: TokenResponseInvalidError,
+  ERR_TOKEN_NETWORK: TokenNetworkError,
+  ERR_TOKEN_TIMEOUT: TokenTimeoutError,
+} as const;
+
+/** A minted token that lives less than the caller's `minValidity`. */
+export class TokenLifetimeTooShortError extends CredflowError {
+  readonly code = 'ERR_TOKEN_LIFETIME_TOO_SHORT';
+}
+
+/** A `minValidity` that is not a non-negative ISO-8601 duration. */
+export class MinValidityError extends CredflowError {
+  readonly code = 'ERR_MIN_VALIDITY_INVALID';
+}
+
 /** Key material that cannot be imported or does not fit the algorithm. */
 export class KeyError extends CredflowError {
+  readonly code = 'ERR_KEY_INVALID';
   readonly credential: string;
 
   constructor(credential: string, message: string, options?: { cause?: unknown }) {
-    super('ERR_KEY_INVALID', `credential '${credential}': ${message}`, options);
+    super(`credential '${credential}': ${message}`, options);
     this.credential = credential;
   }
 }
@@ -163,11 +278,12 @@ export class KeyError extends CredflowError {
  * @see https://www.rfc-editor.org/rfc/rfc8414#section-3
  */
 export class DiscoveryError extends CredflowError {
+  readonly code = 'ERR_DISCOVERY_FAILED';
   readonly credential: string;
   readonly issuer: string;
 
   constructor(credential: string, issuer: string, message: string, options?: { cause?: unknown }) {
-    super('ERR_DISCOVERY_FAILED', `credential '${credential}': ${message} (issuer ${issuer})`, options);
+    super(`credential '${credential}': ${message} (issuer ${issuer})`, options);
     this.credential = credential;
     this.issuer = issuer;
   }
@@ -179,21 +295,23 @@ export class DiscoveryError extends CredflowError {
  * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.1
  */
 export class SubjectTokenError extends CredflowError {
+  readonly code = 'ERR_SUBJECT_TOKEN_INVALID';
   readonly credential: string;
 
   constructor(credential: string, message: string, options?: { cause?: unknown }) {
-    super('ERR_SUBJECT_TOKEN_INVALID', `credential '${credential}': ${message}`, options);
+    super(`credential '${credential}': ${message}`, options);
     this.credential = credential;
   }
 }
 
 /** A host-provided signer (KMS, HSM) that is missing, failed, or returned no usable signature. */
 export class SignerError extends CredflowError {
+  readonly code = 'ERR_SIGNER_FAILED';
   readonly credential: string;
   readonly signer: string;
 
   constructor(credential: string, signer: string, message: string, options?: { cause?: unknown }) {
-    super('ERR_SIGNER_FAILED', `credential '${credential}': signer '${signer}' ${message}`, options);
+    super(`credential '${credential}': signer '${signer}' ${message}`, options);
     this.credential = credential;
     this.signer = signer;
   }

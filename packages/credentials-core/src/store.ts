@@ -7,7 +7,7 @@ import { findConfigPath } from './config/config-path.js';
 import { definitionHash } from './config/definition-hash.js';
 import { DEFAULT_TENANT, loadConfig, parseConfig } from './config/load-config.js';
 import type { CredentialDefinition, CredflowConfig } from './config/types.js';
-import { CredentialNotFoundError, CredflowError } from './errors.js';
+import { CredentialDefinitionError, CredentialNotFoundError } from './errors.js';
 import { builtinGrantTypes } from './grants/builtin.js';
 import type { ClientTls, Grant, GrantResult, GrantType } from './grants/grant.js';
 import { defaultRetryPolicy, type RetryPolicy } from './http/retry-policy.js';
@@ -143,6 +143,7 @@ export class CredentialStore {
     this.#scopes = new SecretScopes(config, {
       ...(options.secretProviders ? { override: options.secretProviders } : {}),
       clock: this.#clock,
+      logger: this.#logger,
       onValue: (v) => this.#report(v),
     });
     this.secrets = this.#scopes.resolver();
@@ -185,7 +186,7 @@ export class CredentialStore {
   /** Finds `key` for a scope, or throws {@link CredentialNotFoundError} naming key and scope. */
   resolve(key: string, scope: Scope = {}): ResolvedCredential {
     const found = resolveCredential(this.config, key, scope);
-    if (!found) throw new CredentialNotFoundError(key, scope.tenantId || 'main', scope.namespace || undefined);
+    if (!found) throw new CredentialNotFoundError(key, scope.tenantId || DEFAULT_TENANT, scope.namespace || undefined);
     return found;
   }
 
@@ -382,10 +383,7 @@ export class CredentialStore {
   #grantType(r: ResolvedCredential): GrantType {
     const g = this.#grantTypes.get(r.definition.type);
     if (!g) {
-      throw new CredflowError(
-        'ERR_CONFIG_INVALID',
-        `credential '${r.key}': type '${r.definition.type}' is not supported by this store`,
-      );
+      throw new CredentialDefinitionError(r.key, `type '${r.definition.type}' is not supported by this store`);
     }
     return g;
   }
@@ -458,7 +456,7 @@ export class CredentialStore {
             const target = this.#lookup(key, ownScope);
             if (chain.some((c) => c.id === target.id)) {
               const path = [...chain.map((c) => c.label), target.label].join(' -> ');
-              throw new CredflowError('ERR_CONFIG_INVALID', `credential '${r.key}': subjectCredential cycle (${path})`);
+              throw new CredentialDefinitionError(r.key, `subjectCredential cycle (${path})`);
             }
             return this.getToken(key, ownScope);
           },

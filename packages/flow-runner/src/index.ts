@@ -3,6 +3,7 @@ export { type RunFlowOptions, runFlow } from './execution/run-flow.js';
 export { flowTemplateChecker, type TemplateContext } from './execution/template-checks.js';
 export { createTemplateEnvironment } from './execution/template-environment.js';
 export type { Flow, FlowInput, FlowTask } from './flow/flow.js';
+export { FlowError, FlowNotFoundError } from './flow/flow-errors.js';
 export { type LoadFlowOptions, loadFlow, parseFlow } from './flow/load-flow.js';
 export type { OutputType } from './flow/output-types.js';
 export type { InputType } from './inputs/input-types.js';

@@ -9,6 +9,8 @@ it('exports exactly its public API', () => {
   expect(Object.keys(api).sort()).toEqual(
     [
       'builtinTasks',
+      'FlowError',
+      'FlowNotFoundError',
       'createTemplateEnvironment',
       'flowTemplateChecker',
       'InputError',

@@ -23,5 +23,5 @@ export {
 } from './render-string.js';
 export { TemplateForbiddenError } from './sandbox/template-forbidden-error.js';
 export { registerStandardLibrary } from './stdlib/register-standard-library.js';
-export { TemplateRenderError } from './template-error.js';
+export { TemplateError, TemplateRenderError, TemplateSandboxError } from './template-error.js';
 export { type ScopeResolver, scopeFromFlow } from './template-functions.js';

@@ -1,4 +1,4 @@
-import type { CredentialStore, Scope } from '@credflow/credentials-core';
+import { type CredentialStore, DEFAULT_TENANT, type Scope } from '@credflow/credentials-core';
 
 /** A credential a render used, so a caller can drop its cached token after a 401. */
 export interface UsedCredential {
@@ -55,7 +55,7 @@ export class RenderState {
    * left is not handed out (SPEC section 3).
    */
   credential(key: string, scope: Scope, minValidity?: string): string | Promise<string> {
-    const tenantId = scope.tenantId || 'main';
+    const tenantId = scope.tenantId || DEFAULT_TENANT;
     const id = `c\u0000${tenantId}\u0000${scope.namespace ?? ''}\u0000${key}\u0000${minValidity ?? ''}`;
     const known = this.#memo.get(id);
     if (known !== undefined) return known;
@@ -77,7 +77,7 @@ export class RenderState {
   }
 
   secret(name: string, subkey: string | undefined, scope: Scope): string | Promise<string> {
-    const tenantId = scope.tenantId || 'main';
+    const tenantId = scope.tenantId || DEFAULT_TENANT;
     const id = `s\u0000${tenantId}\u0000${scope.namespace ?? ''}\u0000${name}\u0000${subkey ?? ''}`;
     let p = this.#memo.get(id);
     if (!p) {

@@ -4,8 +4,8 @@ import { internalsOf, type NjTemplate } from './nunjucks-internals.js';
 import { registrationOf } from './register-credentials.js';
 import { bindFrame } from './render-frames.js';
 import { type RenderFrame, RenderState, type UsedCredential } from './render-state.js';
-import { asForbiddenError } from './sandbox/template-forbidden-error.js';
-import { parseNunjucksError, TemplateRenderError } from './template-error.js';
+import { asForbiddenError, TemplateForbiddenError } from './sandbox/template-forbidden-error.js';
+import { parseNunjucksError, TemplateError, type TemplateRenderError, TemplateSandboxError } from './template-error.js';
 
 export interface RenderOptions {
   /** Names the template in errors; default `<string>`. */
@@ -37,7 +37,7 @@ export function createRenderSession(
 ): RenderSession {
   const reg = registrationOf(env);
   if (!reg)
-    throw new TemplateRenderError(
+    throw new TemplateError(
       '<session>',
       undefined,
       undefined,
@@ -120,7 +120,7 @@ function renderWith(
   const reg = registrationOf(env);
   if (!reg) {
     return Promise.reject(
-      new TemplateRenderError(name, undefined, undefined, 'call registerCredentials(env, { store }) before rendering'),
+      new TemplateError(name, undefined, undefined, 'call registerCredentials(env, { store }) before rendering'),
     );
   }
   const state = options.session ?? new RenderState(reg.store, options.onSensitiveValue);
@@ -136,9 +136,7 @@ function renderWith(
       failure: undefined,
     };
   } catch (err) {
-    return Promise.reject(
-      new TemplateRenderError(name, undefined, undefined, 'the render scope could not be read', err),
-    );
+    return Promise.reject(new TemplateError(name, undefined, undefined, 'the render scope could not be read', err));
   }
   // A copy of the context: nunjucks writes top-level `set`s into it, and it keys the frame.
   const vars: Record<string, unknown> = { ...ctx };
@@ -185,12 +183,13 @@ export async function renderString(
 export function toRenderError(err: unknown, name: string, frame?: RenderFrame): TemplateRenderError {
   if (frame?.failure) {
     const { error, line, column } = frame.failure;
-    return new TemplateRenderError(name, line, column, error.message, error);
+    const Failed = error instanceof TemplateForbiddenError ? TemplateSandboxError : TemplateError;
+    return new Failed(name, line, column, error.message, error);
   }
   const forbidden = asForbiddenError(err);
   if (forbidden) {
-    return new TemplateRenderError(name, forbidden.lineno, forbidden.colno, forbidden.message, forbidden);
+    return new TemplateSandboxError(name, forbidden.lineno, forbidden.colno, forbidden.message, forbidden);
   }
   const parsed = parseNunjucksError((err as Error)?.message ?? String(err));
-  return new TemplateRenderError(name, parsed.line, parsed.column, parsed.message, err);
+  return new TemplateError(name, parsed.line, parsed.column, parsed.message, err);
 }

@@ -1,13 +1,14 @@
-import type { CredflowErrorCode } from '@credflow/credentials-core';
+import { CredflowError } from '@credflow/credentials-core';
 
 /**
- * A render that failed. Names the template and the line; `code` is the
- * credflow error code of the cause where there is one (e.g.
- * `ERR_CREDENTIAL_NOT_FOUND`, or `ERR_TEMPLATE_FORBIDDEN` when the template
- * reached past the sandbox), else `ERR_TEMPLATE`.
+ * A render that failed: names the template and the line. Abstract: a
+ * {@link TemplateError} (syntax, unknown name, or a failure of something the
+ * template called: `cause` holds that error, e.g. a
+ * `CredentialNotFoundError`) or a {@link TemplateSandboxError} (the template
+ * reached past the sandbox).
  */
-export class TemplateRenderError extends Error {
-  readonly code: CredflowErrorCode | 'ERR_TEMPLATE' | 'ERR_TEMPLATE_FORBIDDEN';
+export abstract class TemplateRenderError extends CredflowError {
+  abstract override readonly code: 'ERR_TEMPLATE' | 'ERR_TEMPLATE_FORBIDDEN';
   readonly template: string;
   readonly line: number | undefined;
   readonly column: number | undefined;
@@ -22,17 +23,25 @@ export class TemplateRenderError extends Error {
     cause?: unknown,
   ) {
     super(`template '${template}'${line !== undefined ? ` line ${line}` : ''}: ${message}`, { cause });
-    this.name = 'TemplateRenderError';
-    const code = (cause as { code?: unknown } | undefined)?.code;
-    this.code =
-      typeof code === 'string' && code.startsWith('ERR_')
-        ? (code as CredflowErrorCode | 'ERR_TEMPLATE_FORBIDDEN')
-        : 'ERR_TEMPLATE';
     this.template = template;
     this.reason = message;
     this.line = line;
     this.column = column;
   }
+}
+
+/**
+ * A template that does not compile or render: a syntax error, an unknown
+ * function or variable, or an error of a function it called (in `cause`,
+ * with that error's own code).
+ */
+export class TemplateError extends TemplateRenderError {
+  readonly code = 'ERR_TEMPLATE';
+}
+
+/** A template that reached past the sandbox (`cause` is the `TemplateForbiddenError` thrown inside the render). */
+export class TemplateSandboxError extends TemplateRenderError {
+  readonly code = 'ERR_TEMPLATE_FORBIDDEN';
 }
 
 /**

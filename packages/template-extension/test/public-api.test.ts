@@ -18,7 +18,9 @@ it('exports exactly its public API', () => {
       'renderTemplate',
       'scopeFromFlow',
       'TemplateForbiddenError',
+      'TemplateError',
       'TemplateRenderError',
+      'TemplateSandboxError',
     ].sort(),
   );
 });

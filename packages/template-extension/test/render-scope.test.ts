@@ -66,7 +66,10 @@ describe('the render scope comes from the host', () => {
     );
     await expect(out("<< credential('api', tenantId='acme') >>")).rejects.toThrow(/takes exactly one argument/);
     await expect(out("<< credential('api', { tenantId: 'acme' }) >>")).rejects.toThrow(/takes exactly one argument/);
-    await expect(out("<< credential('acme_only') >>")).rejects.toMatchObject({ code: 'ERR_CREDENTIAL_NOT_FOUND' });
+    await expect(out("<< credential('acme_only') >>")).rejects.toMatchObject({
+      code: 'ERR_TEMPLATE',
+      cause: { code: 'ERR_CREDENTIAL_NOT_FOUND' },
+    });
   });
 
   it('cannot be changed by an included or imported template', async () => {
@@ -88,7 +91,8 @@ describe('the render scope comes from the host', () => {
       tok.team,
     );
     await expect(out("<< credential('team') >>", { flow: { namespace: 'company.team' } })).rejects.toMatchObject({
-      code: 'ERR_CREDENTIAL_NOT_FOUND',
+      code: 'ERR_TEMPLATE',
+      cause: { code: 'ERR_CREDENTIAL_NOT_FOUND' },
     });
   });
 

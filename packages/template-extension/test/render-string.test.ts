@@ -183,7 +183,8 @@ describe('credential() in templates', () => {
         },
       ),
     );
-    expect(err.code).toBe('ERR_CREDENTIAL_NOT_FOUND');
+    expect(err.code).toBe('ERR_TEMPLATE');
+    expect((err.cause as { code?: string }).code).toBe('ERR_CREDENTIAL_NOT_FOUND');
     expect(err.line).toBe(3);
     expect(err.message).toBe(
       "template 'flows/hello.yaml' line 3: Cannot find credential 'nope' for tenant 'acme' and namespace 'x.y' (looked in: namespace 'x.y', tenant 'acme').",
@@ -293,7 +294,8 @@ describe('secret() in templates', () => {
 
   it('names a missing secret and the line', async () => {
     const err = await failure(renderString(newEnv(), "\n<< secret('NOPE') >>"));
-    expect(err.code).toBe('ERR_SECRET_NOT_FOUND');
+    expect(err.code).toBe('ERR_TEMPLATE');
+    expect((err.cause as { code?: string }).code).toBe('ERR_SECRET_NOT_FOUND');
     expect(err.message).toMatch(/^template '<string>' line 2: Cannot find secret 'NOPE'/);
   });
 });

@@ -58,13 +58,14 @@ describe('secret() resolves through the flow scope the host gives (SPEC section 
       "<% set tenantId = 'main' %><< secret('TPL_MAIN') >>",
     ]) {
       const err = await out(src, { tenantId: 'acme' }).catch((e: unknown) => e);
-      expect(err).toMatchObject({ code: 'ERR_SECRET_NOT_FOUND' });
+      expect(err).toMatchObject({ code: 'ERR_TEMPLATE', cause: { code: 'ERR_SECRET_NOT_FOUND' } });
       expect((err as Error).message).toContain("Scope: tenant 'acme'.");
       expect((err as Error).message).not.toContain(MAIN_VALUE);
     }
     expect(await out("<< secret('ACME_ONLY') >>", { tenantId: 'acme' })).toBe('acme-file-value');
     await expect(out("<< secret('ACME_ONLY') >>", { tenantId: 'main' })).rejects.toMatchObject({
-      code: 'ERR_SECRET_NOT_FOUND',
+      code: 'ERR_TEMPLATE',
+      cause: { code: 'ERR_SECRET_NOT_FOUND' },
     });
   });
 
@@ -74,7 +75,8 @@ describe('secret() resolves through the flow scope the host gives (SPEC section 
     expect(await out("<< secret('TPL_MAIN') >>", { namespace: 'a.b.c' })).toBe(MAIN_VALUE);
     for (const namespace of ['a.bc', 'a', 'a.c.b']) {
       await expect(out("<< secret('NS_ONLY') >>", { namespace })).rejects.toMatchObject({
-        code: 'ERR_SECRET_NOT_FOUND',
+        code: 'ERR_TEMPLATE',
+        cause: { code: 'ERR_SECRET_NOT_FOUND' },
       });
     }
   });

@@ -42,7 +42,8 @@ describe("strict variables (Pebble's, as in Kestra)", () => {
   it('does not evaluate the right side of ?? when the left one is present', async () => {
     expect(await out("<< inputs.user ?? credential('nope') >>")).toBe('ada');
     await expect(out("<< inputs.usr ?? credential('nope') >>")).rejects.toMatchObject({
-      code: 'ERR_CREDENTIAL_NOT_FOUND',
+      code: 'ERR_TEMPLATE',
+      cause: { code: 'ERR_CREDENTIAL_NOT_FOUND' },
     });
   });
 

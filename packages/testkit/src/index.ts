@@ -44,6 +44,7 @@ export {
   type LeakScanOptions,
   leakForms,
   scanForLeaks,
+  secretNeedles,
 } from './leak-scanner.js';
 export { type LoopbackServer, readBody, sendJson, startLoopbackServer } from './loopback-server.js';
 export { type MtlsProtectedApi, startMtlsProtectedApi } from './mtls-protected-api.js';

@@ -307,3 +307,24 @@ export function describeFindings(findings: readonly LeakFinding[], labels: reado
     return `needle ${f.needle}${label} as ${f.form}${piece} at ${f.at}`;
   });
 }
+
+/**
+ * A secret as leak-scan needles: a JSON-object secret (a service-account
+ * JSON) whole but without its 16-character pieces (its field names are
+ * printed legitimately), and its secret fields (`private_key`,
+ * `client_secret`, `secret`, `password`, `token`) as needles of their own;
+ * any other value as itself.
+ */
+export function secretNeedles(value: string): LeakNeedle[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return [value];
+  }
+  if (parsed === null || typeof parsed !== 'object') return [value];
+  const fields = Object.entries(parsed as Record<string, unknown>)
+    .filter(([k, v]) => /^(private_key|client_secret|secret|password|token)$/.test(k) && typeof v === 'string')
+    .map(([, v]) => v as string);
+  return [{ value, partial: false }, ...fields];
+}

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_TENANT, formatDuration } from '@credflow/credentials-core';
+import { DEFAULT_TENANT } from '@credflow/credentials-core';
+import { formatDuration } from '@credflow/credentials-core/internal';
 import { HELP_OPTION, SCOPE_OPTIONS, usage } from '../args.js';
 import { type CliIo, EXIT, paint } from '../io.js';
 import { loadStore, warnUnknownTenant } from '../load-store.js';

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { CredentialNotFoundError, CredflowError, formatDuration, Masker } from '@credflow/credentials-core';
+import { CredentialNotFoundError, CredflowError, Masker } from '@credflow/credentials-core';
+import { formatDuration } from '@credflow/credentials-core/internal';
 import { HELP_OPTION, SCOPE_OPTIONS, usage } from '../args.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
 import { loadStore, warnUnknownTenant } from '../load-store.js';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, DEFAULT_TENANT } from '@credflow/credentials-core';
+import { DEFAULT_TENANT, YamlFileError } from '@credflow/credentials-core';
 import { createTemplateEnvironment, flowTemplateChecker, loadFlow } from '@credflow/flow-runner';
 import { CONFIG_OPTION, HELP_OPTION, usage } from '../args.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
@@ -51,7 +51,7 @@ export async function validate(args: string[], io: CliIo): Promise<number> {
       });
       io.stdout(`${paint(io, 'green', '✓')} ${file}: ${flow.namespace}.${flow.id}, ${flow.tasks.length} task(s)\n`);
     } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
+      if (!(err instanceof YamlFileError)) throw err;
       bad++;
       io.stdout(`${paint(io, 'red', '✗')} ${err.message}\n`);
     }

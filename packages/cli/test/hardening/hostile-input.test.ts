@@ -1,8 +1,8 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, CredentialStore, parseConfig } from '@credflow/credentials-core';
-import { parseFlow } from '@credflow/flow-runner';
+import { ConfigError, CredentialStore, parseConfig, YamlFileError } from '@credflow/credentials-core';
+import { FlowError, parseFlow } from '@credflow/flow-runner';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -98,14 +98,14 @@ describe('hostile config and flow YAML', () => {
     );
   });
 
-  it('any flow value yields a flow or a clear ConfigError', () => {
+  it('any flow value yields a flow or a clear FlowError', () => {
     fc.assert(
       fc.property(tree, (value) => {
         try {
           parseFlow(stringify(value), 'fuzz-flow.yaml');
         } catch (err) {
-          expect(err).toBeInstanceOf(ConfigError);
-          expect((err as ConfigError).code).toBe('ERR_FLOW_INVALID');
+          expect(err).toBeInstanceOf(FlowError);
+          expect((err as FlowError).code).toBe('ERR_FLOW_INVALID');
         }
       }),
       { numRuns: 400 },
@@ -119,7 +119,7 @@ describe('hostile config and flow YAML', () => {
           try {
             parse();
           } catch (err) {
-            expect(err).toBeInstanceOf(ConfigError);
+            expect(err).toBeInstanceOf(YamlFileError);
           }
         }
       }),

@@ -6,8 +6,9 @@ import { CredflowError } from '../errors.js';
  * would use the shared cache fail with it until the key is fixed.
  */
 export class SharedCacheKeyError extends CredflowError {
+  readonly code = 'ERR_SHARED_CACHE_KEY_INVALID';
   constructor(message: string, options?: { cause?: unknown }) {
-    super('ERR_SHARED_CACHE_KEY_INVALID', `shared token cache: ${message}`, options);
+    super(`shared token cache: ${message}`, options);
   }
 }
 
@@ -17,9 +18,9 @@ export class SharedCacheKeyError extends CredflowError {
  * this process mints for itself, warns, and leaves the entry alone.
  */
 export class SharedCacheKeyMismatchError extends CredflowError {
+  readonly code = 'ERR_SHARED_CACHE_KEY_MISMATCH';
   constructor(description: string) {
     super(
-      'ERR_SHARED_CACHE_KEY_MISMATCH',
       `shared token cache (${description}) holds tokens sealed with another encryption key: every process sharing it must use the same cache.shared.encryptionKey; minting in this process meanwhile`,
     );
   }
@@ -27,9 +28,9 @@ export class SharedCacheKeyMismatchError extends CredflowError {
 
 /** An entry of the shared cache that is not a valid envelope for its identity (garbage, truncated, moved). */
 export class SharedCacheEntryError extends CredflowError {
+  readonly code = 'ERR_SHARED_CACHE_ENTRY_INVALID';
   constructor(description: string, reason: string) {
     super(
-      'ERR_SHARED_CACHE_ENTRY_INVALID',
       `shared token cache (${description}): an entry cannot be used (${reason}); minting a new token and replacing it`,
     );
   }
@@ -37,9 +38,9 @@ export class SharedCacheEntryError extends CredflowError {
 
 /** The shared cache did not answer, or not in time. Reported in a warning; calls never fail with it. */
 export class SharedCacheUnavailableError extends CredflowError {
+  readonly code = 'ERR_SHARED_CACHE_UNAVAILABLE';
   constructor(description: string, reason: string, options?: { cause?: unknown }) {
     super(
-      'ERR_SHARED_CACHE_UNAVAILABLE',
       `shared token cache (${description}) is unavailable (${reason}): each process mints its own tokens until it is back`,
       options,
     );

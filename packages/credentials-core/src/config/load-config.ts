@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
-import { ConfigError } from '../errors.js';
+import { ConfigError, ConfigNotFoundError } from '../errors.js';
 import { builtinGrantTypes } from '../grants/builtin.js';
 import type { GrantType } from '../grants/grant.js';
 import { toAuditConfig } from './audit-config.js';
@@ -30,7 +30,7 @@ export const DEFAULT_TENANT = 'main';
  * file, the YAML path and the line.
  */
 export async function loadConfig(file: string, options: LoadConfigOptions = {}): Promise<CredflowConfig> {
-  const text = await readYamlFile(file, 'config', 'ERR_CONFIG_NOT_FOUND');
+  const text = await readYamlFile(file, 'config', ConfigNotFoundError);
   return parseConfig(text, { file, baseDir: dirname(resolve(file)), ...options });
 }
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { didYouMean } from '../did-you-mean.js';
-import { ConfigError, type ConfigIssue, type CredflowErrorCode } from '../errors.js';
+import { ConfigError, type ConfigIssue, type YamlFileErrorClass } from '../errors.js';
 import { schemaKeys } from './schema-keys.js';
 import { findTooDeep, MAX_YAML_DEPTH } from './yaml-depth.js';
 
@@ -15,22 +15,25 @@ export interface YamlSource {
   data: unknown;
 }
 
-/** Reads a YAML file's text; a missing or unreadable file is a {@link ConfigError} naming it. */
-export async function readYamlFile(file: string, what: 'config' | 'flow', code: CredflowErrorCode): Promise<string> {
+/**
+ * Reads a YAML file's text; a missing or unreadable file is thrown as
+ * `notFound` (e.g. {@link ConfigNotFoundError}) naming it.
+ */
+export async function readYamlFile(
+  file: string,
+  what: 'config' | 'flow',
+  notFound: YamlFileErrorClass,
+): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(
-      file,
-      [
-        {
-          path: '',
-          message: reason === 'ENOENT' ? `${what} file not found` : `cannot read ${what} file (${reason ?? 'error'})`,
-        },
-      ],
-      code,
-    );
+    throw new notFound(file, [
+      {
+        path: '',
+        message: reason === 'ENOENT' ? `${what} file not found` : `cannot read ${what} file (${reason ?? 'error'})`,
+      },
+    ]);
   }
 }
 
@@ -38,42 +41,37 @@ export async function readYamlFile(file: string, what: 'config' | 'flow', code: 
  * Parses YAML keeping source positions; syntax errors (and duplicate keys)
  * become a {@link ConfigError} with lines.
  */
-export function readYaml(text: string, file: string, code: CredflowErrorCode = 'ERR_CONFIG_INVALID'): YamlSource {
+export function readYaml(text: string, file: string, invalid: YamlFileErrorClass = ConfigError): YamlSource {
   const lineCounter = new LineCounter();
   // Before anything recursive (composing the document included) sees the text.
   const tooDeep = findTooDeep(text);
   if (tooDeep !== undefined) {
-    throw new ConfigError(
-      file,
-      [
-        {
-          path: '',
-          line: lineOf(text, tooDeep),
-          message: `YAML nested more than ${MAX_YAML_DEPTH} levels deep (mappings and lists inside each other): credflow reads at most ${MAX_YAML_DEPTH}`,
-        },
-      ],
-      code,
-    );
+    throw new invalid(file, [
+      {
+        path: '',
+        line: lineOf(text, tooDeep),
+        message: `YAML nested more than ${MAX_YAML_DEPTH} levels deep (mappings and lists inside each other): credflow reads at most ${MAX_YAML_DEPTH}`,
+      },
+    ]);
   }
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
-    throw new ConfigError(
+    throw new invalid(
       file,
       doc.errors.map((e) => ({
         path: '',
         line: lineCounter.linePos(e.pos[0]).line,
         message: `YAML syntax error: ${e.message.split('\n')[0]}${yamlHint(e.code)}`,
       })),
-      code,
     );
   }
   const protoKeys = protoKeyIssues(doc, lineCounter);
-  if (protoKeys.length > 0) throw new ConfigError(file, protoKeys, code);
+  if (protoKeys.length > 0) throw new invalid(file, protoKeys);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 }) ?? {};
   } catch (err) {
-    throw new ConfigError(file, [{ path: '', message: `cannot read YAML: ${(err as Error).message}` }], code);
+    throw new invalid(file, [{ path: '', message: `cannot read YAML: ${(err as Error).message}` }]);
   }
   return { file, doc, lineCounter, data };
 }

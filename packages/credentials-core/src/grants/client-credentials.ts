@@ -5,39 +5,7 @@ import type { CredentialCommon } from '../config/types.js';
 import { ClientAuthentication } from './client-authentication.js';
 import { clientTokenRequest } from './client-token-request.js';
 import { defineGrantType, type Grant, type GrantContext } from './grant.js';
-
-/** Form fields credflow sets itself; `extraParams` may not override them. */
-export const RESERVED_PARAMS = [
-  'grant_type',
-  'client_id',
-  'client_secret',
-  'client_assertion',
-  'client_assertion_type',
-  'assertion',
-  'scope',
-  'audience',
-  'resource',
-];
-
-/** RFC 8707 resource indicator(s): one or a list, normalised to a list. */
-export const resourceField = z
-  .union([z.string().min(1), z.array(z.string().min(1))])
-  .transform((v) => (typeof v === 'string' ? [v] : v));
-
-export const extraParamsField = z
-  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
-  .superRefine((v, ctx) => {
-    for (const k of Object.keys(v)) {
-      if (RESERVED_PARAMS.includes(k)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [k],
-          message: `'${k}' is set by credflow; use the matching field instead`,
-        });
-      }
-    }
-  })
-  .transform((v) => Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)])));
+import { addRequestParams, extraParamsField, resourceField } from './request-params.js';
 
 /** A validated `client_credentials` definition. */
 export interface ClientCredentialsDefinition extends CredentialCommon, ClientAuthDefinition {
@@ -47,17 +15,6 @@ export interface ClientCredentialsDefinition extends CredentialCommon, ClientAut
   audience?: string;
   resource?: string[];
   extraParams?: Record<string, string>;
-}
-
-/** Adds `scope`, `audience`, `resource` and extra parameters to a token request form. */
-export function addRequestParams(
-  form: URLSearchParams,
-  def: { scopes?: string[]; audience?: string; resource?: string[]; extraParams?: Record<string, string> },
-): void {
-  if (def.scopes?.length) form.set('scope', def.scopes.join(' '));
-  if (def.audience) form.set('audience', def.audience);
-  for (const r of def.resource ?? []) form.append('resource', r);
-  for (const [k, v] of Object.entries(def.extraParams ?? {})) form.set(k, v);
 }
 
 /**

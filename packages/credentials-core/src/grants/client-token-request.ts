@@ -1,4 +1,4 @@
-import { TokenEndpointError } from '../errors.js';
+import { TokenResponseInvalidError } from '../errors.js';
 import { requestToken, type TokenRequest } from '../http/token-request.js';
 import { type ClientAuthentication, certificateBinding, type PreparedClient } from './client-authentication.js';
 import type { GrantContext, GrantResult } from './grant.js';
@@ -42,8 +42,7 @@ export async function clientTokenRequest(
   );
   const binding = certificateBinding(result.accessToken, prepared);
   if ('mismatch' in binding) {
-    throw new TokenEndpointError(
-      'ERR_TOKEN_RESPONSE_INVALID',
+    throw new TokenResponseInvalidError(
       'the access token is bound (cnf x5t#S256) to another certificate than the one presented: it could not be used',
       { credential: ctx.credential, endpoint: prepared.endpoint },
     );

@@ -8,6 +8,7 @@ import type { AssertionSigner } from '../keys/assertion-signer.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
 import { defineGrantType, type Grant, type GrantContext } from './grant.js';
 import { signerFor, signingFields, signingIssues } from './jwt-fields.js';
+import { addRequestParams, extraParamsField, resourceField } from './request-params.js';
 
 /** The RFC 7523 grant type URN. */
 export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -28,6 +29,10 @@ export interface JwtBearerDefinition extends CredentialCommon {
   assertionLifetime: number;
   additionalClaims?: Record<string, unknown>;
   scopes?: string[];
+  /** RFC 8707 resource indicators. */
+  resource?: string[];
+  /** Operator-set token request parameters (not the ones credflow sets). */
+  extraParams?: Record<string, string>;
   clientId?: string;
   clientSecret?: SecretRef;
   clientAuthMethod: 'client_secret_basic' | 'client_secret_post';
@@ -63,6 +68,8 @@ export const jwtBearerGrantType = defineGrantType<JwtBearerDefinition>({
       })
       .optional(),
     scopes: scopesField.optional(),
+    resource: resourceField.optional(),
+    extraParams: extraParamsField.optional(),
     clientId: z.string().min(1).optional(),
     clientSecret: secretRefField.optional(),
     clientAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
@@ -106,7 +113,8 @@ class JwtBearerGrant implements Grant {
             aud: def.audience ?? def.tokenEndpoint,
           });
           const form = new URLSearchParams({ grant_type: JWT_BEARER_GRANT_TYPE, assertion });
-          if (def.scopes?.length) form.set('scope', def.scopes.join(' '));
+          // `audience` is the assertion's aud here, not a request parameter.
+          addRequestParams(form, { scopes: def.scopes, resource: def.resource, extraParams: def.extraParams });
           const headers: Record<string, string> = {};
           await (await this.#clientAuth())(form, headers);
           return { form, headers };

@@ -7,10 +7,10 @@ import type { SigningAlgorithm } from '../keys/algorithms.js';
 import type { AssertionSigner } from '../keys/assertion-signer.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
 import { ClientAuthentication } from './client-authentication.js';
-import { addRequestParams, extraParamsField, resourceField } from './client-credentials.js';
 import { clientTokenRequest } from './client-token-request.js';
 import { defineGrantType, type Grant, type GrantContext } from './grant.js';
 import { signerFor, signingFields, signingIssues } from './jwt-fields.js';
+import { addRequestParams, extraParamsField, resourceField } from './request-params.js';
 
 /** A validated `private_key_jwt` definition. */
 export interface PrivateKeyJwtDefinition extends CredentialCommon {

@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { type ClientAuthDefinition, clientAuthFields, clientAuthIssues } from '../config/client-auth-fields.js';
 import { scopesField, secretRefField } from '../config/fields.js';
 import type { CredentialCommon } from '../config/types.js';
-import { TokenEndpointError } from '../errors.js';
+import { TokenResponseInvalidError } from '../errors.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
 import { ClientAuthentication } from './client-authentication.js';
-import { addRequestParams, resourceField } from './client-credentials.js';
 import { clientTokenRequest } from './client-token-request.js';
 import { defineGrantType, type Grant, type GrantContext } from './grant.js';
+import { addRequestParams, resourceField } from './request-params.js';
 import { SubjectTokenReader } from './subject-token.js';
 
 /** RFC 8693 section 2.1 grant type. */
@@ -130,8 +130,7 @@ class TokenExchangeGrant implements Grant {
       checkBody: (body, where) => {
         // RFC 8693 section 2.2.1: issued_token_type is REQUIRED.
         if (typeof body.issued_token_type !== 'string' || body.issued_token_type === '') {
-          throw new TokenEndpointError(
-            'ERR_TOKEN_RESPONSE_INVALID',
+          throw new TokenResponseInvalidError(
             'token exchange response has no issued_token_type (RFC 8693 section 2.2.1)',
             where,
           );

@@ -1,6 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock, Logger } from '../clock.js';
-import { TokenEndpointError } from '../errors.js';
+import {
+  OAuthResponseError,
+  type TokenEndpointError,
+  TokenHttpStatusError,
+  TokenNetworkError,
+  TokenResponseInvalidError,
+  TokenTimeoutError,
+} from '../errors.js';
 import type { GrantResult } from '../grants/grant.js';
 import { type BoundedOutcome, boundedRequest, isRedirect } from './bounded-request.js';
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
@@ -110,8 +117,7 @@ function parseJson(
   try {
     return JSON.parse(res.body.toString('utf8'));
   } catch {
-    throw new TokenEndpointError(
-      'ERR_TOKEN_RESPONSE_INVALID',
+    throw new TokenResponseInvalidError(
       `token endpoint answered HTTP ${res.status} with a body that is not JSON (content-type ${res.contentType}, ${res.body.length} bytes)`,
       { ...where, status: res.status },
     );
@@ -149,28 +155,22 @@ export function tlsFailure(err: Error): string | undefined {
 
 function toError(a: Attempt, where: { credential: string; endpoint: string }, suffix: string): TokenEndpointError {
   if (a.kind === 'timeout') {
-    return new TokenEndpointError('ERR_TOKEN_TIMEOUT', `token request timed out${suffix}`, where);
+    return new TokenTimeoutError(`token request timed out${suffix}`, where);
   }
   if (a.kind === 'network') {
-    return new TokenEndpointError(
-      'ERR_TOKEN_NETWORK',
-      `cannot reach the token endpoint: ${networkReason(a.error)}${suffix}`,
-      {
-        ...where,
-        cause: a.error,
-      },
-    );
+    return new TokenNetworkError(`cannot reach the token endpoint: ${networkReason(a.error)}${suffix}`, {
+      ...where,
+      cause: a.error,
+    });
   }
   if (a.tooLarge) {
-    return new TokenEndpointError(
-      'ERR_TOKEN_RESPONSE_INVALID',
+    return new TokenResponseInvalidError(
       `token endpoint answered HTTP ${a.status} with a body over 1 MiB (content-type ${a.contentType}): reading stopped there`,
       { ...where, status: a.status },
     );
   }
   if (isRedirect(a.status)) {
-    return new TokenEndpointError(
-      'ERR_TOKEN_HTTP_STATUS',
+    return new TokenHttpStatusError(
       `token endpoint answered HTTP ${a.status}, a redirect: credflow never follows redirects when it sends credentials; configure the final URL`,
       { ...where, status: a.status },
     );
@@ -186,9 +186,14 @@ function toError(a: Attempt, where: { credential: string; endpoint: string }, su
     // RFC 6749 section 5.2 error response.
     // Server text is shown whole or not at all (never cut inside an echoed secret); maskers hide what was sent.
     const description = typeof e.error_description === 'string' ? serverText(e.error_description, 1000) : undefined;
-    return new TokenEndpointError(
-      'ERR_OAUTH_ERROR_RESPONSE',
-      `token endpoint rejected the request: ${serverText(e.error, 100)}${description ? ` (${description})` : ''} [HTTP ${a.status}]${suffix}`,
+    // invalid_client after a config that parses is most often a secret stored wrongly (plain text in
+    // a base64 env variable, a trailing newline in a file): say where to look.
+    const hint =
+      e.error === 'invalid_client'
+        ? ": check the client id, and the secret's (or key's) value and encoding (env secrets are base64 unless the provider has encoding: plain)"
+        : '';
+    return new OAuthResponseError(
+      `token endpoint rejected the request: ${serverText(e.error, 100)}${description ? ` (${description})` : ''} [HTTP ${a.status}]${suffix}${hint}`,
       {
         ...where,
         status: a.status,
@@ -198,9 +203,8 @@ function toError(a: Attempt, where: { credential: string; endpoint: string }, su
       },
     );
   }
-  return new TokenEndpointError(
-    'ERR_TOKEN_HTTP_STATUS',
-    `token endpoint answered HTTP ${a.status} (content-type ${a.contentType})${suffix}`,
-    { ...where, status: a.status },
-  );
+  return new TokenHttpStatusError(`token endpoint answered HTTP ${a.status} (content-type ${a.contentType})${suffix}`, {
+    ...where,
+    status: a.status,
+  });
 }

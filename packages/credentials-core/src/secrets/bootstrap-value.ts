@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { BootstrapRef } from '../config/secret-provider-schema.js';
-import { CredflowError } from '../errors.js';
+import { SecretProviderBootstrapError } from '../errors.js';
 
 /**
  * Reads a provider's bootstrap value (SPEC section 2): an environment
@@ -13,18 +13,18 @@ export async function readBootstrap(ref: BootstrapRef, baseDir: string, what: st
   if ('env' in ref) {
     const v = process.env[ref.env];
     if (v === undefined || v === '') {
-      throw new CredflowError('ERR_CONFIG_INVALID', `${what}: environment variable ${ref.env} is not set`);
+      throw new SecretProviderBootstrapError(`${what}: environment variable ${ref.env} is not set`);
     }
     return v;
   }
   const path = resolve(baseDir, ref.file);
   try {
     const v = (await readFile(path, 'utf8')).replace(/\r?\n$/, '');
-    if (v === '') throw new CredflowError('ERR_CONFIG_INVALID', `${what}: file ${ref.file} is empty`);
+    if (v === '') throw new SecretProviderBootstrapError(`${what}: file ${ref.file} is empty`);
     return v;
   } catch (err) {
-    if (err instanceof CredflowError) throw err;
+    if (err instanceof SecretProviderBootstrapError) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? 'read error';
-    throw new CredflowError('ERR_CONFIG_INVALID', `${what}: cannot read file ${ref.file} (${code})`);
+    throw new SecretProviderBootstrapError(`${what}: cannot read file ${ref.file} (${code})`);
   }
 }

@@ -1,4 +1,6 @@
-import { SecretError } from '../errors.js';
+import { isUtf8 } from 'node:buffer';
+import { type Logger, stderrLogger } from '../clock.js';
+import { SecretInvalidError } from '../errors.js';
 import type { SecretProvider } from './secret-provider.js';
 
 export interface EnvProviderOptions {
@@ -8,6 +10,8 @@ export interface EnvProviderOptions {
   prefix?: string;
   /** Environment to read; default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /** Where to warn about a base64 value that does not decode to UTF-8 text; default stderr. */
+  logger?: Logger;
 }
 
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
@@ -21,11 +25,15 @@ export class EnvSecretProvider implements SecretProvider {
   readonly #encoding: 'base64' | 'plain';
   readonly #prefix: string;
   readonly #env: NodeJS.ProcessEnv;
+  readonly #logger: Logger;
+  /** Variables already warned about, so a secret read at every mint warns once. */
+  readonly #warned = new Set<string>();
 
   constructor(options: EnvProviderOptions = {}) {
     this.#encoding = options.encoding ?? 'base64';
     this.#prefix = options.prefix ?? 'SECRET_';
     this.#env = options.env ?? process.env;
+    this.#logger = options.logger ?? stderrLogger;
     this.description = `env ${this.#prefix}<NAME> (${this.#encoding})`;
   }
 
@@ -35,15 +43,22 @@ export class EnvSecretProvider implements SecretProvider {
     if (this.#encoding === 'plain') return raw;
     const compact = raw.replace(/\s+/g, '');
     if (!BASE64.test(compact)) {
-      throw new SecretError(
-        'ERR_SECRET_INVALID',
+      throw new SecretInvalidError(
         name,
         `secret '${name}': environment variable ${this.#prefix}${name} is not valid base64 (encode it, or set "encoding: plain" on the env provider)`,
       );
     }
-    return Buffer.from(compact, compact.includes('-') || compact.includes('_') ? 'base64url' : 'base64').toString(
-      'utf8',
-    );
+    const bytes = Buffer.from(compact, compact.includes('-') || compact.includes('_') ? 'base64url' : 'base64');
+    const variable = this.#prefix + name;
+    if (!isUtf8(bytes) && !this.#warned.has(variable)) {
+      // A plain value made of base64 letters (`abc123`) decodes to bytes that are not text: the
+      // server then sees garbage and answers invalid_client. Never quote the value or its bytes.
+      this.#warned.add(variable);
+      this.#logger.warn(
+        `secret '${name}': environment variable ${variable} is base64 that does not decode to UTF-8 text: if it holds the plain value, encode it (printf %s 'value' | base64) or set "encoding: plain" on the env provider`,
+      );
+    }
+    return bytes.toString('utf8');
   }
 
   async list(): Promise<string[]> {

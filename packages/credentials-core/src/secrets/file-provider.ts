@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { SecretError } from '../errors.js';
+import { SecretInvalidError } from '../errors.js';
 import { isValidSecretName, type SecretProvider } from './secret-provider.js';
 
 /** Largest secret file read: 1 MiB (a PEM chain or a service-account JSON is a few KB). */
@@ -70,7 +70,7 @@ export class FileSecretProvider implements SecretProvider {
         .toString('utf8')
         .replace(/\r?\n$/, '');
     } catch (err) {
-      if (err instanceof SecretError) throw err;
+      if (err instanceof SecretInvalidError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
       throw this.#error(name, `cannot read it from ${this.description} (${code ?? 'read error'})`);
     } finally {
@@ -100,8 +100,8 @@ export class FileSecretProvider implements SecretProvider {
     return `file ${join(this.#shownDir, name)}`;
   }
 
-  #error(name: string, message: string): SecretError {
-    return new SecretError('ERR_SECRET_INVALID', name, `secret '${name}': ${message}`);
+  #error(name: string, message: string): SecretInvalidError {
+    return new SecretInvalidError(name, `secret '${name}': ${message}`);
   }
 }
 

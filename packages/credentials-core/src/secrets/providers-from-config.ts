@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { type Clock, systemClock } from '../clock.js';
+import { type Clock, type Logger, systemClock } from '../clock.js';
 import type { SecretProviderConfig } from '../config/secret-provider-schema.js';
 import { traceSecretProvider } from '../telemetry/secret-read-trace.js';
 import { AwsSecretsManagerProvider } from './aws-secrets-manager-provider.js';
@@ -16,6 +16,8 @@ export interface ProviderContext {
   /** Directory relative bootstrap `{ file: PATH }` values are read from (the config file's). */
   baseDir?: string;
   clock?: Clock;
+  /** Where providers warn. */
+  logger?: Logger;
 }
 
 /**
@@ -39,13 +41,17 @@ export function providersFromConfig(
 ): SecretProvider[] {
   const baseDir = context.baseDir ?? process.cwd();
   const clock = context.clock ?? systemClock;
-  return configs.map((c) => build(c, baseDir, clock));
+  return configs.map((c) => build(c, baseDir, clock, context.logger));
 }
 
-function build(c: SecretProviderConfig, baseDir: string, clock: Clock): SecretProvider {
+function build(c: SecretProviderConfig, baseDir: string, clock: Clock, logger: Logger | undefined): SecretProvider {
   switch (c.type) {
     case 'env':
-      return new EnvSecretProvider({ encoding: c.encoding, prefix: c.prefix });
+      return new EnvSecretProvider({
+        encoding: c.encoding,
+        prefix: c.prefix,
+        ...(logger ? { logger } : {}),
+      });
     case 'file':
       return new FileSecretProvider(c.dir, `./${relative(process.cwd(), c.dir) || '.'}`.replace(/^\.\/\.\./, '..'));
     case 'vault':

@@ -1,4 +1,4 @@
-import { CredflowError, type CredflowErrorCode } from '../errors.js';
+import { CredflowError } from '../errors.js';
 
 /** Where a failed secret read happened: never the value. */
 export interface SecretFailure {
@@ -18,12 +18,16 @@ export interface SecretFailure {
  * stable `code`; the message names provider, secret and scope.
  */
 export abstract class SecretProviderError extends CredflowError {
+  abstract override readonly code:
+    | 'ERR_SECRET_ACCESS_DENIED'
+    | 'ERR_SECRET_THROTTLED'
+    | 'ERR_SECRET_PROVIDER_UNAVAILABLE';
   readonly provider: string;
   readonly secret: string;
   readonly scope: string;
 
-  protected constructor(code: CredflowErrorCode, what: string, f: SecretFailure) {
-    super(code, `secret '${f.secret}' (${f.scope}): ${what} by ${f.provider}: ${f.detail}`, { cause: f.cause });
+  protected constructor(what: string, f: SecretFailure) {
+    super(`secret '${f.secret}' (${f.scope}): ${what} by ${f.provider}: ${f.detail}`, { cause: f.cause });
     this.provider = f.provider;
     this.secret = f.secret;
     this.scope = f.scope;
@@ -32,21 +36,24 @@ export abstract class SecretProviderError extends CredflowError {
 
 /** The secret manager said no: HTTP 401/403, `AccessDeniedException`, `PERMISSION_DENIED`, a refused login. */
 export class SecretAccessDeniedError extends SecretProviderError {
+  readonly code = 'ERR_SECRET_ACCESS_DENIED';
   constructor(f: SecretFailure) {
-    super('ERR_SECRET_ACCESS_DENIED', 'access denied', f);
+    super('access denied', f);
   }
 }
 
 /** The secret manager kept answering "slow down" (HTTP 429, `ThrottlingException`) after retries. */
 export class SecretThrottledError extends SecretProviderError {
+  readonly code = 'ERR_SECRET_THROTTLED';
   constructor(f: SecretFailure) {
-    super('ERR_SECRET_THROTTLED', 'throttled', f);
+    super('throttled', f);
   }
 }
 
 /** The secret manager could not be reached or kept failing (network error, timeout, HTTP 5xx) after retries. */
 export class SecretProviderUnavailableError extends SecretProviderError {
+  readonly code = 'ERR_SECRET_PROVIDER_UNAVAILABLE';
   constructor(f: SecretFailure) {
-    super('ERR_SECRET_PROVIDER_UNAVAILABLE', 'unreachable', f);
+    super('unreachable', f);
   }
 }

@@ -1,4 +1,4 @@
-import { SecretError } from '../errors.js';
+import { SecretInvalidError, SecretNotFoundError } from '../errors.js';
 import { isFreshRead } from './fresh-reads.js';
 import { isValidSecretName, type SecretProvider, type SecretRef } from './secret-provider.js';
 
@@ -49,8 +49,7 @@ export class SecretResolver {
   async resolve(ref: SecretRef, options: { sensitive?: boolean } = {}): Promise<string> {
     const { secret: name, subkey } = ref;
     if (!isValidSecretName(name)) {
-      throw new SecretError(
-        'ERR_SECRET_INVALID',
+      throw new SecretInvalidError(
         name,
         // Whole or not at all: a name can be a rendered value (`secret(secret('X'))`), and a cut one escapes masking.
         `invalid secret name${name.length <= 80 ? ` '${name}'` : ` (${name.length} characters, not shown)`}: use letters, digits, '_', '.' and '-'`,
@@ -67,8 +66,7 @@ export class SecretResolver {
     }
     if (value === undefined) {
       const where = this.providers.map((p) => p.description).join(', ') || 'no providers configured';
-      throw new SecretError(
-        'ERR_SECRET_NOT_FOUND',
+      throw new SecretNotFoundError(
         name,
         `Cannot find secret '${name}' (looked in: ${where}).${this.scope ? ` Scope: ${this.scope}.` : ''}`,
       );
@@ -83,21 +81,16 @@ export class SecretResolver {
     try {
       parsed = JSON.parse(value);
     } catch {
-      throw new SecretError(
-        'ERR_SECRET_INVALID',
-        name,
-        `secret '${name}' is not JSON, so subkey '${subkey}' cannot be read from it`,
-      );
+      throw new SecretInvalidError(name, `secret '${name}' is not JSON, so subkey '${subkey}' cannot be read from it`);
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new SecretError(
-        'ERR_SECRET_INVALID',
+      throw new SecretInvalidError(
         name,
         `secret '${name}' is not a JSON object, so subkey '${subkey}' cannot be read from it`,
       );
     }
     if (!Object.hasOwn(parsed, subkey)) {
-      throw new SecretError('ERR_SECRET_NOT_FOUND', name, `secret '${name}' has no subkey '${subkey}'`);
+      throw new SecretNotFoundError(name, `secret '${name}' has no subkey '${subkey}'`);
     }
     const v = (parsed as Record<string, unknown>)[subkey];
     const out = typeof v === 'string' ? v : JSON.stringify(v);

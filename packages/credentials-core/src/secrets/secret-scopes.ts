@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock, Logger } from '../clock.js';
 import { DEFAULT_TENANT } from '../config/load-config.js';
 import type { CredflowConfig, SecretProviderConfig } from '../config/types.js';
 import { describeScope, namespaceChain, type Scope } from '../scope.js';
@@ -14,6 +14,8 @@ export interface SecretScopesOptions {
    */
   override?: readonly SecretProvider[];
   clock?: Clock;
+  /** Where providers built from the config warn (e.g. an env secret that does not decode to text). */
+  logger?: Logger;
   /** Called with every value handed out, for masking. */
   onValue?: (value: string) => void;
 }
@@ -77,6 +79,7 @@ export class SecretScopes {
       built = providersFromConfig(list, {
         baseDir: this.#config.baseDir,
         ...(this.#options.clock ? { clock: this.#options.clock } : {}),
+        ...(this.#options.logger ? { logger: this.#options.logger } : {}),
       });
       this.#built.set(list, built);
     }

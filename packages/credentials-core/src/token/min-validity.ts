@@ -1,5 +1,5 @@
 import { parseDuration } from '../duration.js';
-import { CredflowError } from '../errors.js';
+import { MinValidityError, TokenLifetimeTooShortError } from '../errors.js';
 
 /** Options of `getToken` / `getAccessToken`. */
 export interface GetTokenOptions {
@@ -32,17 +32,15 @@ export function minValidityMs(options: GetTokenOptions | undefined, credential: 
       return ms;
     }
   }
-  throw new CredflowError(
-    'ERR_MIN_VALIDITY_INVALID',
+  throw new MinValidityError(
     // The text is not quoted: a template could pass a token or secret there.
     `credential '${credential}': minValidity must be a non-negative ISO-8601 duration such as PT15M, got ${typeof text === 'string' ? 'another string' : `a ${typeof text}`}`,
   );
 }
 
 /** A minted token that lives less than the caller's `minValidity`. */
-export function lifetimeTooShort(credential: string, leftMs: number, minMs: number): CredflowError {
-  return new CredflowError(
-    'ERR_TOKEN_LIFETIME_TOO_SHORT',
+export function lifetimeTooShort(credential: string, leftMs: number, minMs: number): TokenLifetimeTooShortError {
+  return new TokenLifetimeTooShortError(
     `credential '${credential}': the new token is valid ${Math.max(0, Math.floor(leftMs / 1000))} s, less than the minValidity of ${Math.ceil(minMs / 1000)} s asked for (the token endpoint issues shorter-lived tokens)`,
   );
 }

@@ -1,4 +1,5 @@
-import { formatPath, type Scope } from '@credflow/credentials-core';
+import type { Scope } from '@credflow/credentials-core';
+import { formatPath } from '@credflow/credentials-core/internal';
 import { createRenderSession, render, TemplateRenderError, type UsedCredential } from '@credflow/template-extension';
 import type { Environment } from 'nunjucks';
 import type { Flow } from '../flow/flow.js';

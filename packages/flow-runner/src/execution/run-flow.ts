@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type CredentialStore, DEFAULT_TENANT, Masker, startExecutionTrace } from '@credflow/credentials-core';
+import { type CredentialStore, DEFAULT_TENANT, Masker } from '@credflow/credentials-core';
+import { startExecutionTrace } from '@credflow/credentials-core/internal';
 import type { Environment } from 'nunjucks';
 import type { Flow, FlowTask } from '../flow/flow.js';
 import { coerceOutput } from '../flow/output-types.js';

@@ -1,4 +1,4 @@
-import { didYouMean } from '@credflow/credentials-core';
+import { didYouMean } from '@credflow/credentials-core/internal';
 import { analyzeTemplate } from '@credflow/template-extension';
 import type nunjucks from 'nunjucks';
 import { hasTemplate } from './template-environment.js';

@@ -1,4 +1,4 @@
-import { NAMESPACE_PATTERN } from '@credflow/credentials-core';
+import { NAMESPACE_PATTERN } from '@credflow/credentials-core/internal';
 import { z } from 'zod';
 import { coerceInput, INPUT_TYPES } from '../inputs/input-types.js';
 import type { TaskType } from '../tasks/task-type.js';

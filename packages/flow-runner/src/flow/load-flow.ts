@@ -1,15 +1,9 @@
-import {
-  ConfigError,
-  type ConfigIssue,
-  formatPath,
-  issuesFromZod,
-  locate,
-  readYaml,
-  readYamlFile,
-} from '@credflow/credentials-core';
+import type { ConfigIssue } from '@credflow/credentials-core';
+import { formatPath, issuesFromZod, locate, readYaml, readYamlFile } from '@credflow/credentials-core/internal';
 import { builtinTasks } from '../tasks/builtin-tasks.js';
 import type { TaskType } from '../tasks/task-type.js';
 import type { Flow, FlowTask } from './flow.js';
+import { FlowError, FlowNotFoundError } from './flow-errors.js';
 import { buildFlowSchema, duplicateIds } from './flow-schema.js';
 
 export interface LoadFlowOptions {
@@ -20,19 +14,15 @@ export interface LoadFlowOptions {
 
 /** Reads and validates a flow file; errors name the file, the path and the line. */
 export async function loadFlow(file: string, options: LoadFlowOptions = {}): Promise<Flow> {
-  const text = await readYamlFile(file, 'flow', 'ERR_FLOW_INVALID');
+  const text = await readYamlFile(file, 'flow', FlowNotFoundError);
   return parseFlow(text, file, options);
 }
 
 /** Validates flow YAML text. */
 export function parseFlow(text: string, file = '<flow>', options: LoadFlowOptions = {}): Flow {
-  const { doc, lineCounter, data } = readYaml(text, file, 'ERR_FLOW_INVALID');
+  const { doc, lineCounter, data } = readYaml(text, file, FlowError);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new ConfigError(
-      file,
-      [{ path: '', line: 1, message: 'a flow is a mapping with id, namespace and tasks' }],
-      'ERR_FLOW_INVALID',
-    );
+    throw new FlowError(file, [{ path: '', line: 1, message: 'a flow is a mapping with id, namespace and tasks' }]);
   }
   const schema = buildFlowSchema(options.tasks ?? builtinTasks);
   const parsed = schema.safeParse(data, { reportInput: true });
@@ -43,7 +33,7 @@ export function parseFlow(text: string, file = '<flow>', options: LoadFlowOption
   }));
   if (!parsed.success || duplicates.length) {
     const found = parsed.success ? [] : issuesFromZod(parsed.error.issues, doc, lineCounter, schema);
-    throw new ConfigError(file, [...found, ...duplicates], 'ERR_FLOW_INVALID');
+    throw new FlowError(file, [...found, ...duplicates]);
   }
   const f = parsed.data;
   const flow: Flow = {
@@ -73,7 +63,7 @@ export function parseFlow(text: string, file = '<flow>', options: LoadFlowOption
     for (const [i, t] of flow.tasks.entries()) visit(t, ['tasks', i]);
     for (const [i, t] of flow.errors.entries()) visit(t, ['errors', i]);
     for (const [i, o] of flow.outputs.entries()) visit(o.value, ['outputs', i, 'value']);
-    if (issues.length) throw new ConfigError(file, issues, 'ERR_FLOW_INVALID');
+    if (issues.length) throw new FlowError(file, issues);
   }
   return flow;
 }

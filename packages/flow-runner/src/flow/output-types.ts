@@ -1,4 +1,4 @@
-import { parseDuration } from '@credflow/credentials-core';
+import { parseDuration } from '@credflow/credentials-core/internal';
 
 /** Kestra's flow output types that credflow converts to (Kestra: `outputs[].type`). */
 export const OUTPUT_TYPES = [

@@ -1,13 +1,10 @@
+import { CredflowError } from '@credflow/credentials-core';
 import type { FlowInput } from '../flow/flow.js';
 import { coerceInput } from './input-types.js';
 
 /** Bad `--input` values: a usage error, reported before any task runs. */
-export class InputError extends Error {
+export class InputError extends CredflowError {
   readonly code = 'ERR_INPUT_INVALID';
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
 }
 
 /**

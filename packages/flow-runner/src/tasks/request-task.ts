@@ -1,4 +1,4 @@
-import { authorizationSecrets, parseDuration } from '@credflow/credentials-core';
+import { authorizationSecrets, parseDuration } from '@credflow/credentials-core/internal';
 import { z } from 'zod';
 import { type TaskContext, TaskError, type TaskType } from './task-type.js';
 import { orTemplate, templated, toBoolean } from './template-values.js';

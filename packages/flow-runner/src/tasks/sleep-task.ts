@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseDuration } from '@credflow/credentials-core';
+import { parseDuration } from '@credflow/credentials-core/internal';
 import type { TaskType } from './task-type.js';
 import { TaskError } from './task-type.js';
 import { templated } from './template-values.js';

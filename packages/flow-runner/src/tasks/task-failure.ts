@@ -1,4 +1,4 @@
-import { formatPath } from '@credflow/credentials-core';
+import { formatPath } from '@credflow/credentials-core/internal';
 import { HAS_TEMPLATE } from '../execution/template-environment.js';
 import type { Flow } from '../flow/flow.js';
 import { TaskError } from './task-type.js';

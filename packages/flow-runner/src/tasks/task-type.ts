@@ -1,4 +1,4 @@
-import type { CredentialStore, Scope } from '@credflow/credentials-core';
+import { type CredentialStore, CredflowError, type Scope } from '@credflow/credentials-core';
 import type { z } from 'zod';
 
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -20,7 +20,7 @@ export interface TaskContext {
  * what is wrong, never quoting the rendered value: a value cut short or
  * quoted from a template can hold part of a secret no masker recognises.
  */
-export class TaskError extends Error {
+export class TaskError extends CredflowError {
   readonly code = 'ERR_TASK_FAILED';
   /** The property at fault, as a dotted path below the task, when there is one. */
   readonly property: string | undefined;
@@ -29,7 +29,6 @@ export class TaskError extends Error {
 
   constructor(message: string, options?: { cause?: unknown; property?: string }) {
     super(options?.property ? `${options.property}: ${message}` : message, { cause: options?.cause });
-    this.name = 'TaskError';
     this.property = options?.property;
     this.reason = message;
   }

@@ -1,17 +1,17 @@
-import { ConfigError } from '@credflow/credentials-core';
 import { describe, expect, it } from 'vitest';
 import { parseFlow } from '../../src/flow/load-flow.js';
+import { FlowError } from '../../src/index.js';
 
 const HEAD = 'id: f\nnamespace: a.b\ntasks:\n  - { id: t, type: io.kestra.plugin.core.log.Log, message: hi }\n';
 
-function flowError(text: string): ConfigError {
+function flowError(text: string): FlowError {
   try {
     parseFlow(text, 'f.yaml');
   } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
+    expect(err).toBeInstanceOf(FlowError);
+    return err as FlowError;
   }
-  throw new Error('expected a ConfigError');
+  throw new Error('expected a FlowError');
 }
 
 describe('parseFlow and deep YAML', () => {

@@ -1,13 +1,13 @@
-import { ConfigError } from '@credflow/credentials-core';
 import { describe, expect, it } from 'vitest';
 import { parseFlow } from '../../src/flow/load-flow.js';
+import { FlowError } from '../../src/index.js';
 
 const issues = (text: string, checkTemplate?: (src: string) => string[]) => {
   try {
     parseFlow(text, 'f.yaml', checkTemplate ? { checkTemplate } : {});
   } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).issues;
+    expect(err).toBeInstanceOf(FlowError);
+    return (err as FlowError).issues;
   }
   return [];
 };

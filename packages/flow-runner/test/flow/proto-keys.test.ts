@@ -1,6 +1,6 @@
-import { ConfigError } from '@credflow/credentials-core';
 import { describe, expect, it } from 'vitest';
 import { parseFlow } from '../../src/flow/load-flow.js';
+import { FlowError } from '../../src/index.js';
 
 describe('parseFlow and __proto__ keys', () => {
   it('refuses a __proto__ key (its value would vanish) with a located flow error', () => {
@@ -12,9 +12,9 @@ describe('parseFlow and __proto__ keys', () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).code).toBe('ERR_FLOW_INVALID');
-    expect((err as ConfigError).message).toBe(
+    expect(err).toBeInstanceOf(FlowError);
+    expect((err as FlowError).code).toBe('ERR_FLOW_INVALID');
+    expect((err as FlowError).message).toBe(
       "f.yaml:4: variables.__proto__: '__proto__' cannot be used as a key: its value would be silently lost (a reserved name)",
     );
   });

@@ -1,3 +1,5 @@
+import { CredflowError } from '@credflow/credentials-core';
+
 /**
  * A template tried to reach past the sandbox: a prototype member, a value
  * that is not plain data, or a function that is not a registered global,
@@ -8,8 +10,8 @@
  * error wrapping (`lib._prettifyError`) with its name intact, so the render
  * can tell it apart from other template errors.
  */
-export class TemplateForbiddenError extends Error {
-  readonly code = 'ERR_TEMPLATE_FORBIDDEN' as const;
+export class TemplateForbiddenError extends CredflowError {
+  readonly code = 'ERR_TEMPLATE_FORBIDDEN';
   /** The expression as written in the template, e.g. `range.constructor`. */
   readonly expression: string;
   /** Why it is refused. */
@@ -19,6 +21,7 @@ export class TemplateForbiddenError extends Error {
 
   constructor(expression: string, reason: string, line: number, column: number) {
     super(`'${expression}' is not allowed: ${reason}`);
+    // Spelt out: asForbiddenError matches on it, and a bundler may rename the class.
     this.name = 'TemplateForbiddenError';
     this.expression = expression;
     this.reason = reason;

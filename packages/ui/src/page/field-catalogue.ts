@@ -145,6 +145,8 @@ export const TYPE_FIELDS: Record<string, Field[]> = {
       placeholder: '{ scope: "https://www.googleapis.com/auth/cloud-platform" }',
     },
     scopes,
+    resource,
+    extraParams,
     { name: 'clientId', label: 'Client id (optional)', kind: 'text' },
     { name: 'clientSecret', label: 'Client secret (optional)', kind: 'secret' },
     authMethod,

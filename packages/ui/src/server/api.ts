@@ -1,24 +1,23 @@
 import {
-  ConfigError,
+  builtinGrantTypes,
   CredentialStore,
   type CredflowConfig,
   CredflowError,
-  KEY_PATTERN,
+  DEFAULT_TENANT,
   type Logger,
   Masker,
-  NAMESPACE_PATTERN,
   type SecretProvider,
   type SecretRef,
-  SecretResolver,
-  TENANT_PATTERN,
+  YamlFileError,
 } from '@credflow/credentials-core';
+import { KEY_PATTERN, NAMESPACE_PATTERN, SecretResolver, TENANT_PATTERN } from '@credflow/credentials-core/internal';
 import { Hono } from 'hono';
 import type { ConfigFile } from './config-file.js';
 import { type CredentialLocation, locationIssues } from './credential-location.js';
 import { type DefinitionInput, definitionFrom } from './definition-input.js';
 import { providerDescriptions } from './provider-descriptions.js';
 import { secretStatuses } from './secret-status.js';
-import { DefinitionError, UiError } from './ui-errors.js';
+import { DefinitionError, UiError, UiNotFoundError } from './ui-errors.js';
 
 export interface ApiOptions {
   file: ConfigFile;
@@ -39,24 +38,20 @@ interface Body extends Where, DefinitionInput {
   refs?: unknown;
 }
 
-const TYPES = ['client_credentials', 'private_key_jwt', 'jwt_bearer', 'github_app', 'token_exchange'];
+/** The credential types the page offers: the store's built-in grants. */
+const TYPES = builtinGrantTypes.map((g) => g.type);
 const FIELD_NAMES: Record<string, string> = { key: 'Key', tenantId: 'Tenant', namespace: 'Namespace' };
 
 /** The location a body names, or a refusal that says in words what is wrong with it. */
 function location(b: Where | undefined): CredentialLocation {
   const loc = {
-    tenantId: b?.tenantId || 'main',
+    tenantId: b?.tenantId || DEFAULT_TENANT,
     namespace: b?.namespace || undefined,
     key: b?.key,
   } as Partial<CredentialLocation>;
   const issues = locationIssues(loc);
   if (issues.length)
-    throw new UiError(
-      'ERR_UI_INVALID',
-      400,
-      issues.map((i) => `${FIELD_NAMES[i.path] ?? i.path}: ${i.message}`).join('\n'),
-      issues,
-    );
+    throw new DefinitionError(issues, issues.map((i) => `${FIELD_NAMES[i.path] ?? i.path}: ${i.message}`).join('\n'));
   return loc as CredentialLocation;
 }
 
@@ -76,7 +71,7 @@ export function createApi(options: ApiOptions): Hono {
   api.onError((err, c) => {
     if (err instanceof UiError)
       return c.json({ error: 'invalid', code: err.code, message: err.message, issues: err.issues }, err.status);
-    if (err instanceof ConfigError) {
+    if (err instanceof YamlFileError) {
       // The file itself is invalid: one line per problem, each with its line number.
       const issues = err.issues.map((i) => ({ path: i.path, ...(i.line ? { line: i.line } : {}), message: i.message }));
       return c.json({ error: 'invalid', code: err.code, file: err.file, message: err.message, issues }, 400);
@@ -142,8 +137,7 @@ export function createApi(options: ApiOptions): Hono {
   api.post('/definition', async (c) => {
     const loc = location(await readBody(c));
     const definition = await file.definition(loc);
-    if (definition === undefined)
-      throw new UiError('ERR_UI_NOT_FOUND', 404, `'${loc.key}' is no longer in the file: reload the page`);
+    if (definition === undefined) throw new UiNotFoundError(`'${loc.key}' is no longer in the file: reload the page`);
     return c.json({ ...loc, definition, sources: await file.sources(loc) });
   });
 

@@ -5,7 +5,7 @@ import { ConfigError, type CredflowConfig, parseConfig } from '@credflow/credent
 import { type Document, parseDocument, stringify } from 'yaml';
 import { type CredentialLocation, yamlPath } from './credential-location.js';
 import { type FieldSource, fieldSources } from './field-sources.js';
-import { DefinitionError, UiError } from './ui-errors.js';
+import { DefinitionError, UiConflictError, UiFileError, UiNotFoundError } from './ui-errors.js';
 import { deleteKey, moveKey } from './yaml/yaml-edit.js';
 import { locate, parseForEdit } from './yaml/yaml-locate.js';
 import { patchValue } from './yaml/yaml-patch.js';
@@ -81,11 +81,7 @@ export class ConfigFile {
   async #editable(): Promise<string> {
     const text = await this.text();
     if (parseForEdit(text).errors.length)
-      throw new UiError(
-        'ERR_UI_FILE_INVALID',
-        400,
-        `${this.path} has YAML syntax errors: fix them in the file first, then reload`,
-      );
+      throw new UiFileError(`${this.path} has YAML syntax errors: fix them in the file first, then reload`);
     return text;
   }
 
@@ -142,10 +138,9 @@ export class ConfigFile {
     let next = text;
     if (original && !samePlace(original, loc)) {
       const from = yamlPath(original);
-      if (!locate(doc, from))
-        throw new UiError('ERR_UI_NOT_FOUND', 404, `'${original.key}' is no longer in the file: reload the page`);
+      if (!locate(doc, from)) throw new UiNotFoundError(`'${original.key}' is no longer in the file: reload the page`);
       if (exists)
-        throw new UiError('ERR_UI_CONFLICT', 409, `a credential '${loc.key}' already exists there`, [
+        throw new UiConflictError(`a credential '${loc.key}' already exists there`, [
           { path: 'key', message: `'${loc.key}' already exists there: pick another key` },
         ]);
       next = moveKey(
@@ -154,7 +149,7 @@ export class ConfigFile {
         { mapPath: path.slice(0, -1), key: loc.key },
       );
     } else if (options.create && exists) {
-      throw new UiError('ERR_UI_CONFLICT', 409, `a credential '${loc.key}' already exists there`, [
+      throw new UiConflictError(`a credential '${loc.key}' already exists there`, [
         { path: 'key', message: `'${loc.key}' already exists there: edit it, or pick another key` },
       ]);
     }

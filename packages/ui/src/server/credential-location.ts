@@ -1,11 +1,11 @@
+import { DEFAULT_TENANT } from '@credflow/credentials-core';
 import {
-  DEFAULT_TENANT,
   isReservedName,
   KEY_PATTERN,
   NAMESPACE_PATTERN,
   RESERVED_NAME_MESSAGE,
   TENANT_PATTERN,
-} from '@credflow/credentials-core';
+} from '@credflow/credentials-core/internal';
 
 /** Where a credential lives in `credflow.yaml`. */
 export interface CredentialLocation {

@@ -1,6 +1,12 @@
-export { type ApiOptions, createApi } from './api.js';
-export { ConfigFile, DefinitionError, type FieldIssue } from './config-file.js';
-export { type CredentialLocation, yamlPath } from './credential-location.js';
-export { guard, KEY_HEADER, newSessionKey } from './session.js';
+// The public API of @credflow/ui: start the local credentials UI from a host
+// app (the `credflow ui` command uses the same), and the errors its API refuses with.
 export { startUi, type UiOptions, type UiServer } from './start-ui.js';
-export { UiError, type UiErrorCode } from './ui-errors.js';
+export {
+  DefinitionError,
+  type FieldIssue,
+  UiConflictError,
+  UiError,
+  type UiErrorCode,
+  UiFileError,
+  UiNotFoundError,
+} from './ui-errors.js';

@@ -1,4 +1,5 @@
-import { type SecretProvider, type SecretRef, SecretResolver } from '@credflow/credentials-core';
+import type { SecretProvider, SecretRef } from '@credflow/credentials-core';
+import { SecretResolver } from '@credflow/credentials-core/internal';
 
 /** Whether a secret reference resolves now. Never the value. */
 export type SecretStatus = 'ok' | 'missing' | 'invalid';

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/**
+ * Token request parameters several grants send besides their own: `scope`
+ * (RFC 6749 section 3.3), `audience`, `resource` (RFC 8707) and operator-set
+ * extra parameters.
+ */
+
+/** Form fields credflow sets itself; `extraParams` may not override them. */
+export const RESERVED_PARAMS = [
+  'grant_type',
+  'client_id',
+  'client_secret',
+  'client_assertion',
+  'client_assertion_type',
+  'assertion',
+  'scope',
+  'audience',
+  'resource',
+];
+
+/** RFC 8707 resource indicator(s): one or a list, normalised to a list. */
+export const resourceField = z
+  .union([z.string().min(1), z.array(z.string().min(1))])
+  .transform((v) => (typeof v === 'string' ? [v] : v));
+
+export const extraParamsField = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+  .superRefine((v, ctx) => {
+    for (const k of Object.keys(v)) {
+      if (RESERVED_PARAMS.includes(k)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          message: `'${k}' is set by credflow; use the matching field instead`,
+        });
+      }
+    }
+  })
+  .transform((v) => Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)])));
+
+/** Adds `scope`, `audience`, `resource` and extra parameters to a token request form. */
+export function addRequestParams(
+  form: URLSearchParams,
+  def: { scopes?: string[]; audience?: string; resource?: string[]; extraParams?: Record<string, string> },
+): void {
+  if (def.scopes?.length) form.set('scope', def.scopes.join(' '));
+  if (def.audience) form.set('audience', def.audience);
+  for (const r of def.resource ?? []) form.append('resource', r);
+  for (const [k, v] of Object.entries(def.extraParams ?? {})) form.set(k, v);
+}

@@ -1,0 +1,12 @@
+/**
+ * The names this package exports to host apps. Widening the public API is a
+ * decision: change this list on purpose, in the same commit, and say why.
+ */
+import { expect, it } from 'vitest';
+import * as api from '../src/server/index.js';
+
+it('exports exactly its public API', () => {
+  expect(Object.keys(api).sort()).toEqual(
+    ['DefinitionError', 'startUi', 'UiConflictError', 'UiError', 'UiFileError', 'UiNotFoundError'].sort(),
+  );
+});
