@@ -129,7 +129,7 @@ describe('credflow run: a client secret from Vault (namespace credflow.demo.secu
     expect(demo.vault.counts.reads - before).toBe(1);
   });
 
-  it('has the secret in Vault only: without the AppRole secret id the flow fails and names the provider', async () => {
+  it('has the secret in Vault only: without the AppRole secret id the flow fails naming the secret, the scope and the provider', async () => {
     const { DEMO_VAULT_SECRET_ID: _dropped, ...env } = demo.secretEnv;
     const r = await runCli(['run', vaultFlow(), '--config', config, '--json', '--input', `api=${demo.api.url}`], env);
     expect(r.code).toBe(1);
@@ -137,6 +137,7 @@ describe('credflow run: a client secret from Vault (namespace credflow.demo.secu
     const error = JSON.parse(r.stdout).taskRuns[0].error as string;
     expect(error).toContain(`vault ${demo.vault.url} secret/credflow/secure`);
     expect(error).toContain('DEMO_VAULT_SECRET_ID is not set');
+    expect(error).toContain("secret 'DEMO_VAULT_CLIENT_SECRET' (tenant 'main', namespace 'credflow.demo.secure')");
   });
 });
 

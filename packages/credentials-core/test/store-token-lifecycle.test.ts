@@ -162,9 +162,17 @@ ${extra}`;
  * answered and lets the store take the answers in.
  */
 async function settled(): Promise<void> {
-  await new Promise((r) => setTimeout(r, 5));
-  await vi.waitFor(() => expect(gate.pending + sameTokenPending).toBe(0));
-  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  // Quiet means: nothing pending and no new request for three checks in a row. A single short
+  // sleep was not enough on a loaded machine: a refresh could reach the server after it, so the
+  // test clock moved on under an answer in flight (one request too many).
+  const seen = () => gate.requests + sameTokenRequests;
+  for (let quiet = 0; quiet < 3; ) {
+    const before = seen();
+    await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    await vi.waitFor(() => expect(gate.pending + sameTokenPending).toBe(0));
+    quiet = seen() === before ? quiet + 1 : 0;
+  }
 }
 
 /** Resolves `p`, or rejects if it is still pending after the I/O callbacks queued now have run. */

@@ -156,18 +156,20 @@ export class VaultSecretProvider implements SecretProvider {
   }
 
   async #logIn(where: { provider: string; secret: string; scope: string }): Promise<VaultToken> {
+    // A bootstrap problem names the secret being read and the scope that asked, like every read error.
+    const field = (name: string) => `secret '${where.secret}' (${where.scope}): ${this.description}: auth.${name}`;
     const a = this.#c.auth;
     if (a.method === 'token') {
-      const value = await readBootstrap(a.token, this.#baseDir, `${this.description}: auth.token`);
+      const value = await readBootstrap(a.token, this.#baseDir, field('token'));
       return { value, expires: undefined, leaseMs: 0, renewable: false };
     }
     const body =
       a.method === 'approle'
         ? {
-            role_id: await readBootstrap(a.roleId, this.#baseDir, `${this.description}: auth.roleId`),
-            secret_id: await readBootstrap(a.secretId, this.#baseDir, `${this.description}: auth.secretId`),
+            role_id: await readBootstrap(a.roleId, this.#baseDir, field('roleId')),
+            secret_id: await readBootstrap(a.secretId, this.#baseDir, field('secretId')),
           }
-        : { role: a.role, jwt: await readBootstrap(a.jwt, this.#baseDir, `${this.description}: auth.jwt`) };
+        : { role: a.role, jwt: await readBootstrap(a.jwt, this.#baseDir, field('jwt')) };
     const res = await this.#call('POST', `auth/${a.mount}/login`, undefined, body);
     if (res.status === 400 || res.status === 401 || res.status === 403) {
       await res.body?.cancel();
