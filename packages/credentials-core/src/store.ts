@@ -437,6 +437,9 @@ export class CredentialStore {
     const ownScope: Scope = { tenantId: r.tenantId, ...(r.namespace ? { namespace: r.namespace } : {}) };
     let grant: Grant | undefined;
     const binding: Binding = {
+      // In this process bindings are keyed by the definition object, so the hash never tells two
+      // entries apart here; it is what keeps processes with different definitions of one key from
+      // sharing tokens through the shared cache (whose keys are derived from this id).
       id: [r.tenantId, r.level, r.namespace ?? '', r.key, definitionHash(def)].join('\u0000'),
       label,
       policy: { enabled: def.cache.enabled, refreshBeforeMs: def.cache.refreshBeforeExpiry },
