@@ -8,9 +8,14 @@
 // CLI too, side by side, from the checkout holding its flows/hello.yaml
 // (CREDFLOW_BASELINE_ROOT to name it): e.g. a git worktree of an older commit.
 //
+// CLI_STARTUP_CPU=1 also records each child's own CPU time (user + system,
+// process.cpuUsage() at exit, reported by a small preload given to every
+// command alike), less sensitive than wall time to a busy machine.
+//
 //   node bench/cli-startup.mjs            prints the table (CLI_STARTUP_RUNS=21)
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,12 +60,31 @@ function commands() {
   return list;
 }
 
+/** With CLI_STARTUP_CPU: a preload writing the child's CPU time (ms) to the file its env names. */
+let cpuDir;
+function cpuPreload() {
+  if (!process.env.CLI_STARTUP_CPU) return undefined;
+  if (!cpuDir) {
+    cpuDir = mkdtempSync(join(tmpdir(), 'cli-startup-'));
+    writeFileSync(
+      join(cpuDir, 'cpu.cjs'),
+      "process.on('exit',()=>{const u=process.cpuUsage();require('node:fs').writeFileSync(process.env.CLI_STARTUP_CPU_OUT,String((u.user+u.system)/1000))})\n",
+    );
+    process.on('exit', () => rmSync(cpuDir, { recursive: true, force: true }));
+  }
+  return join(cpuDir, 'cpu.cjs');
+}
+
 function once(c) {
+  const preload = cpuPreload();
+  const out = preload && join(cpuDir, 'cpu.txt');
+  const args = preload ? ['-r', preload, ...c.args] : c.args;
+  const env = preload ? { ...process.env, CLI_STARTUP_CPU_OUT: out } : process.env;
   const t = performance.now();
-  const r = spawnSync(process.execPath, c.args, { cwd: c.cwd, stdio: 'ignore' });
+  const r = spawnSync(process.execPath, args, { cwd: c.cwd, stdio: 'ignore', env });
   const ms = performance.now() - t;
   if (r.status !== 0) throw new Error(`${c.args.join(' ')} exited ${r.status}`);
-  return ms;
+  return preload ? { ms, cpu: Number(readFileSync(out, 'utf8')) } : { ms };
 }
 
 const quantile = (sorted, q) => sorted[Math.round((sorted.length - 1) * q)];
@@ -77,9 +101,14 @@ export function cliStartup(runs = Number(process.env.CLI_STARTUP_RUNS) || 21) {
     once(c);
   }
   const times = Object.fromEntries(list.map((c) => [c.key, []]));
+  const cpu = Object.fromEntries(list.map((c) => [c.key, []]));
   for (let i = 0; i < runs; i++) {
     // Alternate the order, so no command always runs right after another.
-    for (const c of i % 2 ? [...list].reverse() : list) times[c.key].push(once(c));
+    for (const c of i % 2 ? [...list].reverse() : list) {
+      const r = once(c);
+      times[c.key].push(r.ms);
+      if (r.cpu !== undefined) cpu[c.key].push(r.cpu);
+    }
   }
   const result = { runs, labels: {}, spread: {}, ratios: {}, baseline: process.env.CREDFLOW_BASELINE_CLI };
   for (const c of list) {
@@ -87,6 +116,11 @@ export function cliStartup(runs = Number(process.env.CLI_STARTUP_RUNS) || 21) {
     result[c.key] = quantile(sorted, 0.5);
     result.labels[c.key] = c.label;
     result.spread[c.key] = { p25: quantile(sorted, 0.25), p75: quantile(sorted, 0.75) };
+    if (cpu[c.key].length) {
+      const s = cpu[c.key].sort((a, b) => a - b);
+      result.cpu ??= {};
+      result.cpu[c.key] = { p25: quantile(s, 0.25), median: quantile(s, 0.5), p75: quantile(s, 0.75) };
+    }
   }
   for (const c of list) result.ratios[c.key] = result[c.key] / result.node;
   return result;
@@ -110,6 +144,19 @@ export function cliStartupLines(c) {
       '',
       `Baseline (\`${c.baseline}\`), measured in the same runs: run/node ${(c.baselineRun / c.node).toFixed(2)}, --help ${(c.baselineHelp - c.node).toFixed(0)} ms over node; this CLI's run is ${(c.run / c.baselineRun).toFixed(2)}× the baseline's, --help ${(c.help / c.baselineHelp).toFixed(2)}×.`,
     );
+  }
+  if (c.cpu) {
+    lines.push('', '| command | median child CPU | quartiles |', '| --- | ---: | ---: |');
+    for (const k of keys) {
+      const u = c.cpu[k];
+      lines.push(`| ${c.labels[k]} | ${u.median.toFixed(0)} ms | ${u.p25.toFixed(0)}–${u.p75.toFixed(0)} ms |`);
+    }
+    if (c.cpu.baselineRun) {
+      lines.push(
+        '',
+        `CPU: this CLI's run is ${(c.cpu.run.median / c.cpu.baselineRun.median).toFixed(2)}× the baseline's, --help ${(c.cpu.help.median / c.cpu.baselineHelp.median).toFixed(2)}×.`,
+      );
+    }
   }
   return lines;
 }
