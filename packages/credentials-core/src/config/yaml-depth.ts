@@ -17,8 +17,17 @@ type Collection = CST.BlockMap | CST.BlockSequence | CST.FlowCollection;
  * call stack here.
  */
 export function findTooDeep(text: string, max: number = MAX_YAML_DEPTH): number | undefined {
+  return findTooDeepIn(new Parser().parse(text), max);
+}
+
+/**
+ * {@link findTooDeep} on tokens already parsed (yaml's `Parser`), so a
+ * caller can compose the document from the same tokens instead of parsing
+ * the text twice.
+ */
+export function findTooDeepIn(tokens: Iterable<CST.Token>, max: number = MAX_YAML_DEPTH): number | undefined {
   const stack: { node: CST.Token; depth: number }[] = [];
-  for (const token of new Parser().parse(text)) {
+  for (const token of tokens) {
     if (token.type === 'document' && token.value) stack.push({ node: token.value, depth: 0 });
   }
   let first: number | undefined;

@@ -1,10 +1,22 @@
 import { readFile } from 'node:fs/promises';
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import {
+  Composer,
+  type CST,
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  Parser,
+  YAMLParseError,
+} from 'yaml';
 import type { z } from 'zod';
 import { didYouMean } from '../did-you-mean.js';
 import { ConfigError, type ConfigIssue, type YamlFileErrorClass } from '../errors.js';
 import { schemaKeys } from './schema-keys.js';
-import { findTooDeep, MAX_YAML_DEPTH } from './yaml-depth.js';
+import { findTooDeepIn, MAX_YAML_DEPTH } from './yaml-depth.js';
 
 /** A parsed YAML file with what is needed to point at its lines. */
 export interface YamlSource {
@@ -43,8 +55,11 @@ export async function readYamlFile(
  */
 export function readYaml(text: string, file: string, invalid: YamlFileErrorClass = ConfigError): YamlSource {
   const lineCounter = new LineCounter();
-  // Before anything recursive (composing the document included) sees the text.
-  const tooDeep = findTooDeep(text);
+  // The text is parsed once (yaml's parser builds its syntax tree without
+  // recursion); the depth is checked on that tree before anything recursive
+  // (composing the document included) sees it.
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const tooDeep = findTooDeepIn(tokens);
   if (tooDeep !== undefined) {
     throw new invalid(file, [
       {
@@ -54,7 +69,7 @@ export function readYaml(text: string, file: string, invalid: YamlFileErrorClass
       },
     ]);
   }
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const doc = composeDocument(tokens, text.length, { lineCounter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
     throw new invalid(
       file,
@@ -74,6 +89,33 @@ export function readYaml(text: string, file: string, invalid: YamlFileErrorClass
     throw new invalid(file, [{ path: '', message: `cannot read YAML: ${(err as Error).message}` }]);
   }
   return { file, doc, lineCounter, data };
+}
+
+/**
+ * yaml's `parseDocument` from tokens its `Parser` made: the first document,
+ * with the same error when the text holds more than one.
+ */
+function composeDocument(
+  tokens: readonly CST.Token[],
+  length: number,
+  options: ConstructorParameters<typeof Composer>[0],
+): Document {
+  let doc: Document | undefined;
+  for (const next of new Composer(options).compose(tokens, true, length)) {
+    if (!doc) doc = next;
+    else if (doc.options.logLevel !== 'silent') {
+      doc.errors.push(
+        new YAMLParseError(
+          next.range.slice(0, 2) as [number, number],
+          'MULTIPLE_DOCS',
+          'Source contains multiple documents; please use YAML.parseAllDocuments()',
+        ),
+      );
+      break;
+    }
+  }
+  // compose(…, true) always ends with a document, an empty one at least.
+  return doc as Document;
 }
 
 /**
