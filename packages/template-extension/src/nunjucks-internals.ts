@@ -79,21 +79,39 @@ export function internalsOf(env: Environment): NunjucksInternals {
     lib: req('./lib.js'),
     runtime: req('./runtime.js'),
     Template: envModule.Template,
-    Context: probeContext(envModule.Environment),
+    Context: probeContext(envModule.Environment, envModule.Template),
   };
   cache.set(ctor, internals);
   return internals;
 }
 
-/** Renders `{{ 0 | probe }}` on a throwaway environment: a filter's `this` is the Context. */
-function probeContext(Environment: new () => Environment): { prototype: object } {
-  const probe = new Environment();
+/**
+ * Renders a precompiled template (a `root` function, as nunjucks' compiler
+ * would produce) on a throwaway environment: its render function gets the
+ * Context. Nothing is lexed, parsed or compiled, so this costs no template
+ * compilation at start-up.
+ */
+function probeContext(
+  Environment: new () => Environment,
+  Template: NunjucksInternals['Template'],
+): { prototype: object } {
   let found: { prototype: object } | undefined;
-  probe.addFilter('probe', function (this: object) {
-    found = this.constructor as { prototype: object };
-    return '';
-  });
-  probe.renderString('{{ 0 | probe }}', {});
+  const root = (
+    _env: unknown,
+    context: object,
+    _frame: unknown,
+    _runtime: unknown,
+    cb: (e: null, r: string) => void,
+  ) => {
+    found = context.constructor as { prototype: object };
+    cb(null, '');
+  };
+  const Precompiled = Template as unknown as new (
+    src: { type: 'code'; obj: object },
+    env: Environment,
+  ) => { render(ctx: object): string | null };
+  // Without a callback the render is synchronous (an error would throw).
+  new Precompiled({ type: 'code', obj: { root } }, new Environment()).render({});
   if (!found)
     throw new Error('[@credflow/template-extension] this nunjucks version is not supported (no render context)');
   return found;
