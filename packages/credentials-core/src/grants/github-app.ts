@@ -14,13 +14,13 @@ import {
 } from '../errors.js';
 import { type GitHubHeaders, type GitHubRetryAdvice, gitHubRetryAdvice } from '../http/github-rate-limit.js';
 import { type OctokitFetch, octokitFetch } from '../http/octokit-fetch.js';
-import { backoffDelay } from '../http/retry-policy.js';
+import { backoffDelay, MAX_SERVER_WAIT_MS } from '../http/retry-policy.js';
 import { sentCredentials } from '../http/sent-credentials.js';
 import { serverText } from '../http/server-text.js';
 import { signWithExternal } from '../keys/external-signer.js';
 import { importPrivateKey } from '../keys/private-key.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
-import { clockOffsetSeconds, isJwtTimeRefusal } from './github-clock.js';
+import { clockOffsetSeconds, isJwtTimeRefusal, MAX_CLOCK_OFFSET_S } from './github-clock.js';
 import { defineGrantType, type Grant, type GrantContext, type GrantResult } from './grant.js';
 import { signingIssues } from './jwt-fields.js';
 
@@ -210,6 +210,13 @@ class GitHubAppGrant implements Grant {
     if (err instanceof CredflowError || e.status !== 401 || !isJwtTimeRefusal(rawMessage(e))) return false;
     const offset = clockOffsetSeconds(e.response?.headers?.date, this.#ctx.clock.wallNow());
     if (offset === undefined) return false;
+    if (Math.abs(offset) > MAX_CLOCK_OFFSET_S) {
+      // Not corrected: the refusal surfaces, and its error says to check the clock.
+      this.#ctx.logger.warn(
+        `credential '${this.#ctx.credential}': GitHub refused the app JWT's time claims (HTTP 401) and its Date header is ${Math.abs(offset)} s ${offset >= 0 ? 'ahead of' : 'behind'} the local clock, more than the ${MAX_CLOCK_OFFSET_S} s credflow corrects for: synchronise the local clock (NTP), or check what answers at ${this.#def.baseUrl}`,
+      );
+      return false;
+    }
     this.#skewS = offset;
     this.#ctx.logger.warn(
       `credential '${this.#ctx.credential}': GitHub refused the app JWT's time claims (HTTP 401); GitHub's clock (its Date header) is ${Math.abs(offset)} s ${offset >= 0 ? 'ahead of' : 'behind'} the local clock: app JWTs are dated by GitHub's clock from now on (synchronise the local clock, e.g. with NTP)`,
@@ -396,7 +403,8 @@ class GitHubAppGrant implements Grant {
   #tooLongError(err: unknown, why: string, waitMs: number): Error {
     const e = err as OctokitError;
     const message = gitHubMessage(e);
-    const at = new Date(this.#ctx.clock.wallNow() + waitMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const atMs = this.#ctx.clock.wallNow() + Math.min(waitMs, MAX_SERVER_WAIT_MS);
+    const at = new Date(atMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const cap = this.#ctx.retry.maxRetryAfterMs;
     return new TokenHttpStatusError(
       `GitHub is rate limiting this app (${why}${message ? `: ${message}` : ''}): retry after ${at} (in ${Math.ceil(waitMs / 1000)} s); credflow waits at most ${cap % 1000 === 0 ? `${cap / 1000} s` : `${cap} ms`} (store option retry.maxRetryAfterMs)`,

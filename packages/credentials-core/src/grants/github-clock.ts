@@ -1,3 +1,5 @@
+import { parseHttpDate } from '../http/retry-policy.js';
+
 /**
  * GitHub's 401 messages for an app JWT whose `iat` or `exp` does not fit
  * GitHub's clock: `exp` in the past ("must be a numeric value representing
@@ -22,7 +24,15 @@ export function isJwtTimeRefusal(message: string | undefined): boolean {
  */
 export function clockOffsetSeconds(date: string | number | undefined, wallNow: number): number | undefined {
   if (date === undefined) return undefined;
-  const server = Date.parse(String(date));
+  const server = parseHttpDate(String(date));
   // The Date header is truncated to the second: its middle is the best guess.
-  return Number.isNaN(server) ? undefined : Math.round((server + 500 - wallNow) / 1000);
+  return server === undefined ? undefined : Math.round((server + 500 - wallNow) / 1000);
 }
+
+/**
+ * The largest clock difference credflow corrects for (30 minutes). A `Date`
+ * further off is more likely a hostile or broken answer than a clock: taking
+ * it would date every later app JWT (10 minutes of life) at a time the
+ * server chose.
+ */
+export const MAX_CLOCK_OFFSET_S = 30 * 60;

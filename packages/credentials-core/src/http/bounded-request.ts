@@ -64,7 +64,9 @@ export async function boundedRequest(url: string, req: BoundedRequest): Promise<
     });
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(res.headers)) headers[k] = Array.isArray(v) ? v[0] : v;
-    const contentType = (headers['content-type'] ?? 'none').split(';')[0]?.trim() || 'none';
+    // Quoted in error messages: only a media type's characters, and not too many (a server could echo anything there).
+    const mediaType = headers['content-type']?.split(';')[0]?.trim() || 'none';
+    const contentType = /^[\w.+-]{1,60}\/[\w.+-]{1,60}$|^none$/.test(mediaType) ? mediaType : 'unusual';
     const declared = Number(headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes) {
       res.body.destroy();

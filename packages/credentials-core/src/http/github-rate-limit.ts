@@ -1,4 +1,4 @@
-import { parseRetryAfter } from './retry-policy.js';
+import { MAX_SERVER_WAIT_MS, parseHttpDate, parseRetryAfter } from './retry-policy.js';
 
 /** Response headers as octokit hands them over (lower-case names). */
 export type GitHubHeaders = Readonly<Record<string, string | number | undefined>>;
@@ -37,22 +37,27 @@ export function gitHubRetryAdvice(
     const v = headers[name];
     return v === undefined ? undefined : String(v);
   };
-  const serverDate = Date.parse(header('date') ?? '');
-  const now = Number.isNaN(serverDate) ? wallNow : serverDate;
+  const now = parseHttpDate(header('date')) ?? wallNow;
   const retryAfter = parseRetryAfter(header('retry-after'), now);
   const exhausted = header('x-ratelimit-remaining')?.trim() === '0';
-  const reset = Number(header('x-ratelimit-reset'));
-  const resetWait = exhausted && Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1000 - now) : undefined;
+  const resetText = header('x-ratelimit-reset')?.trim() ?? '';
+  const reset = /^\d{1,12}$/.test(resetText) ? Number(resetText) : Number.NaN;
+  const resetWait = exhausted && reset > 0 ? Math.min(Math.max(0, reset * 1000 - now), MAX_SERVER_WAIT_MS) : undefined;
   const secondary = SECONDARY.test(message ?? '');
   const limited = status === 429 || (status === 403 && (retryAfter !== undefined || exhausted || secondary));
   if (!limited && status < 500) return { kind: 'permanent' };
   const kind = secondary ? 'secondary rate limit' : exhausted ? 'rate limit exhausted' : 'rate limited';
   const label = status >= 500 ? `HTTP ${status}` : `HTTP ${status}, ${kind}`;
   if (retryAfter !== undefined) {
-    return { kind: 'transient', waitMs: retryAfter, why: `${label}, Retry-After ${header('retry-after')?.trim()}` };
+    // The parsed wait, never the header's text: a server could put anything there.
+    return { kind: 'transient', waitMs: retryAfter, why: `${label}, Retry-After ${Math.ceil(retryAfter / 1000)} s` };
   }
   if (resetWait !== undefined) {
-    return { kind: 'transient', waitMs: resetWait, why: `${label}, x-ratelimit-reset ${reset}` };
+    return {
+      kind: 'transient',
+      waitMs: resetWait,
+      why: `${label}, x-ratelimit-reset in ${Math.ceil(resetWait / 1000)} s`,
+    };
   }
   if (secondary) return { kind: 'transient', waitMs: SECONDARY_LIMIT_WAIT_MS, why: `${label}, no Retry-After` };
   return { kind: 'transient', waitMs: 0, why: label };

@@ -46,7 +46,6 @@ export function traceSecretProvider<P extends SecretProvider>(provider: P): P {
       SPAN.secretRead,
       {
         attributes: {
-          [ATTR.secretName]: name,
           [ATTR.secretProvider]: provider.description,
           ...(fresh ? { [ATTR.secretFresh]: true } : {}),
         },
@@ -55,6 +54,9 @@ export function traceSecretProvider<P extends SecretProvider>(provider: P): P {
         try {
           const value = await provider.get(name, options);
           const outcome = value === undefined ? 'not_found' : 'success';
+          // The name only once the manager knew it: a template can ask for a name made from a
+          // secret's value (`secret(secret('A') | lower)`), and spans leave the process unmasked.
+          if (value !== undefined) span.setAttribute(ATTR.secretName, name);
           span.setAttribute(ATTR.outcome, outcome);
           span.setStatus({ code: SpanStatusCode.OK });
           recordSecretRead(provider.description, outcome);

@@ -186,7 +186,7 @@ describe('github_app: GitHub rate limits', () => {
       expect(gap(r, 0)).toBeGreaterThanOrEqual(950);
       expect(gap(r, 0)).toBeLessThan(3000);
       expect(warnings[0]).toMatch(
-        new RegExp(`GitHub request failed \\(HTTP ${answer.status}, .*Retry-After 1\\), retry 1/2 in 1000 ms`),
+        new RegExp(`GitHub request failed \\(HTTP ${answer.status}, .*Retry-After 1 s\\), retry 1/2 in 1000 ms`),
       );
     }
   });
@@ -287,6 +287,31 @@ describe('github_app: GitHub rate limits', () => {
     });
     expect(gitHubRetryAdvice(502, {}, undefined, now)).toEqual({ kind: 'transient', waitMs: 0, why: 'HTTP 502' });
   });
+
+  it('never quotes a Retry-After, and reads only real HTTP dates and bounded numbers (hostile server)', () => {
+    const now = Date.parse('2030-01-01T00:00:00Z');
+    // Date.parse would take this for a past date, ignoring the parenthesised text (here: what a server echoes back).
+    const echoed = 'Jan 1 2000 (eyJhbGciOiJSUzI1NiJ9.c2lnbmF0dXJlLXBhcnQ)';
+    const advice = gitHubRetryAdvice(429, { 'retry-after': echoed }, undefined, now);
+    expect(advice).toEqual({ kind: 'transient', waitMs: 0, why: 'HTTP 429, rate limited' });
+    expect(JSON.stringify(advice)).not.toContain('c2lnbmF0dXJl');
+    const huge = gitHubRetryAdvice(429, { 'retry-after': '99999999999999' }, undefined, now);
+    expect(huge).toMatchObject({ kind: 'transient', waitMs: 366 * 24 * 3600 * 1000 });
+    expect(gitHubRetryAdvice(429, { 'retry-after': '9'.repeat(400) }, undefined, now)).toMatchObject({ waitMs: 0 });
+    const hugeReset = { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1e300' };
+    expect(gitHubRetryAdvice(403, hugeReset, '', now)).not.toMatchObject({ waitMs: Number.POSITIVE_INFINITY });
+    expect(gitHubRetryAdvice(429, { 'retry-after': new Date(now + 5000).toUTCString() }, undefined, now)).toMatchObject(
+      { waitMs: 5000, why: 'HTTP 429, rate limited, Retry-After 5 s' },
+    );
+  });
+
+  it('a Retry-After of centuries fails at once with a clear error, not a crash', async () => {
+    const { s } = store(`${KEY}    installationId: 987\n`);
+    gh.rateLimit({ status: 429, retryAfter: 99_999_999_999_999 });
+    const err = await failure(s.getToken('gh'));
+    expect(err.code).toBe('ERR_TOKEN_HTTP_STATUS');
+    expect(err.message).toMatch(/retry after \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in 31622400 s\)/);
+  });
 });
 
 describe('github_app: a local clock that differs from GitHub', () => {
@@ -335,6 +360,22 @@ describe('github_app: a local clock that differs from GitHub', () => {
       expect(warnings).toEqual([]);
     });
   }
+
+  it('a Date header hours away is not taken as GitHub\u2019s clock (a hostile answer would date every later JWT)', async () => {
+    gh.setClockOffset(120 * MIN);
+    const { s, warnings } = store(`${KEY}    installationId: 987\n`);
+    const n = counter();
+    const err = await failure(s.getToken('gh'));
+    expect(err.code).toBe('ERR_TOKEN_HTTP_STATUS');
+    expect(err.status).toBe(401);
+    expect(n.refused()).toHaveLength(1);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /its Date header is 7\d\d\d s ahead of the local clock, more than the 1800 s credflow corrects for/,
+    );
+    gh.setClockOffset(0);
+    expect(await s.getToken('gh')).toMatch(/^ghs_/);
+  });
 
   it('a time-claim refusal on the token request itself is corrected the same way', async () => {
     gh.setClockOffset(-5 * MIN);

@@ -109,7 +109,7 @@ describe('requestToken', () => {
       endpoint: s.url,
     });
     expect(err.message).toBe(
-      `credential 'my_oauth': token endpoint rejected the request: invalid_client (client authentication failed) [HTTP 401] (endpoint ${s.url})`,
+      `credential 'my_oauth': token endpoint rejected the request: invalid_client (client authentication failed) [HTTP 401]: check the client id, and the secret's (or key's) value and encoding (env secrets are base64 unless the provider has encoding: plain) (endpoint ${s.url})`,
     );
   });
 

@@ -62,11 +62,16 @@ const isSecretRef = (v: unknown): v is SecretRef =>
 export function createApi(options: ApiOptions): Hono {
   const { file, logger } = options;
   const api = new Hono();
-  const storeFor = (config: CredflowConfig) =>
-    new CredentialStore(config, {
-      logger,
+  /** A store for one request; its warnings are masked with every value it reads, mints or sends. */
+  const storeFor = (config: CredflowConfig) => {
+    const masker = new Masker();
+    const store = new CredentialStore(config, {
+      logger: { warn: (m) => logger.warn(masker.mask(m)) },
       ...(options.secretProviders ? { secretProviders: options.secretProviders } : {}),
     });
+    store.onSensitiveValue(masker.add);
+    return store;
+  };
 
   api.onError((err, c) => {
     if (err instanceof UiError)
