@@ -1,8 +1,21 @@
-import { BlockList, isIP } from 'node:net';
+import type { BlockList } from 'node:net';
 
-const LOOPBACK_IPS = new BlockList();
-LOOPBACK_IPS.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK_IPS.addAddress('::1', 'ipv6');
+/**
+ * node:net, loaded on the first check rather than at start-up (a CLI run
+ * with no config never checks a URL; loading it costs a few ms).
+ */
+const net = () => process.getBuiltinModule('node:net');
+
+let loopbackIps: BlockList | undefined;
+function loopbackBlockList(): BlockList {
+  if (loopbackIps === undefined) {
+    const list = new (net().BlockList)();
+    list.addSubnet('127.0.0.0', 8, 'ipv4');
+    list.addAddress('::1', 'ipv6');
+    loopbackIps = list;
+  }
+  return loopbackIps;
+}
 
 /**
  * Whether a URL's `hostname` names this machine: an IP address in
@@ -17,9 +30,9 @@ LOOPBACK_IPS.addAddress('::1', 'ipv6');
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
   if (host.toLowerCase() === 'localhost') return true;
-  const family = isIP(host);
+  const family = net().isIP(host);
   if (family === 0) return false;
-  return LOOPBACK_IPS.check(host, family === 6 ? 'ipv6' : 'ipv4');
+  return loopbackBlockList().check(host, family === 6 ? 'ipv6' : 'ipv4');
 }
 
 /** Whether `url` may be used for credentials: `https:`, or `http:` on a loopback host. */

@@ -1,4 +1,3 @@
-import { rootCertificates } from 'node:tls';
 import type { Dispatcher } from 'undici';
 
 /** TLS material of one credential's connections, as PEM text. */
@@ -22,6 +21,8 @@ const pemText = (text: string) => text.trim().replace(/\\n/g, '\n');
  */
 export async function tlsAgent(material: TlsMaterial): Promise<Dispatcher> {
   const { Agent } = await import('undici');
+  // node:tls loads here, not at start-up: only a `ca` needs its root list.
+  const rootCertificates = material.ca ? (await import('node:tls')).rootCertificates : [];
   return new Agent({
     connect: {
       ...(material.cert && material.key ? { cert: pemText(material.cert), key: pemText(material.key) } : {}),
