@@ -1,7 +1,7 @@
 import type { Environment } from 'nunjucks';
 import { internalsOf, type NjNode } from './nunjucks-internals.js';
 import { registrationOf } from './register-credentials.js';
-import { toRenderError } from './render-string.js';
+import { templateFor, toRenderError } from './render-string.js';
 import { parseAsWritten } from './rewrite-calls.js';
 import type { TemplateRenderError } from './template-error.js';
 
@@ -50,10 +50,16 @@ export function analyzeTemplate(env: Environment, src: string, name = '<string>'
   if (!registrationOf(env)) throw new TypeError('analyzeTemplate(): call registerCredentials(env, { store }) first');
   const Template = nj.Template as unknown as new (s: string, e: Environment, p: string, eager: boolean) => unknown;
   try {
-    new Template(src, env, name, true);
-  } catch (err) {
-    analysis.error = toRenderError(err, name);
-    return analysis;
+    // Compiled into the render's cache: a render of the same string under the same name reuses it.
+    (templateFor(env, src, name) as unknown as { compile(): void }).compile();
+  } catch {
+    try {
+      // The error exactly as a render reports it (nunjucks adds the template's path and position).
+      new Template(src, env, name, true);
+    } catch (err) {
+      analysis.error = toRenderError(err, name);
+      return analysis;
+    }
   }
   const e = env as unknown as { extensionsList: unknown[]; opts: unknown };
   const ast = parseAsWritten(nj, src, e.extensionsList, e.opts);

@@ -58,7 +58,12 @@ export interface RenderResult {
 const MAX_COMPILED = 500;
 const compiled = new WeakMap<Environment, Map<string, NjTemplate>>();
 
-function templateFor(env: Environment, src: string, name: string): NjTemplate {
+/**
+ * The compiled template for `src` under `name`, from the environment's
+ * cache: the analysis (`credflow validate`, and the checks before a flow
+ * runs) and the render share it, so a template is compiled once.
+ */
+export function templateFor(env: Environment, src: string, name: string): NjTemplate {
   let byEnv = compiled.get(env);
   if (!byEnv) {
     byEnv = new Map();

@@ -1,4 +1,4 @@
-import { didYouMean } from '@credflow/credentials-core/internal';
+import { didYouMean, formatPath } from '@credflow/credentials-core/internal';
 import { analyzeTemplate } from '@credflow/template-extension';
 import type nunjucks from 'nunjucks';
 import { hasTemplate } from './template-environment.js';
@@ -34,7 +34,13 @@ const CREDFLOW_LIKE =
  * flow's scope does not see, each with a "did you mean" suggestion where one
  * is close.
  */
-export function templateProblems(env: nunjucks.Environment, src: string, context: TemplateContext): string[] {
+export function templateProblems(
+  env: nunjucks.Environment,
+  src: string,
+  context: TemplateContext,
+  /** The name the render gives this string: the compiled template is then shared with the run. */
+  name?: string,
+): string[] {
   const pebble = !(env as unknown as { opts: { tags?: unknown } }).opts.tags;
   if (!pebble && PEBBLE_LIKE.test(src)) {
     return [
@@ -47,7 +53,7 @@ export function templateProblems(env: nunjucks.Environment, src: string, context
     ];
   }
   if (!hasTemplate(env, src)) return [];
-  const analysis = analyzeTemplate(env, src);
+  const analysis = analyzeTemplate(env, src, name);
   if (analysis.error) {
     const e = analysis.error;
     return [`template error${e.line !== undefined ? ` (template line ${e.line})` : ''}: ${e.reason}`];
@@ -114,9 +120,9 @@ export function flowTemplateChecker(
   tenantId: string,
   /** Check credential keys (not when there is no credflow.yaml: nothing would be found). */
   checkCredentials = true,
-): (src: string, flow: FlowShape) => string[] {
+): (src: string, flow: FlowShape, path?: readonly (string | number)[]) => string[] {
   const contexts = new WeakMap<FlowShape, TemplateContext>();
-  return (src, flow) => {
+  return (src, flow, path) => {
     let context = contexts.get(flow);
     if (!context) {
       const scope = { tenantId, namespace: flow.namespace };
@@ -129,13 +135,20 @@ export function flowTemplateChecker(
       };
       contexts.set(flow, context);
     }
-    return templateProblems(env, src, context);
+    // The name render-properties gives the same string, so the run reuses what the check compiled.
+    return templateProblems(
+      env,
+      src,
+      context,
+      path && flow.source ? `${flow.source.file}#${formatPath([...path])}` : undefined,
+    );
   };
 }
 
 /** The parts of a flow the checks read. */
 interface FlowShape {
   namespace: string;
+  source?: { file: string };
   inputs: readonly { id: string }[];
   variables: Record<string, unknown>;
   tasks: readonly { id: string }[];

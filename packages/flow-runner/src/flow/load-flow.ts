@@ -9,7 +9,7 @@ import { buildFlowSchema, duplicateIds } from './flow-schema.js';
 export interface LoadFlowOptions {
   tasks?: readonly TaskType[];
   /** Checks every string of the flow (templates, and text that looks like one) and returns its problems. */
-  checkTemplate?: (src: string, flow: Flow) => string[];
+  checkTemplate?: (src: string, flow: Flow, path: readonly (string | number)[]) => string[];
 }
 
 /** Reads and validates a flow file; errors name the file, the path and the line. */
@@ -51,7 +51,7 @@ export function parseFlow(text: string, file = '<flow>', options: LoadFlowOption
     const issues: ConfigIssue[] = [];
     const visit = (value: unknown, path: (string | number)[]) => {
       if (typeof value === 'string') {
-        for (const problem of options.checkTemplate?.(value, flow) ?? []) {
+        for (const problem of options.checkTemplate?.(value, flow, path) ?? []) {
           issues.push({ path: formatPath(path), line: locate(doc, path, lineCounter), message: problem });
         }
       } else if (Array.isArray(value)) {
