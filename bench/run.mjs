@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { cacheHitBench, otelOverheadBench, refreshBoundaryBench } from './cache-hit.mjs';
-import { cliStartup } from './cli-startup.mjs';
+import { cliStartup, cliStartupLines } from './cli-startup.mjs';
 import { memoryBench } from './memory.mjs';
 import { mintingBench } from './minting.mjs';
 import { sharedCacheBench } from './shared-cache.mjs';
@@ -200,16 +200,11 @@ await section(
     const c = cliStartup();
     return {
       lines: [
-        '| command | median wall time |',
-        '| --- | ---: |',
-        `| \`node -e 0\` | ${c.node.toFixed(0)} ms |`,
-        `| \`credflow --help\` | ${c.help.toFixed(0)} ms |`,
-        `| \`credflow run flows/hello.yaml\` | ${c.run.toFixed(0)} ms |`,
-        `| same, unbundled (\`dist/cli/cli.js\`) | ${c.unbundled.toFixed(0)} ms |`,
+        ...cliStartupLines(c),
         '',
-        `**Ratio run/node: ${(c.run / c.node).toFixed(2)}** (median of ${c.runs} runs each).`,
+        "Set `CREDFLOW_BASELINE_CLI` to another checkout's built CLI (e.g. a `git worktree` of an older commit) to measure it in the same interleaved runs; `CLI_STARTUP_CPU=1` adds each command's child CPU time, steadier than wall time on a busy machine.",
         '',
-        'What dominated start-up, and what was done: every command loaded every library (octokit, jose, undici, zod, yaml, nunjucks) because the CLI imported the whole core package up front: `--help` took 226 ms and `run flows/hello.yaml` 268 ms (4.9× `node -e 0`). Now commands are imported lazily, octokit/jose/undici load on first use, and the CLI is bundled into one module graph (`dist/bin/`, nunjucks kept external) because loading zod 4 as hundreds of small ESM files alone cost ~60 ms. What is left is mostly parsing zod, yaml and nunjucks, which a flow run needs.',
+        "What start-up costs, and what was done: commands are imported lazily; octokit, jose, undici, node:tls/node:net, the OpenTelemetry SDK, the cloud secret-manager SDKs and the standard library's date functions (luxon) load on first use; the CLI is bundled into one module graph (`dist/bin/`, nunjucks kept external; loading zod 4 as hundreds of small ESM files alone cost ~60 ms); the config schema is built on first parse; each YAML file is parsed once (the depth limit walks the parser's tokens); the template checks before a run compile each string into the render's cache, so the run does not compile it again; nunjucks' render context is found from a precompiled template. What is left is mostly compiling the code a run needs (zod, yaml, nunjucks, the sandbox) and parsing the flow.",
       ],
     };
   },
