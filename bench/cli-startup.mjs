@@ -6,7 +6,8 @@
 //
 // CREDFLOW_BASELINE_CLI=/path/to/other/checkout/.../credflow.js measures that
 // CLI too, side by side, from the checkout holding its flows/hello.yaml
-// (CREDFLOW_BASELINE_ROOT to name it): e.g. a git worktree of an older commit.
+// (CREDFLOW_BASELINE_ROOT to name it): e.g. a git worktree of an older commit;
+// CREDFLOW_BASELINE_LABEL names it in the table (e.g. 'commit 7e6f1fe').
 //
 // CLI_STARTUP_CPU=1 also records each child's own CPU time (user + system,
 // process.cpuUsage() at exit, reported by a small preload given to every
@@ -142,7 +143,7 @@ export function cliStartupLines(c) {
   if (c.baselineRun !== undefined) {
     lines.push(
       '',
-      `Baseline (\`${c.baseline}\`), measured in the same runs: run/node ${(c.baselineRun / c.node).toFixed(2)}, --help ${(c.baselineHelp - c.node).toFixed(0)} ms over node; this CLI's run is ${(c.run / c.baselineRun).toFixed(2)}× the baseline's, --help ${(c.help / c.baselineHelp).toFixed(2)}×.`,
+      `Baseline (${process.env.CREDFLOW_BASELINE_LABEL ?? `\`${c.baseline}\``}), measured in the same runs: run/node ${(c.baselineRun / c.node).toFixed(2)}, --help ${(c.baselineHelp - c.node).toFixed(0)} ms over node; this CLI's run is ${(c.run / c.baselineRun).toFixed(2)}× the baseline's, --help ${(c.help / c.baselineHelp).toFixed(2)}×.`,
     );
   }
   if (c.cpu) {
