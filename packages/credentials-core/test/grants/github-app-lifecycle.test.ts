@@ -135,6 +135,27 @@ describe('github_app: the installation looked up by owner', () => {
     expect(n.tokenIds()).toEqual([300, 300, 301, 301]);
   });
 
+  it('is dropped when its token request answers 410 Gone, like a 404', async () => {
+    gh.addInstallation(installation(600, 'gone-org'));
+    const { s, warnings } = store(`${KEY}    owner: gone-org\n`);
+    const n = counter();
+    await s.getToken('gh');
+    s.invalidate('gh');
+    gh.rateLimit({ status: 410, on: 'token' });
+    expect(await s.getToken('gh')).toMatch(/^ghs_/);
+    // the refused request is answered before the server records it as a token request
+    expect(n.requests().map((r) => `${r.kind} ${r.status}`)).toEqual([
+      'lookup 200',
+      'token 201',
+      'token 410',
+      'lookup 200',
+      'token 201',
+    ]);
+    expect(warnings).toEqual([
+      "credential 'gh': installation 600 of owner 'gone-org' is gone (HTTP 410); looking the owner's installation up again",
+    ]);
+  });
+
   it('uninstalled: a clear error after one token request and one lookup; the next mint after reinstalling looks up again', async () => {
     gh.addInstallation(installation(400, 'leaving-org'));
     const { s } = store(`${KEY}    owner: leaving-org\n`);
