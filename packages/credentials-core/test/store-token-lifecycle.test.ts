@@ -14,22 +14,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Clock } from '../src/clock.js';
 import { EnvSecretProvider } from '../src/secrets/env-provider.js';
 import { CredentialStore } from '../src/store.js';
+import { virtualClock } from './helpers/virtual-clock.js';
 
 const SECRET = 'lifecycle-secret-0123456789';
-
-/** A virtual monotonic and wall clock the test moves. */
-function virtualClock(): Clock & { advance(ms: number): void } {
-  let offset = 0;
-  const mono0 = performance.now();
-  const wall0 = Date.now();
-  return {
-    now: () => mono0 + offset,
-    wallNow: () => wall0 + offset,
-    advance(ms) {
-      offset += ms;
-    },
-  };
-}
 
 /** Forwards token requests to oidc-provider, holding them while closed, or answering 503 when failing. */
 interface Gate {

@@ -10,6 +10,7 @@ import type { Clock } from '../../src/clock.js';
 import { ConfigError } from '../../src/errors.js';
 import { EnvSecretProvider } from '../../src/secrets/env-provider.js';
 import { CredentialStore } from '../../src/store.js';
+import { virtualClock } from '../helpers/virtual-clock.js';
 import { CLIENT_SECRET, type SharedIdp, sharedConfig, startSharedIdp } from '../shared-cache/shared-idp.js';
 
 const KEY = randomBytes(32).toString('base64');
@@ -18,19 +19,6 @@ const OTHER_KEY = randomBytes(32).toString('base64');
 let redis: RedisServer;
 let idp: SharedIdp;
 const stores: CredentialStore[] = [];
-
-function virtualClock(): Clock & { advance(ms: number): void } {
-  let offset = 0;
-  const mono0 = performance.now();
-  const wall0 = Date.now();
-  return {
-    now: () => mono0 + offset,
-    wallNow: () => wall0 + offset,
-    advance(ms) {
-      offset += ms;
-    },
-  };
-}
 
 /** A store as one process would have it: its own connection to the shared Redis. */
 function store(

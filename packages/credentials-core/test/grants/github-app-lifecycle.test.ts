@@ -9,6 +9,7 @@ import type { ExternalSigner } from '../../src/keys/external-signer.js';
 import { EnvSecretProvider } from '../../src/secrets/env-provider.js';
 import { CredentialStore } from '../../src/store.js';
 import { tokenFailure as failure } from '../helpers/token-failure.js';
+import { movableClock } from '../helpers/virtual-clock.js';
 
 // The GitHub App grant's lifecycle against the loopback GitHub API through
 // the real store: the owner lookup's TTL and its drop after a 404, GitHub's
@@ -39,18 +40,6 @@ beforeAll(async () => {
 });
 afterAll(() => gh?.close());
 afterEach(() => gh.setClockOffset(0));
-
-/** A monotonic clock the test moves (the lookup TTL runs on it); the wall clock stays real, as GitHub's does. */
-function movableClock(): Clock & { advance(ms: number): void } {
-  let offset = 0;
-  return {
-    now: () => performance.now() + offset,
-    wallNow: () => Date.now(),
-    advance(ms) {
-      offset += ms;
-    },
-  };
-}
 
 interface StoreOptions {
   clock?: Clock;
