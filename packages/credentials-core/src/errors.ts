@@ -241,15 +241,6 @@ export class TokenTimeoutError extends TokenEndpointError {
   readonly code = 'ERR_TOKEN_TIMEOUT';
 }
 
-/** The concrete {@link TokenEndpointError} class of each code, for code that picks one at run time. */
-export const TOKEN_ERRORS = {
-  ERR_OAUTH_ERROR_RESPONSE: OAuthResponseError,
-  ERR_TOKEN_HTTP_STATUS: TokenHttpStatusError,
-  ERR_TOKEN_RESPONSE_INVALID: TokenResponseInvalidError,
-  ERR_TOKEN_NETWORK: TokenNetworkError,
-  ERR_TOKEN_TIMEOUT: TokenTimeoutError,
-} as const;
-
 /** A minted token that lives less than the caller's `minValidity`. */
 export class TokenLifetimeTooShortError extends CredflowError {
   readonly code = 'ERR_TOKEN_LIFETIME_TOO_SHORT';
