@@ -181,6 +181,11 @@ describe('the bundled CLI loads heavy SDKs only when a command needs them', () =
     expect(JSON.parse(r.stdout).outputs).toEqual({ message: 'hello hello world' });
     expect(r.urls.some((u) => u.startsWith(BIN))).toBe(true);
     expect(heavy(r), loaded(r)).toEqual([]);
+    // nunjucks is bundled (its two dozen CommonJS files cost ~35 ms to load one by one).
+    expect(
+      r.urls.filter((u) => u.includes('/node_modules/nunjucks/')),
+      loaded(r),
+    ).toEqual([]);
   });
 
   it('credflow secrets check with an aws-secrets-manager provider loads @aws-sdk/client-secrets-manager, and no other SDK', async () => {

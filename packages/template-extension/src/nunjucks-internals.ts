@@ -34,18 +34,63 @@ export interface NjTemplate {
   render(ctx: object, cb: (err: Error | null, res: string | null) => void): string | null;
 }
 
+/**
+ * The CommonJS modules of one nunjucks installation (`nunjucks/src/*.js`), as
+ * `require()` returns them.
+ */
+export interface NunjucksModules {
+  environment: {
+    Environment: new () => Environment;
+    Template: NunjucksInternals['Template'];
+  };
+  parser: NunjucksInternals['parser'] & { Parser: NunjucksInternals['parserClass'] };
+  nodes: NunjucksInternals['nodes'];
+  lib: NunjucksInternals['lib'];
+  runtime: NunjucksInternals['runtime'];
+}
+
 const cache = new WeakMap<object, NunjucksInternals>();
+/** Registered installations, by their `Environment` class. */
+const installations = new Map<object, NunjucksModules>();
 const localRequire = createRequire(import.meta.url);
+
+/**
+ * Names the modules of a nunjucks installation that Node's module cache does
+ * not hold: a bundle (the `credflow` CLI, or a host app built with a bundler)
+ * carries its own copy of nunjucks, which `internalsOf()` could not otherwise
+ * find. Registering an installation again replaces its entry.
+ */
+export function registerNunjucksModules(modules: NunjucksModules): void {
+  installations.set(modules.environment.Environment, modules);
+}
 
 /**
  * Finds the nunjucks installation an environment comes from. A host app may
  * have its own copy of nunjucks; the rewrite must patch that copy's parser,
- * so it is found through the module that defines the environment's class.
+ * so it is found through the module that defines the environment's class:
+ * first among the registered installations, then in Node's module cache.
  */
 export function internalsOf(env: Environment): NunjucksInternals {
   const ctor = env.constructor as object;
   const known = cache.get(ctor);
   if (known) return known;
+  const modules =
+    [...installations.values()].find((m) => env instanceof m.environment.Environment) ?? requireModules(env);
+  const internals: NunjucksInternals = {
+    parser: modules.parser,
+    parserClass: modules.parser.Parser,
+    nodes: modules.nodes,
+    lib: modules.lib,
+    runtime: modules.runtime,
+    Template: modules.environment.Template,
+    Context: probeContext(modules.environment.Environment, modules.environment.Template),
+  };
+  cache.set(ctor, internals);
+  return internals;
+}
+
+/** The modules of the installation in Node's module cache that defines the environment's class. */
+function requireModules(env: Environment): NunjucksModules {
   let envFile: string | undefined;
   for (const mod of Object.values(localRequire.cache)) {
     const exp = mod?.exports as { Environment?: unknown; Template?: unknown } | undefined;
@@ -68,21 +113,13 @@ export function internalsOf(env: Environment): NunjucksInternals {
     envFile = localRequire.resolve('nunjucks/src/environment.js');
   }
   const req = createRequire(envFile);
-  const envModule = req('./environment.js') as {
-    Template: NunjucksInternals['Template'];
-    Environment: new () => Environment;
-  };
-  const internals: NunjucksInternals = {
+  return {
+    environment: req('./environment.js'),
     parser: req('./parser.js'),
-    parserClass: (req('./parser.js') as { Parser: { prototype: object } }).Parser,
     nodes: req('./nodes.js'),
     lib: req('./lib.js'),
     runtime: req('./runtime.js'),
-    Template: envModule.Template,
-    Context: probeContext(envModule.Environment, envModule.Template),
   };
-  cache.set(ctor, internals);
-  return internals;
 }
 
 /**
