@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazily } from '../lazily.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
 import { durationField, endpointField, secretRefField } from './fields.js';
 
@@ -35,14 +36,16 @@ export type HmacAlgorithm = (typeof HMAC_ALGORITHMS)[number];
  * (http only on loopback) without query or fragment.
  * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
  */
-export const issuerField = endpointField.superRefine((text, ctx) => {
-  try {
-    const url = new URL(text);
-    if (url.search || url.hash) ctx.addIssue({ code: 'custom', message: 'an issuer has no query or fragment' });
-  } catch {
-    // endpointField already said it is not a URL.
-  }
-});
+export const issuerField = lazily(() =>
+  endpointField().superRefine((text, ctx) => {
+    try {
+      const url = new URL(text);
+      if (url.search || url.hash) ctx.addIssue({ code: 'custom', message: 'an issuer has no query or fragment' });
+    } catch {
+      // endpointField() already said it is not a URL.
+    }
+  }),
+);
 
 /**
  * Fields of a token request's client authentication, shared by
@@ -51,21 +54,21 @@ export const issuerField = endpointField.superRefine((text, ctx) => {
  * to trust for private PKIs, and where the token endpoint is (given, or
  * discovered from `issuer`).
  */
-export const clientAuthFields = {
-  tokenEndpoint: endpointField.optional(),
-  issuer: issuerField.optional(),
-  clientSecret: secretRefField.optional(),
+export const clientAuthFields = lazily(() => ({
+  tokenEndpoint: endpointField().optional(),
+  issuer: issuerField().optional(),
+  clientSecret: secretRefField().optional(),
   clientAuthMethod: z
     .enum(CLIENT_AUTH_METHODS, { error: `expected one of ${CLIENT_AUTH_METHODS.join(', ')}` })
     .optional(),
   algorithm: z.enum(HMAC_ALGORITHMS, { error: `expected one of ${HMAC_ALGORITHMS.join(', ')}` }).optional(),
-  assertionLifetime: durationField
+  assertionLifetime: durationField()
     .refine((ms) => ms >= 1000 && ms <= 3_600_000, 'must be between PT1S and PT1H')
     .optional(),
-  certificate: secretRefField.optional(),
-  privateKey: secretRefField.optional(),
-  caCertificate: secretRefField.optional(),
-};
+  certificate: secretRefField().optional(),
+  privateKey: secretRefField().optional(),
+  caCertificate: secretRefField().optional(),
+}));
 
 /** The client authentication fields of a validated definition. */
 export interface ClientAuthDefinition {

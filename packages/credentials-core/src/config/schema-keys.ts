@@ -40,6 +40,8 @@ export function schemaKeys(schema: z.ZodType): Set<string> {
     walk(def.out);
     walk(def.left);
     walk(def.right);
+    // z.lazy(): the schema it stands for, built once (calling def.getter would build another).
+    if (def.type === 'lazy') walk((s as unknown as { _zod: { innerType?: z.ZodType } })._zod.innerType);
   };
   walk(schema);
   return keys;

@@ -50,25 +50,30 @@ function build(grantTypes: readonly GrantType[]) {
     "namespaces are dot-separated names of letters, digits, '_' and '-' (e.g. company.team)",
   ).refine((ns) => ns.length <= 255, 'namespaces are at most 255 characters');
   const tenantField = nameField(TENANT_PATTERN, "tenant ids use letters, digits, '_' and '-'");
-  const secretProvider = secretProviderSchema();
-  const common = commonFields();
   const names = grantTypes.map((g) => g.type);
-  const variants = grantTypes.map((g) => {
-    const obj = z.strictObject({ type: z.literal(g.type), ...common, ...g.fields });
-    const validate = g.validate;
-    return validate
-      ? obj.superRefine((def, ctx) => {
-          for (const p of validate(def as never)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
-        })
-      : obj;
-  }) as unknown as [z.ZodObject, ...z.ZodObject[]];
-  const credential = z.discriminatedUnion('type', variants, {
-    error: (iss) => {
-      if (iss.code === 'invalid_union') return `unknown credential type: expected one of ${names.join(', ')}`;
-      if (iss.code === 'invalid_type') return 'expected a credential definition (a mapping with a `type`)';
-      return undefined;
-    },
+  // The credential types' fields and the secret providers are built on first
+  // use (z.lazy): a config without credentials or `secrets:` (a run with no
+  // credflow.yaml) never builds them, which saves most of the schema's cost.
+  const credential = z.lazy(() => {
+    const common = commonFields();
+    const variants = grantTypes.map((g) => {
+      const obj = z.strictObject({ type: z.literal(g.type), ...common, ...g.fields });
+      const validate = g.validate;
+      return validate
+        ? obj.superRefine((def, ctx) => {
+            for (const p of validate(def as never)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+          })
+        : obj;
+    }) as unknown as [z.ZodObject, ...z.ZodObject[]];
+    return z.discriminatedUnion('type', variants, {
+      error: (iss) => {
+        if (iss.code === 'invalid_union') return `unknown credential type: expected one of ${names.join(', ')}`;
+        if (iss.code === 'invalid_type') return 'expected a credential definition (a mapping with a `type`)';
+        return undefined;
+      },
+    });
   });
+  const secretProvider = z.lazy(secretProviderSchema);
   const credentials = orAbsent(z.record(keyField, credential).default({}));
   /** A scope's own providers; absent is not the same as empty for the default tenant (SPEC section 2). */
   const scopedSecrets = orAbsent(z.array(secretProvider).optional());

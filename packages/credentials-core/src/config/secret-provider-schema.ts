@@ -60,11 +60,11 @@ const vaultPath = (what: string) =>
 function buildSecretProviderSchema() {
   const bootstrapField = buildBootstrapField();
   /** Values cached in memory this long (SPEC section 2: default PT1M, PT0S keeps nothing). */
-  const cacheTtl = durationField.prefault('PT1M');
-  const timeout = durationField.prefault('PT30S');
+  const cacheTtl = durationField().prefault('PT1M');
+  const timeout = durationField().prefault('PT30S');
   /** A name prefix: what is prepended to NAME to form the manager's own secret name. */
   const prefix = z.string().max(200).default('');
-  const https = endpointField.refine((u) => u.startsWith('https://'), 'must be an https:// URL');
+  const https = endpointField().refine((u) => u.startsWith('https://'), 'must be an https:// URL');
   const vaultAuth = buildVaultAuth(bootstrapField);
   return z.discriminatedUnion(
     'type',
@@ -81,7 +81,7 @@ function buildSecretProviderSchema() {
       z.strictObject({ type: z.literal('file'), dir: z.string().min(1) }),
       z.strictObject({
         type: z.literal('vault'),
-        address: endpointField,
+        address: endpointField(),
         mount: vaultPath('mount').default('secret'),
         path: vaultPath('path').optional(),
         vaultNamespace: z.string().min(1).optional(),
@@ -93,7 +93,7 @@ function buildSecretProviderSchema() {
         type: z.literal('aws-secrets-manager'),
         region: z.string().regex(/^[a-z0-9-]+$/, 'expected an AWS region such as eu-west-1'),
         prefix,
-        endpoint: endpointField.optional(),
+        endpoint: endpointField().optional(),
         cacheTtl,
         timeout,
       }),
@@ -101,7 +101,7 @@ function buildSecretProviderSchema() {
         type: z.literal('gcp-secret-manager'),
         project: z.string().regex(/^[a-z0-9][a-z0-9-:.]{0,127}$/, 'expected a Google Cloud project id'),
         prefix,
-        endpoint: endpointField.optional(),
+        endpoint: endpointField().optional(),
         cacheTtl,
         timeout,
       }),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type ClientAuthDefinition, clientAuthFields, clientAuthIssues } from '../config/client-auth-fields.js';
 import { scopesField } from '../config/fields.js';
 import type { CredentialCommon } from '../config/types.js';
+import { lazily } from '../lazily.js';
 import { ClientAuthentication } from './client-authentication.js';
 import { clientTokenRequest } from './client-token-request.js';
 import { defineGrantType, type Grant, type GrantContext } from './grant.js';
@@ -17,6 +18,16 @@ export interface ClientCredentialsDefinition extends CredentialCommon, ClientAut
   extraParams?: Record<string, string>;
 }
 
+/** The type's own fields, built on first use (see lazily()). */
+const fields = lazily(() => ({
+  ...clientAuthFields(),
+  clientId: z.string().min(1),
+  scopes: scopesField().optional(),
+  audience: z.string().min(1).optional(),
+  resource: resourceField().optional(),
+  extraParams: extraParamsField().optional(),
+}));
+
 /**
  * The OAuth 2.0 client credentials grant. The client authenticates with its
  * secret (`client_secret_basic`, `client_secret_post`, `client_secret_jwt`)
@@ -29,13 +40,8 @@ export interface ClientCredentialsDefinition extends CredentialCommon, ClientAut
  */
 export const clientCredentialsGrantType = defineGrantType<ClientCredentialsDefinition>({
   type: 'client_credentials',
-  fields: {
-    ...clientAuthFields,
-    clientId: z.string().min(1),
-    scopes: scopesField.optional(),
-    audience: z.string().min(1).optional(),
-    resource: resourceField.optional(),
-    extraParams: extraParamsField.optional(),
+  get fields() {
+    return fields();
   },
   sensitiveFields: ['clientSecret', 'certificate', 'privateKey'],
   validate: (def) => clientAuthIssues(def, { clientRequired: true }),

@@ -19,6 +19,7 @@ import { sentCredentials } from '../http/sent-credentials.js';
 import { serverText } from '../http/server-text.js';
 import { signWithExternal } from '../keys/external-signer.js';
 import { importPrivateKey } from '../keys/private-key.js';
+import { lazily } from '../lazily.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
 import { clockOffsetSeconds, isJwtTimeRefusal, MAX_CLOCK_OFFSET_S } from './github-clock.js';
 import { defineGrantType, type Grant, type GrantContext, type GrantResult } from './grant.js';
@@ -56,6 +57,33 @@ export interface GitHubAppDefinition extends CredentialCommon {
   baseUrl: string;
 }
 
+/** The type's own fields, built on first use (see lazily()). */
+const fields = lazily(() => ({
+  appId: z
+    .union([z.number().int().positive(), z.string().regex(/^\d+$/, 'must be the numeric app id')])
+    .transform(String)
+    .optional(),
+  clientId: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, "must be the app's client id (e.g. Iv23li...)")
+    .optional(),
+  privateKey: secretRefField().optional(),
+  signer: z.string().min(1).max(100).optional(),
+  installationId: z.number().int().positive().optional(),
+  owner: z
+    .string()
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'must be a GitHub organisation or user login')
+    .optional(),
+  repositories: z
+    .array(z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be a repository name (without owner)'))
+    .min(1)
+    .optional(),
+  permissions: z.record(z.string().regex(/^[a-z_]+$/), z.enum(['read', 'write', 'admin'])).optional(),
+  baseUrl: endpointField()
+    .transform((u) => u.replace(/\/+$/, ''))
+    .prefault('https://api.github.com'),
+}));
+
 /**
  * GitHub App installation access tokens, minted with `@octokit/auth-app`.
  * credflow's cache is the only cache: octokit's own is switched off, and
@@ -64,28 +92,8 @@ export interface GitHubAppDefinition extends CredentialCommon {
  */
 export const gitHubAppGrantType = defineGrantType<GitHubAppDefinition>({
   type: 'github_app',
-  fields: {
-    appId: z
-      .union([z.number().int().positive(), z.string().regex(/^\d+$/, 'must be the numeric app id')])
-      .transform(String)
-      .optional(),
-    clientId: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]{1,100}$/, "must be the app's client id (e.g. Iv23li...)")
-      .optional(),
-    privateKey: secretRefField.optional(),
-    signer: z.string().min(1).max(100).optional(),
-    installationId: z.number().int().positive().optional(),
-    owner: z
-      .string()
-      .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'must be a GitHub organisation or user login')
-      .optional(),
-    repositories: z
-      .array(z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be a repository name (without owner)'))
-      .min(1)
-      .optional(),
-    permissions: z.record(z.string().regex(/^[a-z_]+$/), z.enum(['read', 'write', 'admin'])).optional(),
-    baseUrl: endpointField.transform((u) => u.replace(/\/+$/, '')).prefault('https://api.github.com'),
+  get fields() {
+    return fields();
   },
   sensitiveFields: ['privateKey'],
   validate: (def) => [

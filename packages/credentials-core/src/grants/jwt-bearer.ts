@@ -5,6 +5,7 @@ import { type ClientAuth, clientSecretAuth, noClientAuth } from '../http/client-
 import { requestToken } from '../http/token-request.js';
 import type { SigningAlgorithm } from '../keys/algorithms.js';
 import type { AssertionSigner } from '../keys/assertion-signer.js';
+import { lazily } from '../lazily.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
 import { defineGrantType, type Grant, type GrantContext } from './grant.js';
 import { signerFor, signingFields, signingIssues } from './jwt-fields.js';
@@ -40,6 +41,35 @@ export interface JwtBearerDefinition extends CredentialCommon {
 
 const RESERVED_CLAIMS = ['iss', 'sub', 'aud', 'iat', 'exp', 'jti'];
 
+/** The type's own fields, built on first use (see lazily()). */
+const fields = lazily(() => ({
+  tokenEndpoint: endpointField(),
+  issuer: z.union([z.string().min(1), secretRefField()]),
+  subject: z.union([z.string().min(1), secretRefField()]).optional(),
+  audience: z.string().min(1).optional(),
+  ...signingFields(),
+  additionalClaims: z
+    .record(z.string(), z.unknown())
+    .superRefine((v, ctx) => {
+      for (const k of Object.keys(v)) {
+        if (RESERVED_CLAIMS.includes(k)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [k],
+            message: `'${k}' is set by credflow; use the matching field instead`,
+          });
+        }
+      }
+    })
+    .optional(),
+  scopes: scopesField().optional(),
+  resource: resourceField().optional(),
+  extraParams: extraParamsField().optional(),
+  clientId: z.string().min(1).optional(),
+  clientSecret: secretRefField().optional(),
+  clientAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
+}));
+
 /**
  * The JWT bearer authorization grant: a signed assertion is exchanged for an
  * access token (Google service accounts, Salesforce, ...).
@@ -47,32 +77,8 @@ const RESERVED_CLAIMS = ['iss', 'sub', 'aud', 'iat', 'exp', 'jti'];
  */
 export const jwtBearerGrantType = defineGrantType<JwtBearerDefinition>({
   type: 'jwt_bearer',
-  fields: {
-    tokenEndpoint: endpointField,
-    issuer: z.union([z.string().min(1), secretRefField]),
-    subject: z.union([z.string().min(1), secretRefField]).optional(),
-    audience: z.string().min(1).optional(),
-    ...signingFields,
-    additionalClaims: z
-      .record(z.string(), z.unknown())
-      .superRefine((v, ctx) => {
-        for (const k of Object.keys(v)) {
-          if (RESERVED_CLAIMS.includes(k)) {
-            ctx.addIssue({
-              code: 'custom',
-              path: [k],
-              message: `'${k}' is set by credflow; use the matching field instead`,
-            });
-          }
-        }
-      })
-      .optional(),
-    scopes: scopesField.optional(),
-    resource: resourceField.optional(),
-    extraParams: extraParamsField.optional(),
-    clientId: z.string().min(1).optional(),
-    clientSecret: secretRefField.optional(),
-    clientAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
+  get fields() {
+    return fields();
   },
   sensitiveFields: ['privateKey', 'certificate', 'clientSecret'],
   validate: (def) => [

@@ -2,21 +2,22 @@ import { z } from 'zod';
 import { durationField, secretRefField } from '../config/fields.js';
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../keys/algorithms.js';
 import { AssertionSigner } from '../keys/assertion-signer.js';
+import { lazily } from '../lazily.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
 import type { GrantContext } from './grant.js';
 
 /** Fields shared by the JWT-signing credential types. */
-export const signingFields = {
-  privateKey: secretRefField.optional(),
+export const signingFields = lazily(() => ({
+  privateKey: secretRefField().optional(),
   /** A host-provided signer's name (store option `signers`), instead of privateKey. */
   signer: z.string().min(1).max(100).optional(),
-  certificate: secretRefField.optional(),
-  keyId: z.union([z.string().min(1), secretRefField]).optional(),
+  certificate: secretRefField().optional(),
+  keyId: z.union([z.string().min(1), secretRefField()]).optional(),
   algorithm: z.enum(SIGNING_ALGORITHMS, { error: `expected one of ${SIGNING_ALGORITHMS.join(', ')}` }).default('RS256'),
-  assertionLifetime: durationField
+  assertionLifetime: durationField()
     .refine((ms) => ms >= 1000 && ms <= 3_600_000, 'must be between PT1S and PT1H')
     .prefault('PT5M'),
-};
+}));
 
 /** The signing fields of a validated definition. */
 export interface SigningDefinition {

@@ -5,6 +5,7 @@ import type { CredentialCommon } from '../config/types.js';
 import { privateKeyJwt } from '../http/client-auth.js';
 import type { SigningAlgorithm } from '../keys/algorithms.js';
 import type { AssertionSigner } from '../keys/assertion-signer.js';
+import { lazily } from '../lazily.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
 import { ClientAuthentication } from './client-authentication.js';
 import { clientTokenRequest } from './client-token-request.js';
@@ -33,6 +34,19 @@ export interface PrivateKeyJwtDefinition extends CredentialCommon {
   extraParams?: Record<string, string>;
 }
 
+/** The type's own fields, built on first use (see lazily()). */
+const fields = lazily(() => ({
+  tokenEndpoint: endpointField().optional(),
+  issuer: issuerField().optional(),
+  caCertificate: secretRefField().optional(),
+  clientId: z.string().min(1),
+  ...signingFields(),
+  scopes: scopesField().optional(),
+  audience: z.string().min(1).optional(),
+  resource: resourceField().optional(),
+  extraParams: extraParamsField().optional(),
+}));
+
 /**
  * The client credentials grant with `private_key_jwt` client authentication:
  * no shared secret, the client signs an assertion with `iss` = `sub` = client
@@ -42,16 +56,8 @@ export interface PrivateKeyJwtDefinition extends CredentialCommon {
  */
 export const privateKeyJwtGrantType = defineGrantType<PrivateKeyJwtDefinition>({
   type: 'private_key_jwt',
-  fields: {
-    tokenEndpoint: endpointField.optional(),
-    issuer: issuerField.optional(),
-    caCertificate: secretRefField.optional(),
-    clientId: z.string().min(1),
-    ...signingFields,
-    scopes: scopesField.optional(),
-    audience: z.string().min(1).optional(),
-    resource: resourceField.optional(),
-    extraParams: extraParamsField.optional(),
+  get fields() {
+    return fields();
   },
   sensitiveFields: ['privateKey', 'certificate'],
   validate: (def) => [...endpointIssues(def), ...signingIssues(def)],

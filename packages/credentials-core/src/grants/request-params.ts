@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazily } from '../lazily.js';
 
 /**
  * Token request parameters several grants send besides their own: `scope`
@@ -20,24 +21,26 @@ export const RESERVED_PARAMS = [
 ];
 
 /** RFC 8707 resource indicator(s): one or a list, normalised to a list. */
-export const resourceField = z
-  .union([z.string().min(1), z.array(z.string().min(1))])
-  .transform((v) => (typeof v === 'string' ? [v] : v));
+export const resourceField = lazily(() =>
+  z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (typeof v === 'string' ? [v] : v)),
+);
 
-export const extraParamsField = z
-  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
-  .superRefine((v, ctx) => {
-    for (const k of Object.keys(v)) {
-      if (RESERVED_PARAMS.includes(k)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [k],
-          message: `'${k}' is set by credflow; use the matching field instead`,
-        });
+export const extraParamsField = lazily(() =>
+  z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+    .superRefine((v, ctx) => {
+      for (const k of Object.keys(v)) {
+        if (RESERVED_PARAMS.includes(k)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [k],
+            message: `'${k}' is set by credflow; use the matching field instead`,
+          });
+        }
       }
-    }
-  })
-  .transform((v) => Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)])));
+    })
+    .transform((v) => Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]))),
+);
 
 /** Adds `scope`, `audience`, `resource` and extra parameters to a token request form. */
 export function addRequestParams(

@@ -4,6 +4,7 @@ import { type ClientAuthDefinition, clientAuthFields, clientAuthIssues } from '.
 import { scopesField, secretRefField } from '../config/fields.js';
 import type { CredentialCommon } from '../config/types.js';
 import { TokenResponseInvalidError } from '../errors.js';
+import { lazily } from '../lazily.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
 import { ClientAuthentication } from './client-authentication.js';
 import { clientTokenRequest } from './client-token-request.js';
@@ -19,22 +20,26 @@ const TOKEN_TYPE_PREFIX = 'urn:ietf:params:oauth:token-type:';
 const SHORT_TOKEN_TYPES = ['access_token', 'refresh_token', 'id_token', 'jwt', 'saml1', 'saml2'];
 
 /** A token type: a short name (`jwt`, `access_token`, ...) or any absolute URI, normalised to the URI. */
-const tokenTypeField = z
-  .string()
-  .min(1)
-  .refine(
-    (t) => SHORT_TOKEN_TYPES.includes(t) || /^[a-z][a-z0-9+.-]*:/i.test(t),
-    `expected ${SHORT_TOKEN_TYPES.join(', ')} or a token type URI (RFC 8693 section 3)`,
-  )
-  .transform((t) => (SHORT_TOKEN_TYPES.includes(t) ? `${TOKEN_TYPE_PREFIX}${t}` : t));
+const tokenTypeField = lazily(() =>
+  z
+    .string()
+    .min(1)
+    .refine(
+      (t) => SHORT_TOKEN_TYPES.includes(t) || /^[a-z][a-z0-9+.-]*:/i.test(t),
+      `expected ${SHORT_TOKEN_TYPES.join(', ')} or a token type URI (RFC 8693 section 3)`,
+    )
+    .transform((t) => (SHORT_TOKEN_TYPES.includes(t) ? `${TOKEN_TYPE_PREFIX}${t}` : t)),
+);
 
 /** Where the subject token comes from: a file (absolute path) or a secret. */
-const subjectTokenField = z.union([
-  z.strictObject({
-    file: z.string().min(1).refine(isAbsolute, 'must be an absolute path (e.g. /var/run/secrets/tokens/token)'),
-  }),
-  secretRefField,
-]);
+const subjectTokenField = lazily(() =>
+  z.union([
+    z.strictObject({
+      file: z.string().min(1).refine(isAbsolute, 'must be an absolute path (e.g. /var/run/secrets/tokens/token)'),
+    }),
+    secretRefField(),
+  ]),
+);
 
 /** A validated `token_exchange` definition. */
 export interface TokenExchangeDefinition extends CredentialCommon, ClientAuthDefinition {
@@ -48,6 +53,19 @@ export interface TokenExchangeDefinition extends CredentialCommon, ClientAuthDef
   scopes?: string[];
 }
 
+/** The type's own fields, built on first use (see lazily()). */
+const fields = lazily(() => ({
+  ...clientAuthFields(),
+  clientId: z.string().min(1).optional(),
+  subjectToken: subjectTokenField().optional(),
+  subjectCredential: z.string().min(1).max(128).optional(),
+  subjectTokenType: tokenTypeField().optional(),
+  requestedTokenType: tokenTypeField().optional(),
+  audience: resourceField().optional(),
+  resource: resourceField().optional(),
+  scopes: scopesField().optional(),
+}));
+
 /**
  * OAuth 2.0 Token Exchange: a subject token (a Kubernetes service-account
  * token in a file, a secret, or another credential's live token) is
@@ -57,16 +75,8 @@ export interface TokenExchangeDefinition extends CredentialCommon, ClientAuthDef
  */
 export const tokenExchangeGrantType = defineGrantType<TokenExchangeDefinition>({
   type: 'token_exchange',
-  fields: {
-    ...clientAuthFields,
-    clientId: z.string().min(1).optional(),
-    subjectToken: subjectTokenField.optional(),
-    subjectCredential: z.string().min(1).max(128).optional(),
-    subjectTokenType: tokenTypeField.optional(),
-    requestedTokenType: tokenTypeField.optional(),
-    audience: resourceField.optional(),
-    resource: resourceField.optional(),
-    scopes: scopesField.optional(),
+  get fields() {
+    return fields();
   },
   sensitiveFields: ['clientSecret', 'certificate', 'privateKey'],
   validate: (def) => {

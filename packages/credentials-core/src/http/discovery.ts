@@ -2,12 +2,13 @@ import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { isSecureOrLoopbackUrl } from '../config/loopback.js';
 import { DiscoveryError } from '../errors.js';
+import { lazily } from '../lazily.js';
 import { boundedRequest, isRedirect, safeUrl } from './bounded-request.js';
 
 /** A URL credflow may send credentials to: https, or http on loopback. */
-const secureUrl = z
-  .string()
-  .refine((u) => URL.canParse(u) && isSecureOrLoopbackUrl(new URL(u)), 'must be an https:// URL');
+const secureUrl = lazily(() =>
+  z.string().refine((u) => URL.canParse(u) && isSecureOrLoopbackUrl(new URL(u)), 'must be an https:// URL'),
+);
 
 /**
  * The metadata fields credflow uses, checked at the edge; other fields are
@@ -15,15 +16,17 @@ const secureUrl = z
  * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
  * @see https://www.rfc-editor.org/rfc/rfc8705#section-5
  */
-const metadataSchema = z.object({
-  issuer: z.string(),
-  token_endpoint: secureUrl,
-  token_endpoint_auth_methods_supported: z.array(z.string()).optional(),
-  token_endpoint_auth_signing_alg_values_supported: z.array(z.string()).optional(),
-  grant_types_supported: z.array(z.string()).optional(),
-  tls_client_certificate_bound_access_tokens: z.boolean().optional(),
-  mtls_endpoint_aliases: z.object({ token_endpoint: secureUrl.optional() }).optional(),
-});
+const metadataSchema = lazily(() =>
+  z.object({
+    issuer: z.string(),
+    token_endpoint: secureUrl(),
+    token_endpoint_auth_methods_supported: z.array(z.string()).optional(),
+    token_endpoint_auth_signing_alg_values_supported: z.array(z.string()).optional(),
+    grant_types_supported: z.array(z.string()).optional(),
+    tls_client_certificate_bound_access_tokens: z.boolean().optional(),
+    mtls_endpoint_aliases: z.object({ token_endpoint: secureUrl().optional() }).optional(),
+  }),
+);
 
 /** Authorization server metadata, as far as credflow reads it. */
 export interface ServerMetadata {
@@ -130,7 +133,7 @@ async function fetchMetadata(issuer: string, o: DiscoverOptions): Promise<Server
       tried.push(`${where}, not JSON (content-type ${outcome.contentType})`);
       continue;
     }
-    const parsed = metadataSchema.safeParse(json);
+    const parsed = metadataSchema().safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw fail(

@@ -2,8 +2,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { loadConfig, parseConfig } from '../../src/config/load-config.js';
+import type { CredentialCommon } from '../../src/config/types.js';
 import { ConfigError } from '../../src/errors.js';
+import { builtinGrantTypes } from '../../src/grants/builtin.js';
+import { defineGrantType } from '../../src/grants/grant.js';
 
 function configError(text: string): ConfigError {
   try {
@@ -167,5 +171,41 @@ describe('loadConfig', () => {
     await writeFile(join(dir, 'credflow.yaml'), 'secrets:\n  - type: file\n    dir: ./secrets\n');
     const config = await loadConfig(join(dir, 'credflow.yaml'));
     expect(config.secrets).toEqual([{ type: 'file', dir: join(dir, 'secrets') }]);
+  });
+});
+
+describe('building the schema lazily', () => {
+  // A credential type whose fields count how often they are built.
+  let built = 0;
+  const counted = defineGrantType<CredentialCommon & { type: 'counted'; url: string }>({
+    type: 'counted',
+    get fields() {
+      built += 1;
+      return { url: z.string() };
+    },
+    sensitiveFields: [],
+    endpoint: (def) => def.url,
+    create: () => {
+      throw new Error('not minted in this test');
+    },
+  });
+  const grantTypes = [...builtinGrantTypes, counted];
+
+  it('builds no credential type fields for a config without credentials (a run with no credflow.yaml)', () => {
+    built = 0;
+    parseConfig('', { grantTypes });
+    parseConfig('tenants:\n  acme: {}\nnamespaces:\n  a.b: {}\n', { grantTypes });
+    expect(built).toBe(0);
+  });
+
+  it('builds them once for the first credential, and still validates it and suggests field names', () => {
+    built = 0;
+    const config = parseConfig('credentials:\n  k:\n    type: counted\n    url: u\n', { grantTypes });
+    expect(config.tenants.get('main')?.credentials.get('k')).toMatchObject({ type: 'counted', url: 'u' });
+    expect(built).toBe(1);
+    expect(() => parseConfig('credentials:\n  k:\n    type: counted\n    urll: u\n', { grantTypes })).toThrow(
+      /unknown field 'urll'.*did you mean 'url'/,
+    );
+    expect(built).toBe(1);
   });
 });
