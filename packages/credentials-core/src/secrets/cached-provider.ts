@@ -10,7 +10,8 @@ interface Entry {
 /**
  * A provider's values kept in memory for `ttlMs` (SPEC section 2,
  * `cacheTtl`, default PT1M; 0 keeps nothing), never persisted. Concurrent
- * reads of one name share one request (single flight); a `fresh` read skips
+ * reads of one name from one scope share one request (single flight); a
+ * `fresh` read skips
  * the cache and its result replaces the entry. "Not held here" is cached too,
  * so a name found in a later provider does not cost a request to this one
  * each time. Errors are not cached.
@@ -21,6 +22,10 @@ export class CachedSecretProvider implements SecretProvider {
   readonly #ttlMs: number;
   readonly #clock: Clock;
   readonly #entries = new Map<string, Entry>();
+  /**
+   * Reads in flight, by scope and name: a caller only ever waits on a read
+   * its own scope started, so a failure it is told names its own scope.
+   */
   readonly #pending = new Map<string, Promise<string | undefined>>();
 
   constructor(inner: SecretProvider, ttlMs: number, clock: Clock = systemClock) {
@@ -34,9 +39,10 @@ export class CachedSecretProvider implements SecretProvider {
     if (!options.fresh) {
       const hit = this.#entries.get(name);
       if (hit !== undefined && hit.expires > this.#clock.now()) return Promise.resolve(hit.value);
-      const pending = this.#pending.get(name);
+      const pending = this.#pending.get(pendingKey(name, options.scope));
       if (pending !== undefined) return pending;
     }
+    const key = pendingKey(name, options.scope);
     const started = this.#clock.now();
     const read = this.#inner
       .get(name, options)
@@ -46,9 +52,9 @@ export class CachedSecretProvider implements SecretProvider {
         return value;
       })
       .finally(() => {
-        if (this.#pending.get(name) === read) this.#pending.delete(name);
+        if (this.#pending.get(key) === read) this.#pending.delete(key);
       });
-    this.#pending.set(name, read);
+    this.#pending.set(key, read);
     return read;
   }
 
@@ -61,3 +67,6 @@ export class CachedSecretProvider implements SecretProvider {
     this.#entries.clear();
   }
 }
+
+/** The key of a read in flight: the scope that asked, and the secret's name. */
+const pendingKey = (name: string, scope: string | undefined) => `${scope ?? ''}\u0000${name}`;

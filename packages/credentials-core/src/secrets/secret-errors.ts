@@ -25,12 +25,23 @@ export abstract class SecretProviderError extends CredflowError {
   readonly provider: string;
   readonly secret: string;
   readonly scope: string;
+  readonly detail: string;
 
   protected constructor(what: string, f: SecretFailure) {
     super(`secret '${f.secret}' (${f.scope}): ${what} by ${f.provider}: ${f.detail}`, { cause: f.cause });
     this.provider = f.provider;
     this.secret = f.secret;
     this.scope = f.scope;
+    this.detail = f.detail;
+  }
+
+  /**
+   * The same failure told to another caller that waited on it (a shared
+   * login): named with that caller's secret and scope, never another's.
+   */
+  for(caller: { secret: string; scope: string }): SecretProviderError {
+    const Same = this.constructor as new (f: SecretFailure) => SecretProviderError;
+    return new Same({ provider: this.provider, detail: this.detail, cause: this.cause, ...caller });
   }
 }
 

@@ -1,9 +1,10 @@
 import { type Clock, systemClock } from '../clock.js';
 import type { SecretProviderConfig } from '../config/secret-provider-schema.js';
+import { SecretProviderBootstrapError } from '../errors.js';
 import { readBootstrap } from './bootstrap-value.js';
 import { classifyHttpFailure, readJson, TransientStatus } from './http-read.js';
 import { defaultReadRetry, type ReadRetryPolicy, retryRead } from './retry-read.js';
-import { SecretAccessDeniedError } from './secret-errors.js';
+import { SecretAccessDeniedError, SecretProviderError } from './secret-errors.js';
 import type { SecretProvider, SecretReadOptions } from './secret-provider.js';
 
 export type VaultProviderConfig = Extract<SecretProviderConfig, { type: 'vault' }>;
@@ -142,7 +143,16 @@ export class VaultSecretProvider implements SecretProvider {
         this.#login = undefined;
       }
     })();
-    return this.#login;
+    try {
+      return await this.#login;
+    } catch (err) {
+      // Callers that waited on another's login hear of it under their own secret and scope.
+      if (err instanceof SecretProviderError) throw err.for(where);
+      if (err instanceof SecretProviderBootstrapError) {
+        throw new SecretProviderBootstrapError(`secret '${where.secret}' (${where.scope}): ${err.message}`);
+      }
+      throw err;
+    }
   }
 
   async #renew(t: VaultToken): Promise<VaultToken | undefined> {
@@ -156,8 +166,9 @@ export class VaultSecretProvider implements SecretProvider {
   }
 
   async #logIn(where: { provider: string; secret: string; scope: string }): Promise<VaultToken> {
-    // A bootstrap problem names the secret being read and the scope that asked, like every read error.
-    const field = (name: string) => `secret '${where.secret}' (${where.scope}): ${this.description}: auth.${name}`;
+    // A bootstrap problem names the secret being read and the scope that asked, like every read
+    // error: #currentToken adds them for each caller.
+    const field = (name: string) => `${this.description}: auth.${name}`;
     const a = this.#c.auth;
     if (a.method === 'token') {
       const value = await readBootstrap(a.token, this.#baseDir, field('token'));

@@ -198,6 +198,69 @@ describe('vault provider', () => {
     expect(vault.counts.reads - start).toBe(2);
   });
 
+  it("tells each caller waiting on one refused login under its own secret and scope, never another caller's", async () => {
+    process.env.CF_TEST_VAULT_BAD = 'wrong-secret-id';
+    const c = config(`  - type: vault
+    address: ${vault.url}
+    path: credflow/main
+    auth: { method: approle, roleId: { env: CF_TEST_VAULT_ROLE_ID }, secretId: { env: CF_TEST_VAULT_BAD } }
+`);
+    const p = new VaultSecretProvider(c, { retry: FAST });
+    const [a, b] = await Promise.all([
+      p.get('A_SECRET', { scope: "tenant 'main', namespace 'team.a'" }).catch((e: unknown) => e),
+      p.get('B_SECRET', { scope: "tenant 'main', namespace 'team.b'" }).catch((e: unknown) => e),
+    ]);
+    expect(a).toMatchObject({
+      code: 'ERR_SECRET_ACCESS_DENIED',
+      secret: 'A_SECRET',
+      scope: "tenant 'main', namespace 'team.a'",
+    });
+    expect(b).toMatchObject({
+      code: 'ERR_SECRET_ACCESS_DENIED',
+      secret: 'B_SECRET',
+      scope: "tenant 'main', namespace 'team.b'",
+    });
+    expect((a as Error).message).not.toMatch(/B_SECRET|team\.b/);
+    expect((b as Error).message).not.toMatch(/A_SECRET|team\.a/);
+    expect((b as Error).message).toContain('approle login refused (HTTP 400)');
+  });
+
+  it('tells each caller waiting on one login with a missing bootstrap value under its own secret and scope', async () => {
+    const c = config(`  - type: vault
+    address: ${vault.url}
+    path: credflow/main
+    auth: { method: token, token: { env: CF_TEST_VAULT_UNSET_TOKEN } }
+`);
+    const p = new VaultSecretProvider(c, { retry: FAST });
+    const [a, b] = await Promise.all([
+      p.get('A_SECRET', { scope: "namespace 'team.a'" }).catch((e: unknown) => e),
+      p.get('B_SECRET', { scope: "namespace 'team.b'" }).catch((e: unknown) => e),
+    ]);
+    expect(a).toMatchObject({ code: 'ERR_SECRET_PROVIDER_BOOTSTRAP' });
+    expect((a as Error).message).toMatch(
+      /^secret 'A_SECRET' \(namespace 'team\.a'\): vault http:\/\/127\.0\.0\.1:\d+ secret\/credflow\/main: auth\.token: environment variable CF_TEST_VAULT_UNSET_TOKEN is not set$/,
+    );
+    expect((b as Error).message).toMatch(/^secret 'B_SECRET' \(namespace 'team\.b'\): vault .*auth\.token: /);
+  });
+
+  it('shares a read in flight within one scope only: a denied read fails in each scope under its own name', async () => {
+    const c = config(`  - type: vault
+    address: ${vault.url}
+    path: credflow/other
+    auth: { method: token, token: { env: CF_TEST_VAULT_TOKEN } }
+`);
+    const cached = new CachedSecretProvider(new VaultSecretProvider(c, { retry: FAST }), 60_000);
+    const [a1, a2, b] = await Promise.all([
+      cached.get('NOT_YOURS', { scope: "tenant 'main', namespace 'team.a'" }).catch((e: unknown) => e),
+      cached.get('NOT_YOURS', { scope: "tenant 'main', namespace 'team.a'" }).catch((e: unknown) => e),
+      cached.get('NOT_YOURS', { scope: "tenant 'main', namespace 'team.b'" }).catch((e: unknown) => e),
+    ]);
+    expect(a2).toBe(a1); // one request for the same scope
+    expect(a1).toMatchObject({ code: 'ERR_SECRET_ACCESS_DENIED', scope: "tenant 'main', namespace 'team.a'" });
+    expect(b).toMatchObject({ code: 'ERR_SECRET_ACCESS_DENIED', scope: "tenant 'main', namespace 'team.b'" });
+    expect((b as Error).message).not.toContain('team.a');
+  });
+
   it('honours cacheTtl from the config: read again once it has passed', async () => {
     const store = CredentialStore.fromYaml(`secrets:
   - type: vault
