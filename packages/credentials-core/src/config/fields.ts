@@ -64,6 +64,25 @@ export const endpointField = lazily(() =>
   }),
 );
 
+/**
+ * A `superRefine` check for a mapping whose keys must not be ones credflow
+ * sets itself (token request parameters, JWT claims): each such key is an
+ * issue at its own path.
+ */
+export const refuseReservedKeys =
+  (reserved: readonly string[]) =>
+  (value: Record<string, unknown>, ctx: z.RefinementCtx): void => {
+    for (const k of Object.keys(value)) {
+      if (reserved.includes(k)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          message: `'${k}' is set by credflow; use the matching field instead`,
+        });
+      }
+    }
+  };
+
 /** Scopes as a list or a space-separated string, normalised to a list. */
 export const scopesField = lazily(() =>
   z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { endpointField, scopesField, secretRefField } from '../config/fields.js';
+import { endpointField, refuseReservedKeys, scopesField, secretRefField } from '../config/fields.js';
 import type { CredentialCommon } from '../config/types.js';
 import { type ClientAuth, clientSecretAuth, noClientAuth } from '../http/client-auth.js';
 import { requestToken } from '../http/token-request.js';
@@ -48,20 +48,7 @@ const fields = lazily(() => ({
   subject: z.union([z.string().min(1), secretRefField()]).optional(),
   audience: z.string().min(1).optional(),
   ...signingFields(),
-  additionalClaims: z
-    .record(z.string(), z.unknown())
-    .superRefine((v, ctx) => {
-      for (const k of Object.keys(v)) {
-        if (RESERVED_CLAIMS.includes(k)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [k],
-            message: `'${k}' is set by credflow; use the matching field instead`,
-          });
-        }
-      }
-    })
-    .optional(),
+  additionalClaims: z.record(z.string(), z.unknown()).superRefine(refuseReservedKeys(RESERVED_CLAIMS)).optional(),
   scopes: scopesField().optional(),
   resource: resourceField().optional(),
   extraParams: extraParamsField().optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refuseReservedKeys } from '../config/fields.js';
 import { lazily } from '../lazily.js';
 
 /**
@@ -28,17 +29,7 @@ export const resourceField = lazily(() =>
 export const extraParamsField = lazily(() =>
   z
     .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
-    .superRefine((v, ctx) => {
-      for (const k of Object.keys(v)) {
-        if (RESERVED_PARAMS.includes(k)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [k],
-            message: `'${k}' is set by credflow; use the matching field instead`,
-          });
-        }
-      }
-    })
+    .superRefine(refuseReservedKeys(RESERVED_PARAMS))
     .transform((v) => Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]))),
 );
 

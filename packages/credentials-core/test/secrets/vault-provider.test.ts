@@ -37,6 +37,15 @@ function config(yaml: string): Extract<SecretProviderConfig, { type: 'vault' }> 
   if (c?.type !== 'vault') throw new Error('not a vault config');
   return c;
 }
+/** AppRole with a secret id Vault refuses. */
+const wrongAppRole = () => {
+  process.env.CF_TEST_VAULT_BAD = 'wrong-secret-id';
+  return config(`  - type: vault
+    address: ${vault.url}
+    path: credflow/main
+    auth: { method: approle, roleId: { env: CF_TEST_VAULT_ROLE_ID }, secretId: { env: CF_TEST_VAULT_BAD } }
+`);
+};
 const approle = () =>
   config(`  - type: vault
     address: ${vault.url}
@@ -105,12 +114,7 @@ describe('vault provider', () => {
   });
 
   it('refuses a wrong AppRole secret id as access denied', async () => {
-    process.env.CF_TEST_VAULT_BAD = 'wrong-secret-id';
-    const c = config(`  - type: vault
-    address: ${vault.url}
-    path: credflow/main
-    auth: { method: approle, roleId: { env: CF_TEST_VAULT_ROLE_ID }, secretId: { env: CF_TEST_VAULT_BAD } }
-`);
+    const c = wrongAppRole();
     const err = await new VaultSecretProvider(c, { retry: FAST }).get('DB_PASSWORD').catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'ERR_SECRET_ACCESS_DENIED' });
     expect((err as Error).message).toContain('approle login refused (HTTP 400)');
@@ -199,12 +203,7 @@ describe('vault provider', () => {
   });
 
   it("tells each caller waiting on one refused login under its own secret and scope, never another caller's", async () => {
-    process.env.CF_TEST_VAULT_BAD = 'wrong-secret-id';
-    const c = config(`  - type: vault
-    address: ${vault.url}
-    path: credflow/main
-    auth: { method: approle, roleId: { env: CF_TEST_VAULT_ROLE_ID }, secretId: { env: CF_TEST_VAULT_BAD } }
-`);
+    const c = wrongAppRole();
     const p = new VaultSecretProvider(c, { retry: FAST });
     const [a, b] = await Promise.all([
       p.get('A_SECRET', { scope: "tenant 'main', namespace 'team.a'" }).catch((e: unknown) => e),
