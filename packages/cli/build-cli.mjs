@@ -1,8 +1,8 @@
 // Bundles the CLI into dist/bin/ so it starts fast: one module graph load
 // instead of hundreds of small files (zod alone is ~60 ms unbundled; nunjucks'
-// two dozen CommonJS files ~35 ms). The bundled nunjucks is found by the
-// template extension because flow-runner registers its modules
-// (registerNunjucksModules); a watch-mode dependency it never uses stays out.
+// two dozen CommonJS files ~35 ms). The template extension patches the parser
+// of the nunjucks it imports, here the bundled copy; chokidar (nunjucks' watch
+// mode, never used) stays out.
 import { rm } from 'node:fs/promises';
 import { rolldown } from 'rolldown';
 

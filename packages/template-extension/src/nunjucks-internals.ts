@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { Environment } from 'nunjucks';
+import nunjucks, { type Environment } from 'nunjucks';
 
 /** The parts of one nunjucks installation that the rewrite needs. */
 export interface NunjucksInternals {
@@ -34,64 +34,48 @@ export interface NjTemplate {
   render(ctx: object, cb: (err: Error | null, res: string | null) => void): string | null;
 }
 
-/**
- * The CommonJS modules of one nunjucks installation (`nunjucks/src/*.js`), as
- * `require()` returns them.
- */
-export interface NunjucksModules {
-  environment: {
-    Environment: new () => Environment;
-    Template: NunjucksInternals['Template'];
-  };
+/** The parts of one nunjucks installation, as its main module (`index.js`) exports them. */
+interface NunjucksModules {
+  Environment: new () => Environment;
+  Template: NunjucksInternals['Template'];
   parser: NunjucksInternals['parser'] & { Parser: NunjucksInternals['parserClass'] };
   nodes: NunjucksInternals['nodes'];
   lib: NunjucksInternals['lib'];
   runtime: NunjucksInternals['runtime'];
 }
 
+/** The nunjucks this package imports: in a bundle (the `credflow` CLI), the bundled copy. */
+const own = nunjucks as unknown as NunjucksModules;
 const cache = new WeakMap<object, NunjucksInternals>();
-/** Registered installations, by their `Environment` class. */
-const installations = new Map<object, NunjucksModules>();
 const localRequire = createRequire(import.meta.url);
-
-/**
- * Names the modules of a nunjucks installation that Node's module cache does
- * not hold: a bundle (the `credflow` CLI, or a host app built with a bundler)
- * carries its own copy of nunjucks, which `internalsOf()` could not otherwise
- * find. Registering an installation again replaces its entry.
- */
-export function registerNunjucksModules(modules: NunjucksModules): void {
-  installations.set(modules.environment.Environment, modules);
-}
 
 /**
  * Finds the nunjucks installation an environment comes from. A host app may
  * have its own copy of nunjucks; the rewrite must patch that copy's parser,
  * so it is found through the module that defines the environment's class:
- * first among the registered installations, then in Node's module cache.
+ * the nunjucks this package imports (the only one in a bundle, which Node's
+ * module cache does not hold), else a copy in Node's module cache.
  */
 export function internalsOf(env: Environment): NunjucksInternals {
   const ctor = env.constructor as object;
   const known = cache.get(ctor);
   if (known) return known;
-  const modules =
-    [...installations.values()].find((m) => env instanceof m.environment.Environment) ?? requireModules(env);
+  const modules = env instanceof own.Environment ? own : requireModules(env);
   const internals: NunjucksInternals = {
     parser: modules.parser,
     parserClass: modules.parser.Parser,
     nodes: modules.nodes,
     lib: modules.lib,
     runtime: modules.runtime,
-    Template: modules.environment.Template,
-    Context: probeContext(modules.environment.Environment, modules.environment.Template),
+    Template: modules.Template,
+    Context: probeContext(modules.Environment, modules.Template),
   };
   cache.set(ctor, internals);
   return internals;
 }
 
-/** The modules of the installation in Node's module cache that defines the environment's class. */
+/** The installation in Node's module cache that defines the environment's class. */
 function requireModules(env: Environment): NunjucksModules {
-  let envFile: string | undefined;
   for (const mod of Object.values(localRequire.cache)) {
     const exp = mod?.exports as { Environment?: unknown; Template?: unknown } | undefined;
     if (
@@ -101,25 +85,19 @@ function requireModules(env: Environment): NunjucksModules {
       env instanceof (exp.Environment as abstract new (...a: never[]) => object) &&
       mod?.filename.endsWith('environment.js')
     ) {
-      envFile = mod.filename;
-      break;
+      const req = createRequire(mod.filename);
+      const { Environment, Template } = req('./environment.js') as Pick<NunjucksModules, 'Environment' | 'Template'>;
+      return {
+        Environment,
+        Template,
+        parser: req('./parser.js'),
+        nodes: req('./nodes.js'),
+        lib: req('./lib.js'),
+        runtime: req('./runtime.js'),
+      };
     }
   }
-  if (!envFile) {
-    const own = localRequire('nunjucks') as { Environment: abstract new (...a: never[]) => object };
-    if (!(env instanceof own.Environment)) {
-      throw new TypeError('[@credflow/template-extension] registerCredentials() needs a nunjucks Environment');
-    }
-    envFile = localRequire.resolve('nunjucks/src/environment.js');
-  }
-  const req = createRequire(envFile);
-  return {
-    environment: req('./environment.js'),
-    parser: req('./parser.js'),
-    nodes: req('./nodes.js'),
-    lib: req('./lib.js'),
-    runtime: req('./runtime.js'),
-  };
+  throw new TypeError('[@credflow/template-extension] registerCredentials() needs a nunjucks Environment');
 }
 
 /**

@@ -1,57 +1,71 @@
 /**
- * A bundle (the `credflow` CLI, or a host app built with a bundler) carries
- * its own nunjucks, which is not in Node's module cache. These tests make
- * such a copy: a second nunjucks loaded from node_modules and then taken out
- * of the cache, as a bundler's copy would be.
+ * Which nunjucks installation the sandbox patches. A bundle (the `credflow`
+ * CLI, or a host app built with a bundler) carries its own nunjucks, which
+ * Node's module cache does not hold; a host app may also have a second copy
+ * in node_modules. These tests make such copies: a second nunjucks loaded
+ * from node_modules, kept in the cache or taken out of it.
  */
 import { createRequire } from 'node:module';
 import { CredentialStore, EnvSecretProvider } from '@credflow/credentials-core';
-import type { Environment } from 'nunjucks';
+import nunjucks, { type Environment } from 'nunjucks';
 import { describe, expect, it } from 'vitest';
 import { registerCredentials, renderString } from '../src/index.js';
-import { type NunjucksModules, registerNunjucksModules } from '../src/internal.js';
 
 const require = createRequire(import.meta.url);
 const store = CredentialStore.fromYaml('credentials: {}\n', { secretProviders: [new EnvSecretProvider({ env: {} })] });
+const isNunjucks = (file: string) => file.includes('/node_modules/nunjucks/');
 
-/** A copy of nunjucks that Node's module cache does not hold; the cache is left as it was. */
-function uncachedNunjucks(): { Environment: new () => Environment; modules: NunjucksModules } {
-  const isNunjucks = (file: string) => file.includes('/node_modules/nunjucks/');
+/** Runs `fn` with nunjucks' files out of Node's module cache, then puts them back. */
+function withoutCachedNunjucks<T>(fn: () => T): T {
   const saved = Object.entries(require.cache).filter(([file]) => isNunjucks(file));
   for (const [file] of saved) delete require.cache[file];
   try {
-    const copy = require('nunjucks') as { Environment: new () => Environment };
-    const src = (name: string) => require(require.resolve(`nunjucks/src/${name}.js`));
-    const modules = {
-      environment: src('environment'),
-      parser: src('parser'),
-      nodes: src('nodes'),
-      lib: src('lib'),
-      runtime: src('runtime'),
-    } as NunjucksModules;
-    return { Environment: copy.Environment, modules };
+    return fn();
   } finally {
     for (const file of Object.keys(require.cache)) if (isNunjucks(file)) delete require.cache[file];
     for (const [file, mod] of saved) require.cache[file] = mod;
   }
 }
 
-describe('a nunjucks copy outside the module cache', () => {
-  it('is refused until its modules are registered', () => {
-    const { Environment } = uncachedNunjucks();
+/** A second copy of nunjucks, with its parser module; `cached` leaves it in Node's module cache. */
+function secondCopy(cached: boolean): { Environment: new () => Environment; parser: { parse: unknown } } {
+  const load = () => ({
+    Environment: (require('nunjucks') as { Environment: new () => Environment }).Environment,
+    parser: require(require.resolve('nunjucks/src/parser.js')) as { parse: unknown },
+  });
+  if (!cached) return withoutCachedNunjucks(load);
+  const saved = Object.entries(require.cache).filter(([file]) => isNunjucks(file));
+  for (const [file] of saved) delete require.cache[file];
+  return load(); // the first copy's entries are replaced by the second's
+}
+
+const sandboxed = async (env: Environment) => {
+  registerCredentials(env, { store });
+  expect(await renderString(env, '<< "ok" | upper >> << 1 + 1 >>')).toBe('OK 2');
+  await expect(renderString(env, '<< "x".constructor >>')).rejects.toThrow(/cannot read 'constructor'/);
+};
+
+describe('the nunjucks installation an environment comes from', () => {
+  it('is the one this package imports even when Node does not cache it, as in a bundle', async () => {
+    const env = withoutCachedNunjucks(() => {
+      const e = new nunjucks.Environment();
+      registerCredentials(e, { store });
+      return e;
+    });
+    await sandboxed(env);
+  });
+
+  it('is refused when it is neither the one this package imports nor in the module cache', () => {
+    const { Environment } = secondCopy(false);
     expect(() => registerCredentials(new Environment(), { store })).toThrow(/needs a nunjucks Environment/);
   });
 
-  it('renders, with the sandbox in its own parser, once registerNunjucksModules() names its modules', async () => {
-    const { Environment, modules } = uncachedNunjucks();
-    registerNunjucksModules(modules);
-    registerNunjucksModules(modules); // again: harmless
-    const env = new Environment();
-    registerCredentials(env, { store });
-    expect(await renderString(env, '<< "ok" | upper >> << 1 + 1 >>')).toBe('OK 2');
-    // The rewrite patched this copy's parser, not the cached one's.
-    await expect(renderString(env, '<< "x".constructor >>')).rejects.toThrow(/cannot read 'constructor'/);
-    const cached = require('nunjucks/src/parser.js') as { parse: unknown };
-    expect(modules.parser.parse).not.toBe(cached.parse);
+  it('is found in the module cache otherwise, and the sandbox patches that copy', async () => {
+    const copy = secondCopy(true);
+    expect(copy.Environment).not.toBe(nunjucks.Environment);
+    const before = copy.parser.parse;
+    await sandboxed(new copy.Environment());
+    expect(copy.parser.parse).not.toBe(before);
+    expect(copy.parser.parse).not.toBe((nunjucks as unknown as { parser: { parse: unknown } }).parser.parse);
   });
 });

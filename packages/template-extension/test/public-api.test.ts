@@ -4,7 +4,6 @@
  */
 import { expect, it } from 'vitest';
 import * as api from '../src/index.js';
-import * as internal from '../src/internal.js';
 
 it('exports exactly its public API', () => {
   expect(Object.keys(api).sort()).toEqual(
@@ -24,8 +23,4 @@ it('exports exactly its public API', () => {
       'TemplateSandboxError',
     ].sort(),
   );
-});
-
-it("exports only what credflow's own packages share under /internal", () => {
-  expect(Object.keys(internal).sort()).toEqual(['registerNunjucksModules']);
 });

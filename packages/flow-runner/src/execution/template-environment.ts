@@ -1,20 +1,6 @@
-/// <reference path="./nunjucks-modules.d.ts" />
 import type { CredentialStore } from '@credflow/credentials-core';
 import { registerCredentials, registerStandardLibrary } from '@credflow/template-extension';
-import { registerNunjucksModules } from '@credflow/template-extension/internal';
 import nunjucks from 'nunjucks';
-import environment from 'nunjucks/src/environment.js';
-import lib from 'nunjucks/src/lib.js';
-import nodes from 'nunjucks/src/nodes.js';
-import parser from 'nunjucks/src/parser.js';
-import runtime from 'nunjucks/src/runtime.js';
-
-/**
- * The modules of the nunjucks imported above, named for the template
- * extension: in a bundle (the `credflow` CLI) they are not in Node's module
- * cache, where it would otherwise look for them.
- */
-const NUNJUCKS_MODULES = { environment, parser, nodes, lib, runtime };
 
 /** Whether a string holds a template in either syntax (for messages that show a template's source). */
 export const HAS_TEMPLATE = /<<|<%|<#|\{\{|\{%|\{#/;
@@ -46,7 +32,6 @@ export function hasTemplate(env: nunjucks.Environment, src: string): boolean {
  * Kestra's standard library (`date`, `toJson`, `fromJson()`, `json`…).
  */
 export function createTemplateEnvironment(store: CredentialStore): nunjucks.Environment {
-  registerNunjucksModules(NUNJUCKS_MODULES);
   const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
   const pebble = store.config.templates?.syntax === 'pebble';
   registerCredentials(env, { store, ...(pebble ? { delimiters: false } : {}) });
