@@ -50,13 +50,15 @@ function build(grantTypes: readonly GrantType[]) {
     "namespaces are dot-separated names of letters, digits, '_' and '-' (e.g. company.team)",
   ).refine((ns) => ns.length <= 255, 'namespaces are at most 255 characters');
   const tenantField = nameField(TENANT_PATTERN, "tenant ids use letters, digits, '_' and '-'");
-  const names = grantTypes.map((g) => g.type);
+  // A copy: the lazy union below is built later, from the types asked for now.
+  const types = [...grantTypes];
+  const names = types.map((g) => g.type);
   // The credential types' fields and the secret providers are built on first
   // use (z.lazy): a config without credentials or `secrets:` (a run with no
   // credflow.yaml) never builds them, which saves most of the schema's cost.
   const credential = z.lazy(() => {
     const common = commonFields();
-    const variants = grantTypes.map((g) => {
+    const variants = types.map((g) => {
       const obj = z.strictObject({ type: z.literal(g.type), ...common, ...g.fields });
       const validate = g.validate;
       return validate

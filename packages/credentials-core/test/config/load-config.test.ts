@@ -198,6 +198,15 @@ describe('building the schema lazily', () => {
     expect(built).toBe(0);
   });
 
+  it('builds the types asked for at the first parse, even if the caller changes its list later', () => {
+    const types = [...builtinGrantTypes];
+    parseConfig('', { grantTypes: types });
+    types.push(counted);
+    expect(() =>
+      parseConfig('credentials:\n  k:\n    type: counted\n    url: u\n', { grantTypes: [...builtinGrantTypes] }),
+    ).toThrow(/unknown credential type/);
+  });
+
   it('builds them once for the first credential, and still validates it and suggests field names', () => {
     built = 0;
     const config = parseConfig('credentials:\n  k:\n    type: counted\n    url: u\n', { grantTypes });
