@@ -125,11 +125,11 @@ await section(
   'Template: credential() cache hit vs plain variable',
   "a cache-hit `Bearer << credential('k') >>` render at most 1.5× the same template with a plain variable",
   async () => {
-    const { bench, ratio, sandboxRatio } = await templateBench();
+    const { bench, ratio, ratioRange, rounds, sandboxRatio } = await templateBench();
     return {
       bench,
       lines: [
-        `**Ratio credential/plain: ${ratio.toFixed(2)}** (${ratio <= 1.5 ? 'meets' : 'misses'} the target)`,
+        `**Ratio credential/plain: ${ratio.toFixed(2)}** (${ratio <= 1.5 ? 'meets' : 'misses'} the target): the median of ${rounds} rounds in alternating order (${ratioRange[0].toFixed(2)}–${ratioRange[1].toFixed(2)}); the table is the median round.`,
         '',
         `Sandbox cost (info): a render with two member chains (4 reads, each checked by the sandbox) takes **${sandboxRatio.toFixed(2)}×** the same render with the values as plain variables.`,
       ],
@@ -204,7 +204,7 @@ await section(
         '',
         "Set `CREDFLOW_BASELINE_CLI` to another checkout's built CLI (e.g. a `git worktree` of an older commit) to measure it in the same interleaved runs; `CLI_STARTUP_CPU=1` adds each command's child CPU time, steadier than wall time on a busy machine.",
         '',
-        "What start-up costs, and what was done: commands are imported lazily; octokit, jose, undici, node:tls/node:net, the OpenTelemetry SDK, the cloud secret-manager SDKs and the standard library's date functions (luxon) load on first use; the CLI is bundled into one module graph (`dist/bin/`, nunjucks kept external; loading zod 4 as hundreds of small ESM files alone cost ~60 ms); the config schema is built on first parse; each YAML file is parsed once (the depth limit walks the parser's tokens); the template checks before a run compile each string into the render's cache, so the run does not compile it again; nunjucks' render context is found from a precompiled template. What is left is mostly compiling the code a run needs (zod, yaml, nunjucks, the sandbox) and parsing the flow.",
+        "What start-up costs, and what was done: commands are imported lazily; octokit, jose, undici, node:tls/node:net, the OpenTelemetry SDK, the cloud secret-manager SDKs and the standard library's date functions (luxon) load on first use; the CLI is bundled into one module graph (`dist/bin/`, nunjucks included: loading zod 4 as hundreds of small ESM files alone cost ~60 ms, nunjucks' two dozen CommonJS files ~35 ms); the config schema is built on first parse, and the credential types' fields and the secret providers only when a config has some; each YAML file is parsed once (the depth limit walks the parser's tokens); the template checks before a run compile each string into the render's cache, so the run does not compile it again; nunjucks' render context is found from a precompiled template. What is left is mostly compiling the code a run needs (zod, yaml, nunjucks, the sandbox) and parsing the flow.",
       ],
     };
   },

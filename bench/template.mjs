@@ -6,6 +6,11 @@ import { sendJson, startLoopbackServer } from '@credflow/testkit';
 import nunjucks from 'nunjucks';
 import { Bench } from 'tinybench';
 
+/** Rounds of the template bench (odd, so the median is one round's ratio). */
+const ROUNDS = 7;
+
+const median = (sorted) => sorted[(sorted.length - 1) >> 1];
+
 export async function templateBench() {
   const server = await startLoopbackServer((_q, res) =>
     sendJson(res, 200, { access_token: 'bench-token-value-0123456789', token_type: 'Bearer', expires_in: 3600 }),
@@ -31,16 +36,43 @@ export async function templateBench() {
     if ((await renderString(env, memberTpl, mctx)) !== (await renderString(env, flatTpl, mctx))) {
       throw new Error('the member and plain renders must agree');
     }
-    const bench = new Bench({ time: 1500, warmupTime: 300 });
-    bench
-      .add('render: Bearer << token >> (plain variable)', () => renderString(env, plainTpl, ctx))
-      .add("render: Bearer << credential('k') >> (cache hit)", () => renderString(env, credentialTpl, ctx))
-      .add('render: << ns >>/<< name >> (plain variables)', () => renderString(env, flatTpl, mctx))
-      .add('render: << flow.namespace >>/<< data.items[1].name >> (4 checked reads)', () =>
-        renderString(env, memberTpl, mctx),
-      );
-    await bench.run();
-    return { bench, ratio: ratioOf(bench, 1, 0), sandboxRatio: ratioOf(bench, 3, 2) };
+    // Several short rounds, in alternating task order, and the median of the
+    // per-round ratios: one long run per task lets a JIT or GC phase land on
+    // one side only (single runs ranged 0.9-2.1x for the same build).
+    const tasks = [
+      ['render: Bearer << token >> (plain variable)', () => renderString(env, plainTpl, ctx)],
+      ["render: Bearer << credential('k') >> (cache hit)", () => renderString(env, credentialTpl, ctx)],
+      ['render: << ns >>/<< name >> (plain variables)', () => renderString(env, flatTpl, mctx)],
+      [
+        'render: << flow.namespace >>/<< data.items[1].name >> (4 checked reads)',
+        () => renderString(env, memberTpl, mctx),
+      ],
+    ];
+    const rounds = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = r % 2 === 0 ? [0, 1, 2, 3] : [1, 0, 3, 2];
+      const bench = new Bench({ time: 400, warmupTime: 100 });
+      for (const i of order) bench.add(...tasks[i]);
+      await bench.run();
+      const at = (i) => bench.tasks[order.indexOf(i)];
+      rounds.push({
+        bench,
+        ratio: at(1).result.latency.p50 / at(0).result.latency.p50,
+        sandboxRatio: at(3).result.latency.p50 / at(2).result.latency.p50,
+      });
+    }
+    const ratios = rounds.map((r) => r.ratio).sort((a, b) => a - b);
+    const sandboxRatios = rounds.map((r) => r.sandboxRatio).sort((a, b) => a - b);
+    const ratio = median(ratios);
+    // The table shows the round whose ratio is the median (its rows in that round's order).
+    const shown = rounds.find((r) => r.ratio === ratio) ?? rounds[0];
+    return {
+      bench: shown.bench,
+      ratio,
+      ratioRange: [ratios[0], ratios.at(-1)],
+      rounds: ROUNDS,
+      sandboxRatio: median(sandboxRatios),
+    };
   } finally {
     await server.close();
   }
