@@ -13,6 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Clock } from '../src/clock.js';
 import { EnvSecretProvider } from '../src/secrets/env-provider.js';
+import type { SecretProvider } from '../src/secrets/secret-provider.js';
 import { CredentialStore } from '../src/store.js';
 import { virtualClock } from './helpers/virtual-clock.js';
 
@@ -34,6 +35,8 @@ let as: AuthServer;
 let gate: Gate;
 let gateServer: LoopbackServer;
 let sameTokenServer: LoopbackServer;
+/** Mints started: each reads the client secret once, before its token request. */
+let mintsStarted = 0;
 let sameTokenRequests = 0;
 let sameTokenPending = 0;
 let sameTokenClock: Clock | undefined;
@@ -140,16 +143,26 @@ ${extra}`;
     clock,
     logger: { warn: (m) => warnings.push(m) },
     retry: { maxAttempts: 1 },
-    secretProviders: [new EnvSecretProvider({ env: { SECRET_S: Buffer.from(SECRET).toString('base64') } })],
+    secretProviders: [countingSecrets],
   });
 }
+
+const envSecrets = new EnvSecretProvider({ env: { SECRET_S: Buffer.from(SECRET).toString('base64') } });
+const countingSecrets: SecretProvider = {
+  description: envSecrets.description,
+  get(name, options) {
+    mintsStarted++;
+    return envSecrets.get(name, options);
+  },
+};
 
 /**
  * Lets a background refresh reach its server, waits until every request is
  * answered and lets the store take the answers in.
  */
 async function settled(): Promise<void> {
-  // Quiet means: nothing pending and no new request for three checks in a row. A single short
+  // Quiet means: every mint started has reached its server, nothing pending and no new request
+  // for three checks in a row. A single short
   // sleep was not enough on a loaded machine: a refresh could reach the server after it, so the
   // test clock moved on under an answer in flight (one request too many).
   const seen = () => gate.requests + sameTokenRequests;
@@ -157,6 +170,8 @@ async function settled(): Promise<void> {
     const before = seen();
     await new Promise((r) => setTimeout(r, 5));
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    // A started mint has read its secret; under load its request may not have reached the server yet.
+    await vi.waitFor(() => expect(seen()).toBeGreaterThanOrEqual(mintsStarted), { timeout: 5000 });
     await vi.waitFor(() => expect(gate.pending + sameTokenPending).toBe(0));
     quiet = seen() === before ? quiet + 1 : 0;
   }
