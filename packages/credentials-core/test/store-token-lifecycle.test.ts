@@ -150,9 +150,9 @@ ${extra}`;
 const envSecrets = new EnvSecretProvider({ env: { SECRET_S: Buffer.from(SECRET).toString('base64') } });
 const countingSecrets: SecretProvider = {
   description: envSecrets.description,
-  get(name, options) {
+  get(name) {
     mintsStarted++;
-    return envSecrets.get(name, options);
+    return envSecrets.get(name);
   },
 };
 

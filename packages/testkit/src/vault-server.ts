@@ -152,7 +152,7 @@ export async function startVaultServer(options: VaultServerOptions = {}): Promis
       counts.reads++;
       const t = tokenOf(req);
       const path = `${m[1]}/data/${decodeURIComponent(m[2] ?? '')}`;
-      if (!t || !t.paths.some((allowed) => path.startsWith(allowed))) return errors(res, 403, 'permission denied');
+      if (!t?.paths.some((allowed) => path.startsWith(allowed))) return errors(res, 403, 'permission denied');
       const fault = faults.shift();
       if (fault !== undefined)
         return errors(res, fault, fault === 429 ? 'rate limit quota exceeded' : 'Vault is sealed');
