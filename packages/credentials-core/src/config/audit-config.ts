@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { lazily } from '../lazily.js';
 
 /**
  * `audit:` in `credflow.yaml`: where to write one JSON line per mint
@@ -19,8 +20,7 @@ const buildAuditConfigSchema = () =>
   });
 
 /** The `audit:` block's schema, built on first use (a run without a config file never needs it). */
-let built: ReturnType<typeof buildAuditConfigSchema> | undefined;
-export const auditConfigSchema = () => (built ??= buildAuditConfigSchema());
+export const auditConfigSchema = lazily(buildAuditConfigSchema);
 
 /** The block as loaded: a relative path resolved against the config file's directory. */
 export function toAuditConfig(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazily } from '../lazily.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
 import { durationField, secretRefField } from './fields.js';
 
@@ -52,9 +53,8 @@ const buildSharedCacheField = () =>
   );
 
 /** The top-level `cache:` block of `credflow.yaml`, built on first use (a run without a config file never needs it). */
-let built: ReturnType<typeof buildCacheConfigField> | undefined;
 const buildCacheConfigField = () => z.strictObject({ shared: buildSharedCacheField().optional() });
-export const cacheConfigField = () => (built ??= buildCacheConfigField());
+export const cacheConfigField = lazily(buildCacheConfigField);
 
 /** `cache.shared` once loaded (durations in ms; a `file` URL path absolute). */
 export interface SharedCacheConfig {

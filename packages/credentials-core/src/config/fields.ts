@@ -102,6 +102,5 @@ const buildCommonFields = () => ({
   defaultLifetime: durationField().prefault('PT1H'),
 });
 
-let common: ReturnType<typeof buildCommonFields> | undefined;
 /** Fields every credential type takes, built on first use (only the config schema needs them). */
-export const commonFields = () => (common ??= buildCommonFields());
+export const commonFields = lazily(buildCommonFields);

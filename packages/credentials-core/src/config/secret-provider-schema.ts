@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazily } from '../lazily.js';
 import { durationField, endpointField } from './fields.js';
 
 /**
@@ -126,8 +127,7 @@ function buildSecretProviderSchema() {
  * The schema of a `secrets:` entry, built on first use (zod schemas cost
  * start-up time to build; a run without a config file never needs this one).
  */
-let built: ReturnType<typeof buildSecretProviderSchema> | undefined;
-export const secretProviderSchema = () => (built ??= buildSecretProviderSchema());
+export const secretProviderSchema = lazily(buildSecretProviderSchema);
 
 /** One validated `secrets:` entry. */
 export type SecretProviderConfig = z.output<ReturnType<typeof buildSecretProviderSchema>>;
