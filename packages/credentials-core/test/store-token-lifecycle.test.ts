@@ -37,6 +37,8 @@ let gateServer: LoopbackServer;
 let sameTokenServer: LoopbackServer;
 /** Mints started: each reads the client secret once, before its token request. */
 let mintsStarted = 0;
+/** Mints finished: each writes one audit record when its answer is in (success or error). */
+let mintsFinished = 0;
 let sameTokenRequests = 0;
 let sameTokenPending = 0;
 let sameTokenClock: Clock | undefined;
@@ -144,6 +146,11 @@ ${extra}`;
     logger: { warn: (m) => warnings.push(m) },
     retry: { maxAttempts: 1 },
     secretProviders: [countingSecrets],
+    audit: {
+      write: () => {
+        mintsFinished++;
+      },
+    },
   });
 }
 
@@ -161,7 +168,7 @@ const countingSecrets: SecretProvider = {
  * answered and lets the store take the answers in.
  */
 async function settled(): Promise<void> {
-  // Quiet means: every mint started has reached its server, nothing pending and no new request
+  // Quiet means: every mint started has finished, nothing pending and no new request
   // for three checks in a row. A single short
   // sleep was not enough on a loaded machine: a refresh could reach the server after it, so the
   // test clock moved on under an answer in flight (one request too many).
@@ -170,8 +177,10 @@ async function settled(): Promise<void> {
     const before = seen();
     await new Promise((r) => setTimeout(r, 5));
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-    // A started mint has read its secret; under load its request may not have reached the server yet.
-    await vi.waitFor(() => expect(seen()).toBeGreaterThanOrEqual(mintsStarted), { timeout: 5000 });
+    // Under load a started mint's request may not have reached its server yet, or its answer
+    // may not have been taken in: wait until each mint started has finished.
+    await vi.waitFor(() => expect(mintsFinished).toBe(mintsStarted), { timeout: 5000 });
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
     await vi.waitFor(() => expect(gate.pending + sameTokenPending).toBe(0));
     quiet = seen() === before ? quiet + 1 : 0;
   }
