@@ -18,18 +18,22 @@ describe('coerceInput', () => {
   });
 
   it.each([
-    ['INT', '4.2', "'4.2' is not an integer"],
-    ['INT', '', "'' is not an integer"],
-    ['FLOAT', 'x', "'x' is not a number"],
-    ['BOOLEAN', 'yes', "'yes' is not true or false"],
-    ['JSON', '{', "'{' is not valid JSON"],
-    ['URI', 'not a uri', "'not a uri' is not an absolute URI"],
-  ] as const)('refuses %s %j', (type, value, message) => {
-    expect(() => coerceInput(type, value)).toThrow(message);
+    ['INT', '4.2', 'expected an integer between -9007199254740991 and 9007199254740991, such as 42'],
+    ['INT', '', 'expected an integer'],
+    ['INT', '9007199254740992', 'expected an integer'],
+    ['FLOAT', 'x', 'expected a finite number, such as 2.5'],
+    ['BOOLEAN', 'yes', 'expected true or false'],
+    ['JSON', '{', 'expected valid JSON, such as {"a": 1} or [1, 2]'],
+    ['URI', 'not a uri', 'expected an absolute URI, such as https://example.com/path'],
+    ['URI', 42, 'expected an absolute URI, got a number'],
+    ['STRING', ['x'], 'expected text, got a list'],
+  ] as const)('refuses %s %j, saying what is expected and not quoting the value', (type, value, message) => {
+    expect(() => coerceInput(type, value)).toThrow(`${message}`);
+    expect(() => coerceInput(type, value)).toThrow(/\(the value is not shown\)$/);
   });
 
   it('never quotes a SECRET value', () => {
-    expect(() => coerceInput('SECRET', { x: 1 })).toThrow('expected text, got object');
+    expect(() => coerceInput('SECRET', { x: 1 })).toThrow('expected text, got an object (the value is not shown)');
   });
 });
 
@@ -46,7 +50,7 @@ describe('resolveInputs', () => {
   it('reports every problem at once', () => {
     expect(() => resolveInputs(declared, { a: 'x', zz: '1' })).toThrow(
       new InputError(
-        "unknown input 'zz' (the flow declares: a, b, c); input 'a' (INT): 'x' is not an integer; input 'b' (STRING) is required",
+        "unknown input 'zz' (the flow declares: a, b, c); input 'a' (INT): expected an integer between -9007199254740991 and 9007199254740991, such as 42 (the value is not shown); input 'b' (STRING) is required",
       ),
     );
   });
