@@ -10,6 +10,8 @@
  * the value.
  */
 
+import { domainToASCII } from 'node:url';
+
 /**
  * A value that must not appear: text (a secret, a token, a PEM) or raw bytes
  * (a key). The object form can turn the partial-leak search off for one
@@ -53,6 +55,8 @@ export interface LeakForm {
 /** The forms every needle is searched in, by name (for documentation and reports). */
 export const LEAK_FORMS = [
   'raw',
+  'lower-case (a URL host, a header name)',
+  'URL host (IDNA: lower-cased, mapped, punycode)',
   'json-escaped',
   'json-escaped twice',
   'json \\u-escaped',
@@ -68,6 +72,7 @@ export const LEAK_FORMS = [
   'base64 and hex line-wrapped (whitespace or \\n escapes removed)',
   'decoded Basic authorization header',
   '16-character substring',
+  '16-character substring (lower-cased)',
 ] as const;
 
 const utf8 = new TextEncoder();
@@ -110,6 +115,18 @@ function htmlEscape(v: string, apostrophe: string): string {
   );
 }
 
+/**
+ * What a WHATWG URL parser makes of `v` as a host (or one label of a
+ * host): lower-cased, IDNA-mapped and punycode-encoded when not ASCII
+ * (`Sécret` -> `xn--scret-9ua`). Undefined for text that cannot be a whole
+ * host: with a delimiter a parser would stop at (`/`, `?`, `#`, `@`, `:`),
+ * or refused as a host.
+ */
+function idnaHost(v: string): string | undefined {
+  if (/[\s/?#@:\\%]/.test(v)) return undefined;
+  return domainToASCII(v) || undefined;
+}
+
 function jsonInner(v: string): string {
   return JSON.stringify(v).slice(1, -1);
 }
@@ -149,8 +166,11 @@ export function leakForms(given: LeakNeedle, options: LeakScanOptions = {}): Lea
     const json = jsonInner(v);
     const percent = encodeURIComponent(v);
     const form = new URLSearchParams({ v }).toString().slice(2);
+    const host = idnaHost(v);
     all.push(
       { form: 'raw', text: v },
+      { form: 'lower-case', text: v.toLowerCase() },
+      ...(host ? [{ form: 'URL host (IDNA)', text: host }] : []),
       { form: 'json-escaped', text: json },
       { form: 'json-escaped twice', text: jsonInner(json) },
       {
@@ -279,20 +299,25 @@ export function scanForLeaks(
       for (let i = 0; i + window <= text.length; i++) windows.add(text.slice(i, i + window));
     }
     const folded = fold(needle);
-    for (let i = 0; i + window <= folded.length; i++) {
-      const piece = folded.slice(i, i + window);
-      if (windows.has(piece)) {
-        findings.push({
-          needle: index,
-          form: `${window}-character substring`,
-          at: text.indexOf(piece),
-          needleOffset: i,
-        });
+    // The lower-cased needle's pieces too: a URL host (or a header name) is lower-cased by the sink.
+    const lower = needle.toLowerCase();
+    const views: [string, string][] = [[folded, `${window}-character substring`]];
+    if (lower !== folded) views.push([lower, `${window}-character substring (lower-cased)`]);
+    for (const [view, form] of views) {
+      const i = firstPiece(view, window, windows);
+      if (i >= 0) {
+        findings.push({ needle: index, form, at: text.indexOf(view.slice(i, i + window)), needleOffset: i });
         break;
       }
     }
   });
   return findings;
+}
+
+/** Offset in `needle` of its first `window`-character piece that is in `windows`, or -1. */
+function firstPiece(needle: string, window: number, windows: Set<string>): number {
+  for (let i = 0; i + window <= needle.length; i++) if (windows.has(needle.slice(i, i + window))) return i;
+  return -1;
 }
 
 /**

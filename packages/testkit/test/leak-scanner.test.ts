@@ -59,6 +59,23 @@ describe('leak scanner: finds each form', () => {
     });
   }
 
+  it('finds a needle lower-cased or turned into a URL host (IDNA, punycode), whole or as a piece', () => {
+    // The WHATWG URL parser lower-cases a host and writes a non-ASCII label in punycode: computed here with URL.
+    const mixed = `MixedCase-${random(12).replace(/[-_]/g, 'Q')}X`;
+    const unicode = `Sécret-Ünïcode-${random(9).replace(/[-_]/g, 'q')}`;
+    const hostOf = (label: string) => new URL(`http://api.${label}.invalid/x`).hostname;
+    expect(hostOf(mixed)).toBe(`api.${mixed.toLowerCase()}.invalid`);
+    expect(hostOf(unicode)).toMatch(/^api\.xn--[a-z0-9-]+\.invalid$/);
+    const found = (text: string, needle: string) =>
+      scanForLeaks(`GET http://${text}/x failed`, [needle]).map((f) => f.form);
+    expect(found(hostOf(mixed), mixed)).toContain('lower-case');
+    expect(found(hostOf(unicode), unicode)).toContain('URL host (IDNA)');
+    expect(found(mixed.toLowerCase().slice(2, 19), mixed)).toEqual(['16-character substring (lower-cased)']);
+    // Not a host: text a parser would cut at a delimiter gives no host form (`abc@example.com` is not `example.com`).
+    expect(leakForms('user-name@example.com').map((f) => f.form)).not.toContain('URL host (IDNA)');
+    expect(leakForms('ÄÖÜ-path/with/slashes').map((f) => f.form)).not.toContain('URL host (IDNA)');
+  });
+
   it('names the needle by its index and where it was found', () => {
     const text = `0123456789${b64url(TOKEN)}`;
     expect(scanForLeaks(text, NEEDLES)).toContainEqual({ needle: 1, form: expect.stringMatching(/^base64/), at: 10 });
