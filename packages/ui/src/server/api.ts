@@ -6,6 +6,7 @@ import {
   DEFAULT_TENANT,
   type Logger,
   Masker,
+  type Scope,
   type SecretProvider,
   type SecretRef,
   YamlFileError,
@@ -54,6 +55,12 @@ function location(b: Where | undefined): CredentialLocation {
     throw new DefinitionError(issues, issues.map((i) => `${FIELD_NAMES[i.path] ?? i.path}: ${i.message}`).join('\n'));
   return loc as CredentialLocation;
 }
+
+/** The scope a credential at `loc` is resolved in (its own tenant and namespace). */
+const scopeOf = (loc: CredentialLocation): Scope => ({
+  tenantId: loc.tenantId,
+  ...(loc.namespace ? { namespace: loc.namespace } : {}),
+});
 
 const isSecretRef = (v: unknown): v is SecretRef =>
   v !== null && typeof v === 'object' && typeof (v as { secret?: unknown }).secret === 'string';
@@ -110,12 +117,12 @@ export function createApi(options: ApiOptions): Hono {
       })),
     }));
     const all = tenants.flatMap((t) => [...t.credentials, ...t.namespaces.flatMap((n) => n.credentials)]);
-    // Each credential's references are checked with the providers of its own scope (SPEC section 2).
+    // Each credential's references are checked with the providers of its own scope (SPEC section 2),
+    // the ones its test reads (a host's providers, when given, after the namespace's own).
     const statuses = new Map<(typeof all)[number], string[]>();
     await Promise.all(
       all.map(async (s) => {
-        const scoped =
-          options.secretProviders ?? store.secretProviders({ tenantId: s.tenantId, namespace: s.namespace });
+        const scoped = store.secretProviders({ tenantId: s.tenantId, namespace: s.namespace });
         statuses.set(s, await secretStatuses(scoped, s.secrets));
       }),
     );
@@ -150,26 +157,33 @@ export function createApi(options: ApiOptions): Hono {
     const body = await readBody(c);
     const refs = Array.isArray(body.refs) ? body.refs.filter(isSecretRef).slice(0, 100) : [];
     const { config } = await file.load();
-    // The form's scope: a tenant's references are checked with that tenant's providers only.
+    // The form's scope: a tenant's references are checked with that tenant's providers only,
+    // after its namespace's and their parents', as the Test connection resolves them.
     const scope = {
       ...(typeof body.tenantId === 'string' && body.tenantId ? { tenantId: body.tenantId } : {}),
       ...(typeof body.namespace === 'string' && body.namespace ? { namespace: body.namespace } : {}),
     };
-    const providers = options.secretProviders ?? storeFor(config).secretProviders(scope);
+    // A tenant not in the file yet is created by saving the draft, without `secrets:`:
+    // it reads the host's providers when given, else none (as its test would).
+    const providers = config.tenants.has(scope.tenantId ?? DEFAULT_TENANT)
+      ? storeFor(config).secretProviders(scope)
+      : (options.secretProviders ?? []);
     return c.json({ statuses: await secretStatuses(providers, refs) });
   });
 
   api.post('/test', async (c) => {
     const body = await readBody(c);
     const loc = location(body);
-    const config = await file.validate(loc.key, definitionFrom(body));
+    // The file as it would be with this definition at its place: secrets resolve in the
+    // credential's own tenant and namespace, as `credflow credentials test` resolves them.
+    const config = await file.validate(loc, definitionFrom(body));
     const store = storeFor(config);
     // The answer holds server text (scopes, RFC 6749 error text): masked with every value the mint produced or sent.
     const masker = new Masker();
     store.onSensitiveValue(masker.add);
     const started = performance.now();
     try {
-      const info = await store.test(loc.key);
+      const info = await store.test(loc.key, scopeOf(loc));
       return c.json(
         masker.maskDeep({
           ok: true,
@@ -205,7 +219,7 @@ export function createApi(options: ApiOptions): Hono {
     const body = await readBody(c);
     const loc = location(body);
     const def = definitionFrom(body);
-    await file.validate(loc.key, def); // field-level errors first, named relative to the definition
+    await file.validate(loc, def); // field-level errors first, named relative to the definition
     const original = body.original ? location(body.original) : undefined;
     await file.save(loc, def, { ...(original ? { original } : {}), create: body.create === true });
     return c.json({ saved: true, ...loc });

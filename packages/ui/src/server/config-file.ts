@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, type CredflowConfig, parseConfig } from '@credflow/credentials-core';
-import { type Document, parseDocument, stringify } from 'yaml';
+import { formatPath } from '@credflow/credentials-core/internal';
+import { type Document, parseDocument } from 'yaml';
 import { type CredentialLocation, yamlPath } from './credential-location.js';
 import { type FieldSource, fieldSources } from './field-sources.js';
 import { DefinitionError, UiConflictError, UiFileError, UiNotFoundError } from './ui-errors.js';
@@ -56,19 +57,23 @@ export class ConfigFile {
   }
 
   /**
-   * Validates one definition as if it were in this file (same secret
-   * providers), returning a config holding it as `credentials.<key>` of the
-   * default tenant, ready to build a store for a test.
+   * Validates one definition as if it were saved at `loc` in this file, and
+   * returns the config the file would then hold: the same tenants,
+   * namespaces and secret providers, so a store built from it resolves the
+   * credential's secrets in its own tenant and namespace (its namespace's
+   * providers, its parents', then its tenant's; a tenant without `secrets:`
+   * has none), exactly as `credflow credentials test` does (SPEC section 7).
+   * The file itself is not written. Problems of the definition are named
+   * relative to it; a problem elsewhere in the file keeps its own path.
    */
-  async validate(key: string, definition: unknown): Promise<CredflowConfig> {
-    const doc = parseDocument(await this.text());
-    const secrets = (doc.get('secrets', true) as { toJSON?: () => unknown } | undefined)?.toJSON?.();
-    const text = stringify({ ...(secrets ? { secrets } : {}), credentials: { [key]: definition } });
+  async validate(loc: CredentialLocation, definition: unknown): Promise<CredflowConfig> {
+    const path = yamlPath(loc);
+    const text = patchValue(await this.#editable(), path, definition);
     try {
       return parseConfig(text, { file: this.path, baseDir: this.baseDir });
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      const prefix = `credentials.${key}`;
+      const prefix = formatPath(path);
       throw new DefinitionError(
         err.issues.map((i) => ({
           path: i.path.startsWith(`${prefix}.`) ? i.path.slice(prefix.length + 1) : i.path === prefix ? '' : i.path,
