@@ -65,7 +65,7 @@ export const LEAK_FORMS = [
   'percent-encoded (every byte)',
   'form-encoded',
   'uri-encoded',
-  'html-escaped',
+  'html-escaped (&#39;, &#x27;, &apos;; &quot;, &#34;; nunjucks also \\ as &#92;)',
   'hex',
   'hex (upper case)',
   'base64, base64url, unpadded, and inside a longer string at byte offsets 0, 1 and 2 (of raw, json-escaped, percent- and form-encoded text: Basic user:pass included)',
@@ -109,16 +109,27 @@ function hexOf(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
-function htmlEscape(v: string, apostrophe: string): string {
-  return v.replace(/[&<>"']/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : apostrophe,
+/** HTML escaping with the given spelling of `'` and `"`; `backslash` also escapes `\` (as nunjucks does: `&#92;`). */
+function htmlEscape(v: string, apostrophe: string, quote = '&quot;', backslash?: string): string {
+  return v.replace(/[&<>"'\\]/g, (c) =>
+    c === '&'
+      ? '&amp;'
+      : c === '<'
+        ? '&lt;'
+        : c === '>'
+          ? '&gt;'
+          : c === '"'
+            ? quote
+            : c === "'"
+              ? apostrophe
+              : (backslash ?? c),
   );
 }
 
 /**
  * What a WHATWG URL parser makes of `v` as a host (or one label of a
  * host): lower-cased, IDNA-mapped and punycode-encoded when not ASCII
- * (`Sécret` -> `xn--scret-9ua`). Undefined for text that cannot be a whole
+ * (`Sécret` -> `xn--scret-bsa`). Undefined for text that cannot be a whole
  * host: with a delimiter a parser would stop at (`/`, `?`, `#`, `@`, `:`),
  * or refused as a host.
  */
@@ -184,6 +195,8 @@ export function leakForms(given: LeakNeedle, options: LeakScanOptions = {}): Lea
       { form: 'html-escaped', text: htmlEscape(v, '&#39;') },
       { form: 'html-escaped (&#x27;)', text: htmlEscape(v, '&#x27;') },
       { form: 'html-escaped (&apos;)', text: htmlEscape(v, '&apos;') },
+      { form: 'html-escaped (&#34;)', text: htmlEscape(v, '&#39;', '&#34;') },
+      { form: 'html-escaped (nunjucks: \\ as &#92;)', text: htmlEscape(v, '&#39;', '&quot;', '&#92;') },
     );
   }
   all.push(

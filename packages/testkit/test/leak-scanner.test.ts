@@ -38,6 +38,20 @@ describe('leak scanner: finds each form', () => {
       SECRET.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'),
       'html-escaped',
     ],
+    [
+      'HTML-escaped as nunjucks writes it (escapeMap: \\ as &#92;)',
+      SECRET.replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;')
+        .replace(/\\/g, '&#92;'),
+      'html-escaped (nunjucks: \\ as &#92;)',
+    ],
+    [
+      'HTML-escaped as Go writes it (&#34;)',
+      SECRET.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;'),
+      'html-escaped (&#34;)',
+    ],
     ['Basic user:pass', `Authorization: Basic ${b64(`client-id:${SECRET}`)}`, 'decoded Basic authorization header'],
     [
       'Basic per RFC 6749 2.3.1 (form-encoded, then base64)',
