@@ -36,6 +36,51 @@ function jsonForms(value: string): string[] {
   return [...out, ...out.map((f) => f.replaceAll('/', '\\/'))];
 }
 
+/**
+ * What a WHATWG URL parser writes of a value in a host (and what a sink
+ * that lower-cases, such as a header name, writes): the value lower-cased;
+ * for non-ASCII text also its IDNA form (mapped, lower-cased, each label in
+ * punycode: `Sécret` -> `xn--scret-bsa`), found also when the value is one
+ * whole label of a longer host (labels are encoded one by one). Not covered:
+ * a non-ASCII value that is only part of a label (its punycode depends on
+ * the whole label). Text a parser would cut short (`/ ? # @ :` and the
+ * like) gives no IDNA form, nor does an IPv4-like result.
+ */
+function hostForms(value: string): string[] {
+  const out = [value.toLowerCase()];
+  // Only text beyond printable ASCII has an IDNA form other than the lower-cased one.
+  if (/[^ -~]/.test(value) && !/[\s/?#@:\\%[\]]/.test(value)) {
+    try {
+      const host = new URL(`http://${value}/`).hostname;
+      if (!/^[\d.]*$/.test(host)) out.push(host);
+    } catch {
+      // Not a valid host: a URL parser refuses it, so prints no such form.
+    }
+  }
+  return out;
+}
+
+/**
+ * HTML-escaped forms, one per escaper: as nunjucks' `escape`, `forceescape`
+ * and autoescape write them (its `escapeMap`: `& " ' < > \` as `&amp;
+ * &quot; &#39; &lt; &gt; &#92;`); without the backslash (lodash,
+ * escape-html); with `&#x27;` for `'` (Python's `html.escape`, he); with
+ * `&#34;` and `&#39;` (Go's `html.EscapeString`, markupsafe); with `&apos;`
+ * (XML). Values without any of these characters have none.
+ */
+const HTML_ESCAPERS: Readonly<Record<string, string>>[] = [
+  { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '\\': '&#92;' },
+  { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' },
+  { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;' },
+  { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' },
+  { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' },
+];
+const HTML_SPECIAL = /[&<>"'\\]/g;
+function htmlForms(value: string): string[] {
+  if (!/[&<>"'\\]/.test(value)) return [];
+  return HTML_ESCAPERS.map((map) => value.replace(HTML_SPECIAL, (c) => map[c] ?? c));
+}
+
 /** `application/x-www-form-urlencoded` encoding (WHATWG URL: spaces as `+`). */
 const formEncode = (value: string) => new URLSearchParams([['', value]]).toString().slice(1);
 /**
@@ -66,8 +111,11 @@ const lowerEscapes = (text: string) => text.replace(/%[0-9A-F]{2}/g, (e) => e.to
  * encoded inside a longer text); URL-encoded (`encodeURIComponent`, form
  * encoding, `encodeURI`, and as a URL parser writes a query or a path; upper
  * and lower case escapes); JSON-escaped (see
- * {@link jsonForms}); hex (lower and upper case). Kestra issues #8131 and
- * #10526 are the first two.
+ * {@link jsonForms}); hex (lower and upper case); lower-cased and as a URL
+ * host (see {@link hostForms}); HTML-escaped (see {@link htmlForms}, for
+ * text that no filter produced, such as nunjucks' autoescape: a filter
+ * applied to a secret in a template registers its result as a value of its
+ * own). Kestra issues #8131 and #10526 are the first two.
  */
 export function sensitiveForms(value: string): string[] {
   const forms = new Set<string>([value]);
@@ -92,6 +140,8 @@ export function sensitiveForms(value: string): string[] {
     forms.add(lowerEscapes(url));
   }
   for (const f of jsonForms(value)) forms.add(f);
+  for (const f of hostForms(value)) forms.add(f);
+  for (const f of htmlForms(value)) forms.add(f);
   const hex = buf.toString('hex');
   forms.add(hex);
   forms.add(hex.toUpperCase());

@@ -132,3 +132,73 @@ describe('authorizationSecrets', () => {
     expect(t.mask(`u=${encodeURIComponent('alice:wonderland-pw')}`)).toBe(`u=${MASK}`);
   });
 });
+
+// Issue 26 (6): a URL parser lower-cases a host and writes a non-ASCII one in punycode. Every
+// expected form below is written out by hand (checked once against Node's domainToASCII), not
+// computed with sensitiveForms().
+describe('Masker: lower-cased and URL host forms', () => {
+  it('masks a mixed-case value lower-cased, as a URL host prints it, whole or inside a label', () => {
+    const m = new Masker(['PlainSecretValue9C0D1E2F']);
+    expect(m.mask('GET http://plainsecretvalue9c0d1e2f.invalid/x failed: ENOTFOUND')).toBe(
+      `GET http://${MASK}.invalid/x failed: ENOTFOUND`,
+    );
+    expect(m.mask('http://api-plainsecretvalue9c0d1e2f-v2.invalid/')).toBe(`http://api-${MASK}-v2.invalid/`);
+    // What a real parser writes.
+    expect(m.mask(new URL('http://PlainSecretValue9C0D1E2F.invalid/x').origin)).toBe(`http://${MASK}.invalid`);
+  });
+
+  it.each([
+    ['Sécret-Ünïcode-Value', 'xn--scret-ncode-value-btb4jql'],
+    ['Ünïcode.Sécret', 'xn--ncode-cta3g.xn--scret-bsa'],
+    ['Straße-Geheim', 'xn--strae-geheim-o9a'],
+    ['ＳｅｃｒｅｔＶａｌｕｅ', 'secretvalue'],
+  ])('masks the IDNA form of %j (%s), as a whole host or as labels of a longer one', (value, idna) => {
+    const m = new Masker([value]);
+    expect(m.mask(`GET https://api.${idna}.invalid/x failed`)).toBe(`GET https://api.${MASK}.invalid/x failed`);
+    expect(m.mask(`https://${idna}/`)).toBe(`https://${MASK}/`);
+    expect(m.mask(new URL(`https://api.${value}.invalid/x`).origin)).toBe(`https://api.${MASK}.invalid`);
+  });
+
+  it('masks a non-ASCII value lower-cased', () => {
+    expect(new Masker(['Sécret-Ünïcode-Value']).mask('id sécret-ünïcode-value')).toBe(`id ${MASK}`);
+  });
+
+  it('adds no host form for text a parser would cut short or read as an IPv4 address', () => {
+    // `http://Ünï-user@example.com` has the host example.com: not a form of the value.
+    expect(new Masker(['Ünï-user@example.com']).mask('http://example.com/ and example.com')).toBe(
+      'http://example.com/ and example.com',
+    );
+    expect(new Masker(['Äpath/example.org']).mask('https://example.org/')).toBe('https://example.org/');
+    // Full-width digits map to 127.0.0.1.
+    expect(new Masker(['１２７.０.０.１']).mask('http://127.0.0.1:8080/')).toBe('http://127.0.0.1:8080/');
+  });
+});
+
+// Issue 26 (9): text that no filter produced but nunjucks' autoescape (or another HTML escaper)
+// wrote. nunjucks lib.js escapeMap: & " ' < > \ as &amp; &quot; &#39; &lt; &gt; &#92;.
+describe('Masker: HTML-escaped forms', () => {
+  const secret = `it's a "<b>&</b>" \\ secret-9F8E`;
+  const m = new Masker([secret]);
+  const forms: Record<string, string> = {
+    'nunjucks escape, forceescape and autoescape': 'it&#39;s a &quot;&lt;b&gt;&amp;&lt;/b&gt;&quot; &#92; secret-9F8E',
+    'lodash, escape-html (backslash kept)': 'it&#39;s a &quot;&lt;b&gt;&amp;&lt;/b&gt;&quot; \\ secret-9F8E',
+    "Python html.escape, he (&#x27; for ')": 'it&#x27;s a &quot;&lt;b&gt;&amp;&lt;/b&gt;&quot; \\ secret-9F8E',
+    'Go html.EscapeString, markupsafe (&#34; for ")': 'it&#39;s a &#34;&lt;b&gt;&amp;&lt;/b&gt;&#34; \\ secret-9F8E',
+    "XML (&apos; for ')": 'it&apos;s a &quot;&lt;b&gt;&amp;&lt;/b&gt;&quot; \\ secret-9F8E',
+  };
+
+  it.each(Object.entries(forms))('masks the %s form', (_name, form) => {
+    expect(m.mask(`<p>${form}</p>`)).toBe(`<p>${MASK}</p>`);
+  });
+
+  it('masks the escaped form of a value with only some of the characters', () => {
+    const pw = new Masker(['pa&ss<word>-1234']);
+    expect(pw.mask('pw=pa&amp;ss&lt;word&gt;-1234;')).toBe(`pw=${MASK};`);
+  });
+
+  it('masks the escaped forms of the encoding-test secret too', () => {
+    const s = new Masker(['p@ss "quoted" \\ back/slash é ünï 🔑 & <tag> +plus']);
+    expect(s.mask('[p@ss &quot;quoted&quot; &#92; back/slash é ünï 🔑 &amp; &lt;tag&gt; +plus]')).toBe(`[${MASK}]`);
+    expect(s.mask('[p@ss &#34;quoted&#34; \\ back/slash é ünï 🔑 &amp; &lt;tag&gt; +plus]')).toBe(`[${MASK}]`);
+  });
+});
