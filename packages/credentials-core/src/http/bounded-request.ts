@@ -1,9 +1,12 @@
 /**
  * The one way credflow's grants talk HTTP: undici's `request`, which never
- * follows a redirect, with one timeout over connect, headers and body, and
- * a cap on the response body that stops reading (and drops the connection)
- * as soon as it is passed, so a huge answer costs at most the cap in memory.
+ * follows a redirect, only to `https://` or loopback `http://` URLs, with one
+ * timeout over connect, headers and body, and a cap on the response body
+ * that stops reading (and drops the connection) as soon as it is passed, so
+ * a huge answer costs at most the cap in memory.
  */
+
+import { protocolRefusal } from './check-protocol.js';
 
 /** Largest response body a grant reads: 1 MiB. A token response is a few KB. */
 export const MAX_RESPONSE_BYTES = 1 << 20;
@@ -20,7 +23,11 @@ export interface BoundedRequest {
   dispatcher?: import('undici').Dispatcher;
 }
 
-/** What came back: a response (possibly cut at the cap), or a timeout. Other failures throw. */
+/**
+ * What came back: a response (possibly cut at the cap), a timeout, or a
+ * refusal to send at all (the URL breaks the protocol rule, see
+ * {@link protocolRefusal}). Other failures throw.
+ */
 export type BoundedOutcome =
   | {
       kind: 'response';
@@ -33,7 +40,9 @@ export type BoundedOutcome =
       /** The body passed the cap; reading stopped there. */
       tooLarge: boolean;
     }
-  | { kind: 'timeout' };
+  | { kind: 'timeout' }
+  /** Nothing was sent, nor any connection opened: `reason` says why, without the URL. */
+  | { kind: 'refused'; reason: string };
 
 /** undici loads with the first request. */
 let undici: Promise<typeof import('undici')> | undefined;
@@ -42,8 +51,14 @@ function loadUndici(): Promise<typeof import('undici')> {
   return undici;
 }
 
-/** Sends one request. Redirects are returned as they are (3xx), never followed. */
+/**
+ * Sends one request. Redirects are returned as they are (3xx), never
+ * followed. A URL that is neither `https://` nor `http://` to a loopback
+ * host is refused before anything is sent (`kind: 'refused'`).
+ */
 export async function boundedRequest(url: string, req: BoundedRequest): Promise<BoundedOutcome> {
+  const refusal = protocolRefusal(url);
+  if (refusal !== undefined) return { kind: 'refused', reason: refusal };
   const maxBytes = req.maxBytes ?? MAX_RESPONSE_BYTES;
   const controller = new AbortController();
   let timedOut = false;

@@ -116,6 +116,7 @@ async function fetchMetadata(issuer: string, o: DiscoverOptions): Promise<Server
       const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code ?? 'error';
       throw fail(`cannot fetch metadata from ${safeUrl(url)}: network error ${code}`, err);
     }
+    if (outcome.kind === 'refused') throw fail(`refused to fetch metadata from ${safeUrl(url)}: ${outcome.reason}`);
     if (outcome.kind === 'timeout') throw fail(`metadata request to ${safeUrl(url)} timed out`);
     const where = `${safeUrl(url)}: HTTP ${outcome.status}`;
     if (isRedirect(outcome.status)) {

@@ -42,6 +42,9 @@ export function octokitFetch(credential: string, timeoutMs: number): OctokitFetc
       ...(init.body !== undefined ? { body: init.body } : {}),
       timeoutMs,
     });
+    if (outcome.kind === 'refused') {
+      throw new TokenNetworkError(`refused to send a GitHub request: ${outcome.reason}`, where);
+    }
     if (outcome.kind === 'timeout') {
       throw new TokenTimeoutError(`GitHub request timed out (timeout ${timeoutMs} ms)`, where);
     }

@@ -126,6 +126,7 @@ function parseJson(
 
 function summary(a: Attempt): string {
   if (a.kind === 'timeout') return 'timed out';
+  if (a.kind === 'refused') return 'not sent';
   if (a.kind === 'network') return networkReason(a.error);
   return `HTTP ${a.status}`;
 }
@@ -154,6 +155,10 @@ export function tlsFailure(err: Error): string | undefined {
 }
 
 function toError(a: Attempt, where: { credential: string; endpoint: string }, suffix: string): TokenEndpointError {
+  if (a.kind === 'refused') {
+    // Never sent (SPEC section 3), so never retried: a discovered endpoint off loopback over plain http, say.
+    return new TokenNetworkError(`refused to send the token request: ${a.reason}`, where);
+  }
   if (a.kind === 'timeout') {
     return new TokenTimeoutError(`token request timed out${suffix}`, where);
   }

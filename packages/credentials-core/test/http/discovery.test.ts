@@ -2,7 +2,10 @@ import { sendJson, startLoopbackServer } from '@credflow/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DiscoveryError } from '../../src/errors.js';
 import { clearDiscoveryCache, metadataUrls } from '../../src/http/discovery.js';
+import { EnvSecretProvider } from '../../src/secrets/env-provider.js';
+import { CredentialStore } from '../../src/store.js';
 import { type HttpsIdp, startHttpsIdp } from '../helpers/https-idp.js';
+import { answerOffLoopback, OFF_LOOPBACK_ORIGIN } from '../helpers/off-loopback.js';
 
 let idp: HttpsIdp;
 let rfc8414: HttpsIdp;
@@ -105,6 +108,52 @@ describe('discovery (RFC 8414, then OpenID Connect Discovery)', () => {
       expect(b.message).toContain('HTTP 404');
     } finally {
       await Promise.all([meta.close(), empty.close()]);
+    }
+  });
+
+  it('refuses metadata whose token endpoint (or mTLS alias) is plain http:// off loopback, sending nothing there', async () => {
+    // The endpoint would answer (a mock for example.invalid): only the checks stand between the document and a mint.
+    const off = answerOffLoopback();
+    let alias = false;
+    const meta = await startLoopbackServer((req, res) => {
+      const issuer = `http://127.0.0.1:${req.socket.localPort ?? 0}`;
+      sendJson(
+        res,
+        200,
+        alias
+          ? {
+              issuer,
+              token_endpoint: `${issuer}/token`,
+              mtls_endpoint_aliases: { token_endpoint: `${OFF_LOOPBACK_ORIGIN}/mtls/token` },
+            }
+          : { issuer, token_endpoint: `${OFF_LOOPBACK_ORIGIN}/token` },
+      );
+    });
+    const store = () =>
+      CredentialStore.fromYaml(
+        `credentials:\n  k: { type: client_credentials, issuer: "${meta.url}", clientId: c, clientSecret: { secret: S } }\n`,
+        {
+          secretProviders: [new EnvSecretProvider({ env: { SECRET_S: Buffer.from('the-secret').toString('base64') } })],
+        },
+      );
+    try {
+      for (const [field, useAlias] of [
+        ['token_endpoint', false],
+        ['mtls_endpoint_aliases.token_endpoint', true],
+      ] as const) {
+        alias = useAlias;
+        clearDiscoveryCache();
+        const err = await store()
+          .getToken('k')
+          .catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(DiscoveryError);
+        expect((err as DiscoveryError).message).toBe(
+          `credential 'k': metadata at ${meta.url}/.well-known/oauth-authorization-server is unusable: ${field} must be an https:// URL (issuer ${meta.url})`,
+        );
+      }
+      expect(off.hits).toEqual([]);
+    } finally {
+      await Promise.all([meta.close(), off.restore()]);
     }
   });
 
