@@ -121,6 +121,26 @@ describe.skipIf(!shouldRunRedisTests())('shared token cache on redis-server (one
     expect(idp.mintsOf('c3')).toBe(2);
   });
 
+  it('a refused token still in Redis (its conditional drop never happened) is never served again to the store told of it', async () => {
+    // The drop of a refused token is conditional and best effort: Redis unreachable at that moment, or a
+    // replica that has not applied the delete yet, leaves the entry as it was. Put it back by hand.
+    const a = store();
+    const refused = (await a.getToken('k7')) as string;
+    const [entry] = await redisKeys();
+    const envelope = String(await redis.command('GET', entry as string));
+    const ttl = Number(await redis.command('PTTL', entry as string));
+    a.invalidate('k7', {}, { token: refused });
+    await expect.poll(redisKeys).toEqual([]); // the drop ran
+    expect(await redis.command('SET', entry as string, envelope, 'PX', ttl)).toBe('OK');
+
+    const next = await a.getToken('k7');
+    expect(next).not.toBe(refused);
+    expect(idp.mintsOf('c7')).toBe(2);
+    // The new token replaced the refused one in Redis, for every store.
+    expect(await store().getToken('k7')).toBe(next);
+    expect(idp.mintsOf('c7')).toBe(2);
+  });
+
   it('invalidate(key) without a token drops the shared entry whatever it holds', async () => {
     const a = store();
     const t = await a.getToken('k4');
