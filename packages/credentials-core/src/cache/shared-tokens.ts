@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock, Logger } from '../clock.js';
 import type { AccessToken } from '../token/access-token.js';
+import { refreshDueAt } from './refresh-time.js';
 import type { SharedCache } from './shared-cache.js';
 import {
   SharedCacheEntryError,
@@ -238,14 +239,15 @@ export class SharedTokens {
     }
     if (opened.token === this.#rejected.get(id)) return { kind: 'miss' };
     const token = this.#toAccessToken(opened);
-    const left = token.expiresAtMono - this.#clock.now();
+    const now = this.#clock.now();
+    const left = token.expiresAtMono - now;
     if (left <= 0 || left < minValidityMs) return { kind: 'miss' };
-    // The same window the in-memory cache uses: inside it, the token is due for a refresh.
-    let margin = policy.refreshBeforeMs;
-    if (margin >= token.expiresIn * 1000) margin = (token.expiresIn * 1000) / 2;
+    // The same window the in-memory cache uses (refreshDueAt): inside it, the token is due for a refresh.
     // A token due for a refresh still serves a process that has no newer one (it then refreshes
     // it under the lock on its next call); the process refreshing that very token needs a new one.
-    if (left <= margin && opened.token === this.#handed.get(id)) return { kind: 'miss' };
+    if (now >= refreshDueAt(token, policy.refreshBeforeMs) && opened.token === this.#handed.get(id)) {
+      return { kind: 'miss' };
+    }
     return { kind: 'hit', token: this.#hand(id, token) };
   }
 

@@ -2,6 +2,7 @@ import type { Clock, Logger } from '../clock.js';
 import type { AccessToken } from '../token/access-token.js';
 import { lifetimeTooShort } from '../token/min-validity.js';
 import { refreshBackoffMs } from './refresh-backoff.js';
+import { refreshDueAt } from './refresh-time.js';
 
 /** How one credential is cached. */
 export interface CachePolicy {
@@ -71,7 +72,8 @@ class Flight {
  *   ({@link refreshBackoffMs}) while the old token is served; once it has
  *   expired, the next caller's mint surfaces the failure.
  * - Storm bound: at most one background refresh is in flight per identity,
- *   it starts when min(`refreshBeforeExpiry`, half the lifetime) is left, and
+ *   it starts when min(`refreshBeforeExpiry`, half the lifetime) is left
+ *   ({@link refreshDueAt}, the rule the shared cache uses too), and
  *   a token the server hands back unchanged is not refreshed ahead again
  *   (google-auth-library-python #581): a server issuing lifetimes S gets at
  *   most one request per S/2, one handing back the same token at most two
@@ -238,12 +240,9 @@ export class TokenCache {
       // expires would get it again (google-auth-library-python #581).
       refreshAt = token.expiresAtMono;
     } else {
-      let margin = policy.refreshBeforeMs;
-      if (margin >= token.expiresIn * 1000) {
-        margin = (token.expiresIn * 1000) / 2;
-        this.#warnClamp(id, policy, token, label);
-      }
-      refreshAt = Math.max(now, token.expiresAtMono - margin);
+      // A margin at least as long as the lifetime is a mistake worth a warning; any margin over half the lifetime is capped.
+      if (policy.refreshBeforeMs >= token.expiresIn * 1000) this.#warnClamp(id, policy, token, label);
+      refreshAt = Math.max(now, refreshDueAt(token, policy.refreshBeforeMs));
     }
     this.#entries.delete(id);
     this.#entries.set(id, { token, refreshAt, failures: 0 });

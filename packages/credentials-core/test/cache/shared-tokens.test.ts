@@ -141,6 +141,42 @@ describe.skipIf(!shouldRunRedisTests())('shared token cache on redis-server (one
     expect(idp.mintsOf('c7')).toBe(2);
   });
 
+  // 3600 s tokens: refreshBeforeExpiry below S/2, between S/2 and S, equal to S, above S.
+  for (const [refresh, marginS] of [
+    ['PT20M', 1200],
+    ['PT50M', 1800],
+    ['PT1H', 1800],
+    ['PT2H', 1800],
+  ] as const) {
+    it(`refreshBeforeExpiry ${refresh} on 3600 s tokens: a store takes its token back from Redis until ${marginS} s are left`, async () => {
+      const clock = virtualClock();
+      const yaml = sharedConfig(idp.tokenEndpoint, 2, { refreshBeforeExpiry: refresh });
+      // One token in memory: reading k1 evicts k0, so the next k0 call asks Redis for the token it was handed.
+      const a = CredentialStore.fromYaml(yaml, {
+        secretProviders: [
+          new EnvSecretProvider({ encoding: 'plain', prefix: '', env: { CLIENT_SECRET, CACHE_KEY: KEY } }),
+        ],
+        logger: { warn: () => {} },
+        clock,
+        maxCachedTokens: 1,
+      });
+      stores.push(a);
+      const first = await a.getToken('k0');
+      await a.getToken('k1');
+      clock.advance((3600 - marginS - 5) * 1000); // 5 s before its refresh time
+      expect(await a.getToken('k0')).toBe(first);
+      expect(idp.mintsOf('c0')).toBe(1);
+      await a.getToken('k1');
+      clock.advance(10_000); // 5 s into its refresh window
+      const second = await a.getToken('k0');
+      expect(second).not.toBe(first);
+      expect(idp.mintsOf('c0')).toBe(2);
+      // Another store, which was never handed the old token, takes the new one.
+      expect(await store({ clock, yaml }).getToken('k0')).toBe(second);
+      expect(idp.mintsOf('c0')).toBe(2);
+    });
+  }
+
   it('invalidate(key) without a token drops the shared entry whatever it holds', async () => {
     const a = store();
     const t = await a.getToken('k4');

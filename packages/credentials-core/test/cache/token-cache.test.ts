@@ -358,6 +358,51 @@ describe('TokenCache: storm bounds', () => {
   });
 });
 
+describe('TokenCache: refresh time, min(refreshBeforeExpiry, half the lifetime)', () => {
+  // 60 s tokens: refreshBeforeExpiry below S/2, between S/2 and S, equal to S, above S.
+  for (const [refreshBeforeMs, marginMs] of [
+    [20_000, 20_000],
+    [50_000, 30_000],
+    [60_000, 30_000],
+    [120_000, 30_000],
+  ] as const) {
+    it(`refreshBeforeExpiry ${refreshBeforeMs / 1000} s on 60 s tokens: the refresh starts with ${marginMs / 1000} s left`, async () => {
+      const s = setup();
+      const p = { enabled: true, refreshBeforeMs };
+      expect((await s.cache.get('a', p, () => s.mint(60), 'a')).token).toBe('tok-1');
+      s.clock.advance(60_000 - marginMs - 1);
+      expect(s.cache.peek('a')?.token).toBe('tok-1');
+      expect((await s.cache.get('a', p, () => s.mint(60), 'a')).token).toBe('tok-1');
+      await flush();
+      expect(s.mints).toBe(1); // not due yet: no refresh started
+      s.clock.advance(1);
+      expect(s.cache.peek('a')).toBeUndefined(); // due
+      expect((await s.cache.get('a', p, () => s.mint(60), 'a')).token).toBe('tok-1'); // starts the refresh
+      await flush();
+      expect((await s.cache.get('a', p, () => s.mint(60), 'a')).token).toBe('tok-2');
+      expect(s.mints).toBe(2);
+      // Only a margin at least as long as the lifetime is a configuration worth a warning.
+      expect(s.warnings.filter((w) => w.includes('refreshBeforeExpiry'))).toHaveLength(
+        refreshBeforeMs >= 60_000 ? 1 : 0,
+      );
+    });
+  }
+
+  it('refreshBeforeExpiry between S/2 and S: at most one request per S/2 (a 60 s token, 50 s early: one mint per 30 s)', async () => {
+    const s = setup();
+    const p = { enabled: true, refreshBeforeMs: 50_000 };
+    const step = 100;
+    const span = 300_000;
+    for (let t = 0; t < span; t += step) {
+      await s.cache.get('a', p, () => s.mint(60), 'a');
+      await flush();
+      s.clock.advance(step);
+    }
+    expect(s.mints).toBeLessThanOrEqual(span / 30_000 + 1);
+    expect(s.mints).toBeGreaterThanOrEqual(span / 30_000 - 1);
+  });
+});
+
 describe('TokenCache: bounds and policy', () => {
   it('keeps identities apart', async () => {
     const s = setup();
