@@ -6,6 +6,8 @@
  * them runs. A CLI run whose templates use no date function never loads it.
  */
 
+import { deferUntilLoaded, type LazyLibrary } from '../lazy-libraries.js';
+
 type DateLibrary = typeof import('./dates.js');
 type Fn = (...args: never[]) => unknown;
 
@@ -61,68 +63,20 @@ export function lazyDateFunction(name: DateName): Fn {
   };
 }
 
-interface TemplateInternals {
-  env?: unknown;
-  tmplStr?: unknown;
-  rootRenderFunc?: RootRender;
-  render(...args: unknown[]): unknown;
-  _compile(): void;
-}
-type RootRender = (
-  env: unknown,
-  context: unknown,
-  frame: unknown,
-  runtime: unknown,
-  cb: (err: unknown, res?: unknown) => void,
-) => void;
-
-const PATCHED = Symbol.for('credflow.standard-library.lazy-dates');
-/** Synchronous renders in progress: they cannot wait for an import. */
-let syncRenders = 0;
-
 /**
  * Makes the compiled templates of environments that have the standard
  * library (`hasLibrary`) wait for the date functions when their source names
- * one and they are not loaded yet. Every way nunjucks runs a template's code
- * (render, include, import, extends) goes through its root render function,
- * whose callback nunjucks already treats as asynchronous; synchronous
- * renders are left as they are.
+ * one and they are not loaded yet (see lazy-libraries.ts).
  */
 export function patchDateLoading(Template: { prototype: object }, hasLibrary: (env: unknown) => boolean): void {
-  const proto = Template.prototype as TemplateInternals & Record<symbol, true | undefined>;
-  if (proto[PATCHED]) return;
-  proto[PATCHED] = true;
-  const render = proto.render;
-  proto.render = function (this: TemplateInternals, ...args: unknown[]): unknown {
-    if (args.some((a) => typeof a === 'function')) return render.apply(this, args);
-    syncRenders++;
-    try {
-      return render.apply(this, args);
-    } finally {
-      syncRenders--;
-    }
-  };
-  const compile = proto._compile;
-  proto._compile = function (this: TemplateInternals): void {
-    compile.call(this);
-    const root = this.rootRenderFunc;
-    if (library || !root || !hasLibrary(this.env)) return;
-    if (typeof this.tmplStr === 'string' && !DATE_NAME.test(this.tmplStr)) return;
-    this.rootRenderFunc = function (this: unknown, env, context, frame, runtime, cb) {
-      if (library || syncRenders > 0) {
-        root.call(this, env, context, frame, runtime, cb);
-        return;
-      }
-      loadDateLibrary().then(
-        () => {
-          try {
-            root.call(this, env, context, frame, runtime, cb);
-          } catch (err) {
-            cb(err);
-          }
-        },
-        (err: unknown) => cb(err),
-      );
-    };
-  };
+  hasLibraryOf = hasLibrary;
+  deferUntilLoaded(Template, DATES);
 }
+
+let hasLibraryOf: (env: unknown) => boolean = () => false;
+const DATES: LazyLibrary = {
+  needs: DATE_NAME,
+  loaded: () => library !== undefined,
+  load: loadDateLibrary,
+  appliesTo: (env) => hasLibraryOf(env),
+};

@@ -1,3 +1,4 @@
+import { matches } from '../regex/linear-regex.js';
 import {
   bindArguments,
   type Callee,
@@ -39,22 +40,25 @@ function replaceText(callee: Callee, text: string, pairs: [string, string][], re
     if (regexp) {
       if (data.length > MAX_REGEX_INPUT)
         throw stdlibError(callee, `regexp=true works on text up to ${MAX_REGEX_INPUT} characters`);
-      const re = compileSafeRegex(callee, from, 'g');
+      const re = compileSafeRegex(callee, from);
+      let out = '';
+      let last = 0;
       let count = 0;
-      data = data.replace(re, (...match: unknown[]) => {
+      for (const [start, end, groups] of matches(re, data)) {
         count++;
         if (count > MAX_REGEX_INPUT) throw stdlibError(callee, 'too many matches');
         // Java's replaceAll: $n inserts group n, \$ a dollar sign.
-        const tail = typeof match.at(-1) === 'object' ? 3 : 2; // offset, text (and named groups)
-        const groups = match.slice(0, -tail) as (string | undefined)[];
-        return to.replace(/\\(.)|\$(\d)/g, (_m, escaped: string | undefined, n: string | undefined) => {
+        out += data.slice(last, start);
+        out += to.replace(/\\(.)|\$(\d)/g, (_m, escaped: string | undefined, n: string | undefined) => {
           if (escaped !== undefined) return escaped;
-          const g = groups[Number(n)];
           if (Number(n) >= groups.length)
             throw stdlibError(callee, 'the replacement refers to a group the expression does not have');
-          return g ?? '';
+          return groups[Number(n)] ?? '';
         });
-      });
+        checkLength(callee, out.length);
+        last = end;
+      }
+      data = count === 0 ? data : out + data.slice(last);
     } else if (from !== '') {
       const parts = data.split(from);
       checkLength(callee, data.length + (parts.length - 1) * (to.length - from.length));
@@ -278,15 +282,14 @@ export function splitFilter(input: unknown, ...raw: unknown[]): string[] | null 
   if (literal === undefined && text.length > MAX_REGEX_INPUT) {
     throw stdlibError(callee, `a regular expression delimiter works on text up to ${MAX_REGEX_INPUT} characters`);
   }
-  const re = literal === undefined ? compileSafeRegex(callee, delimiter, 'g') : undefined;
+  const re = literal === undefined ? compileSafeRegex(callee, delimiter) : undefined;
   const parts: string[] = [];
   let index = 0;
+  const matcher = re?.matcher(text);
   const next = (from: number): [number, number] | undefined => {
-    if (re) {
-      re.lastIndex = from;
-      const m = re.exec(text);
-      if (!m) return undefined;
-      return [m.index, m.index + m[0].length];
+    if (matcher) {
+      if (!matcher.find(from)) return undefined;
+      return [matcher.start(), matcher.end()];
     }
     const at = text.indexOf(literal!, from);
     return at < 0 ? undefined : [at, at + literal!.length];
