@@ -41,7 +41,8 @@ const errorClasses = classes.filter((c) => {
   return false;
 });
 /** Internal plumbing, thrown and caught inside nunjucks or one module: never reaches a caller. */
-const INTERNAL = new Set(['LocatedTemplateError', 'PatternError', 'TransientStatus']);
+// RenderLimitError and RegexError are thrown inside a render and reach callers as a TemplateError (ERR_TEMPLATE).
+const INTERNAL = new Set(['LocatedTemplateError', 'PatternError', 'TransientStatus', 'RenderLimitError', 'RegexError']);
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const table = readme.slice(readme.indexOf('### Error codes'), readme.indexOf('## Using the store'));
 

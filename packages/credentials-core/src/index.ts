@@ -19,6 +19,7 @@ export type {
   CredflowConfig,
   NamespaceConfig,
   SecretProviderConfig,
+  TemplateLimitsConfig,
   TenantConfig,
 } from './config/types.js';
 export {

@@ -1,8 +1,11 @@
 import type { CredentialStore, Scope } from '@credflow/credentials-core';
 import type { Environment } from 'nunjucks';
 import { patchCoalesce } from './coalesce-operator.js';
+import { deferUntilLoaded } from './lazy-libraries.js';
+import { type RenderLimits, resolveLimits } from './limits/render-limits.js';
 import { internalsOf } from './nunjucks-internals.js';
 import { patchRawBlocks } from './raw-blocks.js';
+import { loadRegexEngine, MAY_USE_REGEX, regexEngineLoaded } from './regex/linear-regex.js';
 import { patchContext } from './render-frames.js';
 import { type CredflowExtension, EXTENSION_MARK, FUNCTIONS, patchParser } from './rewrite-calls.js';
 import { installSandbox } from './sandbox/install-sandbox.js';
@@ -44,6 +47,12 @@ export interface RegisterOptions {
    * `??`. Default `true`; `false` renders them empty, as plain nunjucks does.
    */
   strictVariables?: boolean;
+  /**
+   * Bounds of every render (SPEC section 4; defaults: output 10 MiB,
+   * 1,000,000 loop iterations, `range` of 100,000 items, call depth 100,
+   * 10 s of wall time not counting waits for tokens and secrets).
+   */
+  limits?: Partial<RenderLimits>;
 }
 
 /** What {@link registerCredentials} attached to an environment. */
@@ -51,9 +60,19 @@ export interface Registration {
   store: CredentialStore;
   /** Reads the scope of a render that was not given one. */
   resolveScope: ScopeResolver;
+  /** The bounds of every render. */
+  limits: RenderLimits;
 }
 
 const REGISTRATION = Symbol.for('credflow.registration');
+
+/** RE2, for the regular expressions templates supply: loaded before a template that may use one renders. */
+const REGEX_ENGINE = {
+  needs: MAY_USE_REGEX,
+  loaded: regexEngineLoaded,
+  load: loadRegexEngine,
+  appliesTo: (env: unknown) => typeof env === 'object' && env !== null && REGISTRATION in env,
+};
 
 /**
  * Installs `credential()` and `secret()` on a nunjucks environment (and, by
@@ -66,12 +85,14 @@ export function registerCredentials(env: Environment, options: RegisterOptions):
   if (!options || typeof options.store?.getToken !== 'function') {
     throw new TypeError('[@credflow/template-extension] registerCredentials(): the `store` option is required');
   }
+  const limits = resolveLimits(options.limits);
   const nj = internalsOf(env);
   patchParser(nj);
   patchContext(nj);
   patchRawBlocks(nj);
   patchCoalesce(nj);
   installSandbox(env, nj);
+  deferUntilLoaded(nj.Template, REGEX_ENGINE);
   const scope = options.scope;
   const resolveScope: ScopeResolver =
     typeof scope === 'function' ? scope : scope ? () => ({ ...scope }) : scopeFromFlow;
@@ -98,7 +119,7 @@ export function registerCredentials(env: Environment, options: RegisterOptions):
     };
     env.addExtension('credflow', extension as never);
   }
-  (env as unknown as Record<symbol, Registration>)[REGISTRATION] = { store: options.store, resolveScope };
+  (env as unknown as Record<symbol, Registration>)[REGISTRATION] = { store: options.store, resolveScope, limits };
   return env;
 }
 

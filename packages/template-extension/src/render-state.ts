@@ -1,4 +1,6 @@
 import { type CredentialStore, DEFAULT_TENANT, type Scope } from '@credflow/credentials-core';
+import type { RenderBudget } from './limits/render-limits.js';
+import { sensitiveLeaves } from './sandbox/derived-values.js';
 
 /** A credential a render used, so a caller can drop its cached token after a 401. */
 export interface UsedCredential {
@@ -28,6 +30,8 @@ export interface FunctionFailure {
 export interface RenderFrame {
   readonly state: RenderState;
   readonly scope: Scope;
+  /** What the render has used of its limits. */
+  readonly budget: RenderBudget;
   failure: FunctionFailure | undefined;
 }
 
@@ -44,9 +48,24 @@ export class RenderState {
   readonly #memo = new Map<string, string | Promise<string>>();
   readonly #onValue: ((value: string) => void) | undefined;
 
-  constructor(store: CredentialStore, onValue?: (value: string) => void) {
+  /**
+   * `known`: values already sensitive before the render (a flow's SECRET
+   * inputs, earlier tasks' secrets): what a template derives from them is
+   * reported too, they are not reported again.
+   */
+  constructor(store: CredentialStore, onValue?: (value: string) => void, known?: Iterable<string>) {
     this.store = store;
     this.#onValue = onValue;
+    if (known) for (const v of known) if (typeof v === 'string' && v.length >= MIN_SENSITIVE) this.values.add(v);
+  }
+
+  /**
+   * A value a template computed from a sensitive one (a filter or function
+   * applied to a secret or token): its string and number leaves of at least
+   * 4 characters are reported as sensitive.
+   */
+  derive(result: unknown): void {
+    for (const leaf of sensitiveLeaves(result)) if (leaf.length >= MIN_SENSITIVE) this.#report(leaf);
   }
 
   /**
@@ -95,6 +114,9 @@ export class RenderState {
     return value;
   }
 }
+
+/** Shorter values are not masked (see `MIN_MASKED_LENGTH` of credentials-core). */
+const MIN_SENSITIVE = 4;
 
 function keepToken(used: UsedCredential, token: string): void {
   Object.defineProperty(used, 'token', { value: token, enumerable: false, configurable: true, writable: true });

@@ -1,5 +1,6 @@
 import type { Scope } from '@credflow/credentials-core';
 import type { Environment } from 'nunjucks';
+import { limitErrorOf, RenderBudget, type RenderLimits } from './limits/render-limits.js';
 import { internalsOf, type NjTemplate } from './nunjucks-internals.js';
 import { registrationOf } from './register-credentials.js';
 import { bindFrame } from './render-frames.js';
@@ -33,7 +34,15 @@ export type RenderSession = RenderState;
 /** A session for {@link render}'s `session` option. */
 export function createRenderSession(
   env: Environment,
-  options: { onSensitiveValue?: (value: string) => void } = {},
+  options: {
+    onSensitiveValue?: (value: string) => void;
+    /**
+     * Values that are sensitive before the session starts (a flow's SECRET
+     * inputs, secrets earlier tasks produced): what a template derives from
+     * them is reported through `onSensitiveValue` too.
+     */
+    sensitiveValues?: Iterable<string>;
+  } = {},
 ): RenderSession {
   const reg = registrationOf(env);
   if (!reg)
@@ -43,7 +52,7 @@ export function createRenderSession(
       undefined,
       'call registerCredentials(env, { store }) before rendering',
     );
-  return new RenderState(reg.store, options.onSensitiveValue);
+  return new RenderState(reg.store, options.onSensitiveValue, options.sensitiveValues);
 }
 
 /** A render's output and what it handed out. */
@@ -138,6 +147,7 @@ function renderWith(
         ...(scope.tenantId ? { tenantId: String(scope.tenantId) } : {}),
         ...(scope.namespace ? { namespace: String(scope.namespace) } : {}),
       },
+      budget: new RenderBudget(reg.limits),
       failure: undefined,
     };
   } catch (err) {
@@ -147,7 +157,7 @@ function renderWith(
   const vars: Record<string, unknown> = { ...ctx };
   bindFrame(vars, frame);
   return new Promise((resolve, reject) => {
-    const fail = (err: unknown) => reject(toRenderError(err, name, frame));
+    const fail = (err: unknown) => reject(toRenderError(err, name, frame, reg.limits));
     try {
       getTemplate((err, tmpl) => {
         if (err || !tmpl) {
@@ -156,10 +166,18 @@ function renderWith(
         }
         try {
           tmpl.render(vars, (e, res) => {
-            if (e) fail(e);
+            const output = res ?? '';
+            if (!e && output.length > reg.limits.maxOutputBytes) {
+              fail(
+                frame.budget.reached(
+                  'maxOutputBytes',
+                  `the output (${output.length} characters) is longer than the limit of ${reg.limits.maxOutputBytes}`,
+                ),
+              );
+            } else if (e) fail(e);
             else
               resolve({
-                output: res ?? '',
+                output,
                 sensitiveValues: [...state.values],
                 credentials: [...state.credentials.values()],
               });
@@ -185,7 +203,12 @@ export async function renderString(
 }
 
 /** A nunjucks error (compile or render) as a {@link TemplateRenderError}; exported for the analysis. */
-export function toRenderError(err: unknown, name: string, frame?: RenderFrame): TemplateRenderError {
+export function toRenderError(
+  err: unknown,
+  name: string,
+  frame?: RenderFrame,
+  limits?: RenderLimits,
+): TemplateRenderError {
   if (frame?.failure) {
     const { error, line, column } = frame.failure;
     const Failed = error instanceof TemplateForbiddenError ? TemplateSandboxError : TemplateError;
@@ -196,5 +219,8 @@ export function toRenderError(err: unknown, name: string, frame?: RenderFrame): 
     return new TemplateSandboxError(name, forbidden.lineno, forbidden.colno, forbidden.message, forbidden);
   }
   const parsed = parseNunjucksError((err as Error)?.message ?? String(err));
+  const limit = limits ? limitErrorOf(err, frame?.budget, limits) : undefined;
+  if (limit)
+    return new TemplateError(name, limit.line ?? parsed.line, limit.column ?? parsed.column, limit.message, limit);
   return new TemplateError(name, parsed.line, parsed.column, parsed.message, err);
 }

@@ -72,8 +72,12 @@ export function makeFunctions() {
       cb(null, p);
       return;
     }
+    const started = Date.now();
     p.then(
-      (v) => deliver(cb, v),
+      (v) => {
+        frame.budget.waited(Date.now() - started);
+        deliver(cb, v);
+      },
       (error: Error) => {
         frame.failure ??= { error, line, column };
         cb(error);

@@ -13,6 +13,7 @@ import type {
   LocalSecretProviderConfig,
   NamespaceConfig,
   SecretProviderConfig,
+  TemplateLimitsConfig,
   TenantConfig,
 } from './types.js';
 import { formatPath, issuesFromZod, locate, readYaml, readYamlFile } from './yaml-source.js';
@@ -117,7 +118,10 @@ function toConfig(data: Parsed, file: string, baseDir: string, doc: Document, lc
   return {
     file,
     baseDir,
-    templates: { syntax: data.templates.syntax },
+    templates: {
+      syntax: data.templates.syntax,
+      ...(data.templates.limits ? { limits: renderLimits(data.templates.limits) } : {}),
+    },
     ...(data.cache?.shared ? { cache: { shared: sharedCacheConfig(data.cache.shared, baseDir) } } : {}),
     ...(data.audit ? { audit: toAuditConfig(data.audit, baseDir) } : {}),
     secrets: main.secrets.filter((s): s is LocalSecretProviderConfig => s.type === 'env' || s.type === 'file'),
@@ -138,4 +142,21 @@ function duplicate(file: string, path: string[], doc: Document, lc: LineCounter)
       message: `credential '${path.at(-1)}' is defined both here and at the top level of the default tenant`,
     },
   ]);
+}
+
+/** `templates.limits` as the template extension takes them (`timeout` in milliseconds). */
+function renderLimits(limits: {
+  maxOutputBytes?: number | undefined;
+  maxIterations?: number | undefined;
+  maxRange?: number | undefined;
+  maxDepth?: number | undefined;
+  timeout?: number | undefined;
+}): TemplateLimitsConfig {
+  const out: TemplateLimitsConfig = {};
+  if (limits.maxOutputBytes !== undefined) out.maxOutputBytes = limits.maxOutputBytes;
+  if (limits.maxIterations !== undefined) out.maxIterations = limits.maxIterations;
+  if (limits.maxRange !== undefined) out.maxRange = limits.maxRange;
+  if (limits.maxDepth !== undefined) out.maxDepth = limits.maxDepth;
+  if (limits.timeout !== undefined) out.timeoutMs = Math.max(1, limits.timeout);
+  return out;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { GrantType } from '../grants/grant.js';
 import { auditConfigSchema } from './audit-config.js';
 import { cacheConfigField } from './cache-config.js';
-import { commonFields } from './fields.js';
+import { commonFields, durationField } from './fields.js';
 import { isReservedName, RESERVED_NAME_MESSAGE } from './reserved-names.js';
 import { secretProviderSchema } from './secret-provider-schema.js';
 
@@ -82,6 +82,7 @@ function build(grantTypes: readonly GrantType[]) {
   const namespaces = orAbsent(
     z.record(namespaceField, z.strictObject({ credentials, secrets: scopedSecrets })).default({}),
   );
+  const positiveInt = () => z.number({ error: 'expected a positive whole number' }).int().positive();
   return z.strictObject({
     templates: orAbsent(
       z
@@ -91,6 +92,16 @@ function build(grantTypes: readonly GrantType[]) {
               error: 'expected credflow (<< >>, <% %>) or pebble ({{ }}, {% %}, as in Kestra)',
             })
             .default('credflow'),
+          // SPEC section 4: the bounds of every render (defaults in @credflow/template-extension).
+          limits: z
+            .strictObject({
+              maxOutputBytes: positiveInt().optional(),
+              maxIterations: positiveInt().optional(),
+              maxRange: positiveInt().optional(),
+              maxDepth: positiveInt().optional(),
+              timeout: durationField().optional(),
+            })
+            .optional(),
         })
         .prefault({}),
     ),

@@ -51,7 +51,7 @@ export interface CredflowConfig {
   secrets: LocalSecretProviderConfig[];
   tenants: Map<string, TenantConfig>;
   /** Template syntax of flows run with this config: `credflow` (`<< >>`) or `pebble` (`{{ }}`, as in Kestra). */
-  templates: { syntax: 'credflow' | 'pebble' };
+  templates: { syntax: 'credflow' | 'pebble'; limits?: TemplateLimitsConfig };
   /** The top-level `cache:` block: `shared` names a cache many processes share (SPEC section 8). */
   cache?: CacheConfig;
   /** `audit:`: where the audit log of mints goes (SPEC section 9); absent, none is written. */
@@ -59,3 +59,13 @@ export interface CredflowConfig {
 }
 
 export type { SecretProvider, SecretRef };
+
+/** `templates.limits`: the bounds of every render (SPEC section 4); absent fields take the defaults. */
+export interface TemplateLimitsConfig {
+  maxOutputBytes?: number;
+  maxIterations?: number;
+  maxRange?: number;
+  maxDepth?: number;
+  /** Wall time per rendered property, in milliseconds. */
+  timeoutMs?: number;
+}

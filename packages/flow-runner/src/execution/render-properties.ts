@@ -15,8 +15,10 @@ export interface RenderedProperties {
  * Renders every string inside `value` (deeply) with the template context.
  * Strings without a template are kept as they are; rendered strings are
  * data, never rendered again. Every sensitive value produced goes to
- * `onSensitiveValue` at once. `scope` is the execution's tenant and
- * namespace: nothing in a template changes it.
+ * `onSensitiveValue` at once, and so does every value a template derives
+ * from one of `known` (the execution's sensitive values so far: SECRET
+ * inputs, earlier tasks' secrets and tokens). `scope` is the execution's
+ * tenant and namespace: nothing in a template changes it.
  */
 export async function renderProperties(
   env: Environment,
@@ -26,11 +28,12 @@ export async function renderProperties(
   ctx: Record<string, unknown>,
   scope: Scope,
   onSensitiveValue: (v: string) => void,
+  known?: Iterable<string>,
 ): Promise<RenderedProperties> {
   const credentials = new Map<string, UsedCredential>();
   // One session for all the strings of this value: a credential is fetched once
   // per task execution, even with `cache.enabled: false`.
-  const session = createRenderSession(env, { onSensitiveValue });
+  const session = createRenderSession(env, { onSensitiveValue, ...(known ? { sensitiveValues: known } : {}) });
   const walk = async (v: unknown, p: (string | number)[]): Promise<unknown> => {
     if (typeof v === 'string') {
       if (!hasTemplate(env, v)) return v;

@@ -38,9 +38,15 @@ export interface RunFlowOptions {
 export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Execution> {
   const inputs = resolveInputs(flow.inputs, options.inputs ?? {});
   const masker = options.masker ?? new Masker();
+  // Every sensitive value of the execution so far: what a template derives from one is masked too.
+  const sensitive = new Set<string>();
+  const addSensitive = (v: string): void => {
+    sensitive.add(v);
+    masker.add(v);
+  };
   for (const input of flow.inputs) {
     const v = inputs[input.id];
-    if (input.type === 'SECRET' && typeof v === 'string') masker.add(v);
+    if (input.type === 'SECRET' && typeof v === 'string') addSensitive(v);
   }
   const store = options.store;
   const unsubscribe = store.onSensitiveValue(masker.add);
@@ -77,7 +83,7 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
     let attempts = 1;
     let taskOutputs: Record<string, unknown> = {};
     try {
-      let rendered = await renderProperties(env, flow, props, [list, index], ctx, scope, masker.add);
+      let rendered = await renderProperties(env, flow, props, [list, index], ctx, scope, addSensitive, sensitive);
       taskOutputs = await type.run(rendered.value as Record<string, unknown>, tctx);
       if (type.unauthorized?.(taskOutputs) && rendered.credentials.length > 0) {
         // The API refused the token (revoked, rotated): drop it, fetch a fresh one, retry once.
@@ -95,7 +101,7 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
           `HTTP 401 with credential ${rendered.credentials.map((c) => `'${c.key}'`).join(', ')}: retrying once with a fresh token`,
         );
         attempts = 2;
-        rendered = await renderProperties(env, flow, props, [list, index], ctx, scope, masker.add);
+        rendered = await renderProperties(env, flow, props, [list, index], ctx, scope, addSensitive, sensitive);
         taskOutputs = await type.run(rendered.value as Record<string, unknown>, tctx);
       }
       type.check?.(taskOutputs, rendered.value as Record<string, unknown>);
@@ -141,7 +147,9 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
       for (const [i, o] of flow.outputs.entries()) {
         try {
           const value = (
-            await trace.run(() => renderProperties(env, flow, o.value, ['outputs', i, 'value'], ctx, scope, masker.add))
+            await trace.run(() =>
+              renderProperties(env, flow, o.value, ['outputs', i, 'value'], ctx, scope, addSensitive, sensitive),
+            )
           ).value;
           try {
             flowOutputs[o.id] = o.type ? coerceOutput(o.type, value) : value;

@@ -28,13 +28,14 @@ export function hasTemplate(env: nunjucks.Environment, src: string): boolean {
  * The nunjucks environment flows render with: the syntax `credflow.yaml`
  * chooses (`templates.syntax`: credflow's `<< >>` by default, or Pebble's
  * `{{ }}` as in Kestra), credflow's functions and sandbox with strict
- * variables, no autoescape (flows produce text, not HTML), plus
+ * variables, the render limits of `templates.limits`, no autoescape (flows produce text, not HTML), plus
  * Kestra's standard library (`date`, `toJson`, `fromJson()`, `json`…).
  */
 export function createTemplateEnvironment(store: CredentialStore): nunjucks.Environment {
   const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
   const pebble = store.config.templates?.syntax === 'pebble';
-  registerCredentials(env, { store, ...(pebble ? { delimiters: false } : {}) });
+  const limits = store.config.templates?.limits;
+  registerCredentials(env, { store, ...(pebble ? { delimiters: false } : {}), ...(limits ? { limits } : {}) });
   registerStandardLibrary(env); // Kestra's filters and functions, `fromJson()` and the `json` filter among them
   return env;
 }

@@ -1,3 +1,4 @@
+import { hideSource } from './guard-calls.js';
 import { LocatedTemplateError } from './located-template-error.js';
 import { TemplateForbiddenError } from './template-forbidden-error.js';
 
@@ -9,10 +10,10 @@ import { TemplateForbiddenError } from './template-forbidden-error.js';
  */
 const callables = new WeakSet<object>();
 
-/** Allows a template to call `fn` (returns it). */
+/** Allows a template to call `fn` (returns it); printing it shows nothing of its code. */
 export function markCallable<F extends object>(fn: F): F {
   callables.add(fn);
-  return fn;
+  return hideSource(fn);
 }
 
 export const isCallable = (fn: unknown): boolean => typeof fn === 'function' && callables.has(fn);

@@ -1,23 +1,104 @@
 import type { Environment } from 'nunjucks';
+import { BOUNDED_FILTERS, range } from '../limits/bounded-builtins.js';
+import { DEFAULT_RENDER_LIMITS, RenderBudget } from '../limits/render-limits.js';
 import type { NunjucksInternals } from '../nunjucks-internals.js';
+import { regexLiteral, TemplateRegex } from '../regex/template-regex.js';
+import { frameOf } from '../render-frames.js';
+import { checkedAttributeFilter, groupby, rejectattr, selectattr } from './attribute-filters.js';
 import { checkCallee, cycler, joiner, markCallable } from './callables.js';
+import { guardCall } from './guard-calls.js';
 import { isPresent, memberAccess, variableRead } from './member-access.js';
 import { SANDBOX_FILTERS } from './rewrite-sandbox.js';
 
 type Ctx = { env: { globals: Record<string, unknown> } };
+type Fn = (this: unknown, ...args: unknown[]) => unknown;
+type EnvInternals = {
+  filters: Record<string, Fn>;
+  tests: Record<string, Fn>;
+  globals: Record<string, unknown>;
+  asyncFilters: string[];
+  addFilter(name: string, fn: Fn, isAsync?: boolean): unknown;
+  addGlobal(name: string, value: unknown): unknown;
+  [INSTALLED]?: true;
+};
 const MACROS_MARKED = Symbol.for('credflow.macros-callable');
+const INSTALLED = Symbol.for('credflow.sandbox-installed');
+
+/** The names the sandbox's own filters and credflow's functions are registered under: never wrapped. */
+const INTERNAL = /^__credflow_/;
+
+/** A copy of a name-to-value map without a prototype: `hasOwnProperty`, `constructor` are not names in it. */
+const nullPrototype = <T>(map: Record<string, T>): Record<string, T> =>
+  Object.assign(Object.create(null) as Record<string, T>, map);
+
+const budgetOf = (context: unknown): RenderBudget | undefined => frameOf(context)?.budget;
+
+/** `a ~ b` and `a + b` in a sandboxed template: a string may not grow past `maxOutputBytes`. */
+function checkedJoin(op: '~' | '+') {
+  return function join(this: unknown, left: unknown, right: unknown, line?: number, column?: number): unknown {
+    const result = op === '~' ? `${left ?? ''}${right ?? ''}` : (left as number) + (right as number);
+    if (typeof result === 'string') {
+      (budgetOf(this) ?? new RenderBudget(DEFAULT_RENDER_LIMITS)).checkLength(result.length, line, column);
+    }
+    return result;
+  };
+}
 
 /**
  * Registers the sandbox's checked operations on an environment (the filters
- * the rewrite compiles member reads and calls into), replaces `cycler` and
- * `joiner` with versions whose functions are callable from the sandbox, and
- * refuses a function as `replace`'s replacement. Macros of this nunjucks
- * installation become callable.
+ * the rewrite compiles member reads, calls, loops and concatenations into);
+ * makes its filter, test and global maps null-prototype (a name such as
+ * `hasOwnProperty` finds nothing); wraps every filter and global function,
+ * now and added later, with {@link guardCall} (derived values, limits, no
+ * printable source); bounds nunjucks' size-taking builtins (`range`,
+ * `center`, `indent`, `batch`, `slice`) and reads attributes as data only
+ * (`groupby`, `selectattr`, `rejectattr`, `sum`, `join`, `sort`). Macros of
+ * this nunjucks installation become callable, depth-limited and unprintable.
  */
 export function installSandbox(env: Environment, nj: NunjucksInternals): void {
+  const e = env as unknown as EnvInternals;
+  if (!e[INSTALLED]) {
+    e.filters = nullPrototype(e.filters);
+    e.tests = nullPrototype(e.tests);
+    e.globals = nullPrototype(e.globals);
+    for (const [name, make] of Object.entries(BOUNDED_FILTERS)) {
+      const original = e.filters[name];
+      if (original) e.filters[name] = make(original);
+    }
+    e.filters.groupby = groupby as Fn;
+    e.filters.selectattr = selectattr as Fn;
+    e.filters.rejectattr = rejectattr as Fn;
+    for (const name of ['sum', 'join', 'sort'] as const) {
+      const original = e.filters[name];
+      if (original) e.filters[name] = checkedAttributeFilter(name, original);
+    }
+    e.globals.range = range;
+    for (const name of Object.keys(e.filters)) {
+      if (!INTERNAL.test(name))
+        e.filters[name] = guardCall(e.filters[name]!, 'filter', name, e.asyncFilters.includes(name));
+    }
+    const addFilter = e.addFilter;
+    e.addFilter = function addGuardedFilter(this: EnvInternals, name: string, fn: Fn, isAsync?: boolean) {
+      return addFilter.call(this, name, INTERNAL.test(name) ? fn : guardCall(fn, 'filter', name, isAsync), isAsync);
+    };
+    const addGlobal = e.addGlobal;
+    e.addGlobal = function addGuardedGlobal(this: EnvInternals, name: string, value: unknown) {
+      return addGlobal.call(this, name, typeof value === 'function' ? guardCall(value as Fn, 'function', name) : value);
+    };
+    for (const name of Object.keys(e.globals)) e.addGlobal(name, e.globals[name]);
+    e[INSTALLED] = true;
+  }
   env.addFilter(SANDBOX_FILTERS.member, memberAccess as never);
   env.addFilter(SANDBOX_FILTERS.variable, variableRead as never);
   env.addFilter(SANDBOX_FILTERS.present, isPresent as never);
+  env.addFilter(SANDBOX_FILTERS.concat, checkedJoin('~') as never);
+  env.addFilter(SANDBOX_FILTERS.add, checkedJoin('+') as never);
+  env.addFilter(SANDBOX_FILTERS.regex, regexLiteral as never);
+  env.addFilter(SANDBOX_FILTERS.tick, function tick(this: unknown, line?: number, column?: number) {
+    const budget = budgetOf(this);
+    if (budget) budget.tick(line, column);
+    return '';
+  } as never);
   env.addFilter(SANDBOX_FILTERS.callee, function callee(
     this: Ctx,
     fn: unknown,
@@ -29,10 +110,14 @@ export function installSandbox(env: Environment, nj: NunjucksInternals): void {
   } as never);
   env.addGlobal('cycler', cycler);
   env.addGlobal('joiner', joiner);
-  const replace = env.getFilter('replace') as (this: unknown, ...args: unknown[]) => unknown;
+  const replace = env.getFilter('replace') as Fn;
   if (!(replace as { [MACROS_MARKED]?: true })[MACROS_MARKED]) {
     const checked = function (this: unknown, str: unknown, old: unknown, neu: unknown, ...rest: unknown[]) {
       if (typeof neu === 'function') throw new Error('replace(): the replacement must be text, not a function');
+      if (old instanceof TemplateRegex) {
+        if (str === null || str === undefined) return str;
+        return old.replace(String(str), neu === null || neu === undefined ? '' : String(neu));
+      }
       return replace.call(this, str, old, neu, ...rest);
     };
     (checked as { [MACROS_MARKED]?: true })[MACROS_MARKED] = true;
@@ -41,7 +126,29 @@ export function installSandbox(env: Environment, nj: NunjucksInternals): void {
   const runtime = nj.runtime as NunjucksInternals['runtime'] & { [MACROS_MARKED]?: true };
   if (!runtime[MACROS_MARKED]) {
     const makeMacro = runtime.makeMacro;
-    runtime.makeMacro = (...args: unknown[]) => markCallable(makeMacro(...args));
+    runtime.makeMacro = (...args: unknown[]) => markCallable(depthLimited(makeMacro(...args) as Fn));
     runtime[MACROS_MARKED] = true;
   }
+}
+
+/**
+ * A macro call counts one level of the render's call depth (`maxDepth`):
+ * nunjucks calls a macro with the calling template's context as `this`.
+ * A macro of a template imported without context has no render frame; the
+ * engine's own stack limit stops it, reported as the same limit.
+ */
+function depthLimited(macro: Fn): Fn {
+  return function limited(this: unknown, ...args: unknown[]) {
+    const budget = budgetOf(this);
+    if (!budget) return macro.apply(this, args);
+    if (budget.depth >= budget.limits.maxDepth) {
+      throw budget.reached('maxDepth', `macro calls nested more than ${budget.limits.maxDepth} deep`);
+    }
+    budget.depth++;
+    try {
+      return macro.apply(this, args);
+    } finally {
+      budget.depth--;
+    }
+  };
 }

@@ -1,4 +1,5 @@
 import type { NjNode, NunjucksInternals } from '../nunjucks-internals.js';
+import { NAME_ARGUMENTS, reservedPart } from './attribute-filters.js';
 import { isForbiddenKey, isForbiddenName } from './forbidden-names.js';
 import { TemplateForbiddenError } from './template-forbidden-error.js';
 
@@ -8,6 +9,10 @@ export const SANDBOX_FILTERS = {
   callee: '__credflow_callee',
   variable: '__credflow_variable',
   present: '__credflow_present',
+  concat: '__credflow_concat',
+  add: '__credflow_add',
+  tick: '__credflow_tick',
+  regex: '__credflow_regex',
 } as const;
 
 /**
@@ -119,6 +124,7 @@ export function sandboxAst(ast: NjNode, nj: NunjucksInternals, options: SandboxO
     }
     if (isA(node, 'Filter')) {
       checkName(node.name);
+      checkNameArguments(node);
       const args = node.args as NjNode;
       const first = LENIENT_FILTERS.has(String((node.name as NjNode).value));
       args.children = (args.children ?? []).map((c, i) => visit(c, i === 0 ? lenient || first : false) as NjNode);
@@ -135,6 +141,14 @@ export function sandboxAst(ast: NjNode, nj: NunjucksInternals, options: SandboxO
       node.arr = visit(node.arr, false);
       node.body = visit(node.body, false);
       node.else_ = visit(node.else_, false);
+      // Each iteration counts against the render's maxIterations (and checks its clock).
+      const body = node.body as NjNode;
+      body.children = [
+        new nodes.Output!(node.lineno, node.colno, [
+          filter(node, SANDBOX_FILTERS.tick, [lit(node, node.lineno + 1), lit(node, node.colno + 1)]),
+        ]),
+        ...(body.children ?? []),
+      ];
       return node;
     }
     if (isA(node, 'Macro')) {
@@ -199,9 +213,47 @@ export function sandboxAst(ast: NjNode, nj: NunjucksInternals, options: SandboxO
         lit(node, strict && !lenient),
       ]);
     }
+    if (isA(node, 'Concat') || isA(node, 'Add')) {
+      // `a ~ b`, `a + b`: a string may not grow past the render's maxOutputBytes.
+      return filter(node, isA(node, 'Concat') ? SANDBOX_FILTERS.concat : SANDBOX_FILTERS.add, [
+        visit(node.left, lenient) as NjNode,
+        visit(node.right, lenient) as NjNode,
+        lit(node, node.lineno + 1),
+        lit(node, node.colno + 1),
+      ]);
+    }
+    if (isA(node, 'Literal') && node.value instanceof RegExp) {
+      // `r/x/g`: RE2's linear-time engine, never JavaScript's backtracking one.
+      const re = node.value;
+      return filter(node, SANDBOX_FILTERS.regex, [lit(node, re.source), lit(node, re.flags)]);
+    }
     if (isA(node, 'NodeList')) node.children = (node.children ?? []).map((c) => visit(c, lenient) as NjNode);
     else for (const f of node.fields) node[f] = visit(node[f], lenient);
     return node;
+  };
+
+  /**
+   * Filters that take an attribute or test name (`select('odd')`,
+   * `groupby('a.b')`, `sort(attribute='x')`): a literal name that is
+   * reserved (`hasOwnProperty`, `constructor`, `__proto__`) is refused
+   * where it is written, so `credflow validate` finds it.
+   */
+  const checkNameArguments = (node: NjNode): void => {
+    const spec = NAME_ARGUMENTS[String((node.name as NjNode).value)];
+    if (!spec) return;
+    const children = (node.args as NjNode).children ?? [];
+    const named: NjNode[] = spec.positions.map((i) => children[i]).filter((c): c is NjNode => c !== undefined);
+    for (const c of children) {
+      if (!isA(c, 'KeywordArgs')) continue;
+      for (const p of c.children ?? []) {
+        if (spec.keywords.includes(String((p.key as NjNode).value))) named.push(p.value as NjNode);
+      }
+    }
+    for (const arg of named) {
+      const text = fold(arg);
+      const bad = text === undefined ? undefined : reservedPart(text);
+      if (bad !== undefined) throw forbid(arg, bad, `'${bad}' is a reserved name, not an attribute or a test`);
+    }
   };
 
   /** The text of a key written as a literal or a concatenation of literals; else undefined. */

@@ -349,8 +349,8 @@ export function formatMoment(callee: Callee, m: Moment, format: string, zone: Zo
   if (!inZone.dt.isValid) throw stdlibError(callee, 'the date is out of range');
   const style = STYLES.get(format);
   if (style) return inZone.dt.toLocaleString({ dateStyle: style, timeStyle: style });
-  if (NAMED_FORMATS.has(format) && !(format in NAMED_PATTERNS)) return formatNamed(inZone, format, zone);
-  const pattern = NAMED_PATTERNS[format] ?? format;
+  if (NAMED_FORMATS.has(format) && !Object.hasOwn(NAMED_PATTERNS, format)) return formatNamed(inZone, format, zone);
+  const pattern = Object.hasOwn(NAMED_PATTERNS, format) ? (NAMED_PATTERNS[format] as string) : format;
   let segments = compiledPatterns.get(pattern);
   if (!segments) {
     try {

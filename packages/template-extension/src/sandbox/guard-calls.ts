@@ -1,0 +1,89 @@
+import { RenderLimitError } from '../limits/render-limits.js';
+import { frameOf } from '../render-frames.js';
+import type { RenderFrame } from '../render-state.js';
+import { holdsSensitive, STRUCTURAL } from './derived-values.js';
+
+type Fn = (this: unknown, ...args: unknown[]) => unknown;
+type Callback = (err: unknown, value?: unknown) => void;
+
+const GUARDED = new WeakSet<object>();
+
+/** Whether `fn` is already a guarded function. */
+export const isGuarded = (fn: unknown): boolean => typeof fn === 'function' && GUARDED.has(fn);
+
+/** A function prints nothing that reveals its code (`<< fromJson >>`, `<< range ~ '' >>`). */
+export function hideSource<F extends object>(fn: F): F {
+  Object.defineProperty(fn, 'toString', { value: () => '', enumerable: false, configurable: false, writable: false });
+  return fn;
+}
+
+/**
+ * What happens after a filter or function a template called returns:
+ * its result counts against the render's limits (a string longer than
+ * `maxOutputBytes` is an error, the clock is checked), and when an
+ * argument held a sensitive value the result's leaves become sensitive
+ * (see derived-values.ts).
+ */
+function afterCall(frame: RenderFrame, name: string, args: unknown[], result: unknown): void {
+  const budget = frame.budget;
+  if (typeof result === 'string') budget.checkLength(result.length);
+  else if (result !== null && typeof result === 'object') {
+    const val = (result as { val?: unknown }).val; // nunjucks' SafeString
+    if (typeof val === 'string') budget.checkLength(val.length);
+  }
+  budget.checkTime();
+  if (frame.state.values.size > 0 && !STRUCTURAL.has(name) && holdsSensitive(args, frame.state.values)) {
+    frame.state.derive(result);
+  }
+}
+
+/** A limit error names what the template called. */
+function named(kind: 'filter' | 'function', name: string, err: unknown): unknown {
+  if (err instanceof RenderLimitError && !err.message.startsWith(`${kind} '`)) {
+    err.message = `${kind} '${name}': ${err.message}`;
+  }
+  return err;
+}
+
+/**
+ * Wraps a filter or a global function of a sandboxed environment: see
+ * {@link afterCall}. `this` is the render's nunjucks context (nunjucks calls
+ * filters and functions with it), which leads to the render's frame. An
+ * async filter (`addFilter(name, fn, true)`) gets its callback wrapped.
+ * The wrapper prints as empty text.
+ */
+export function guardCall(fn: Fn, kind: 'filter' | 'function', name: string, isAsync = false): Fn {
+  if (GUARDED.has(fn)) return fn;
+  const guarded = isAsync
+    ? function guardedAsync(this: unknown, ...args: unknown[]): unknown {
+        const frame = frameOf(this);
+        const cb = args.at(-1);
+        if (!frame || typeof cb !== 'function') return fn.apply(this, args);
+        const inputs = args.slice(0, -1);
+        args[args.length - 1] = (err: unknown, value?: unknown) => {
+          if (!err) {
+            try {
+              afterCall(frame, name, inputs, value);
+            } catch (e) {
+              (cb as Callback)(named(kind, name, e));
+              return;
+            }
+          }
+          (cb as Callback)(err, value);
+        };
+        return fn.apply(this, args);
+      }
+    : function guarded(this: unknown, ...args: unknown[]): unknown {
+        const frame = frameOf(this);
+        if (!frame) return fn.apply(this, args);
+        try {
+          const result = fn.apply(this, args);
+          afterCall(frame, name, args, result);
+          return result;
+        } catch (err) {
+          throw named(kind, name, err);
+        }
+      };
+  GUARDED.add(guarded);
+  return hideSource(guarded);
+}
