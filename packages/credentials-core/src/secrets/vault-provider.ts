@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '../clock.js';
 import type { SecretProviderConfig } from '../config/secret-provider-schema.js';
+import { protocolRefusal } from '../http/check-protocol.js';
 import { SecretProviderBootstrapError } from '../errors.js';
 import { readBootstrap } from './bootstrap-value.js';
 import { classifyHttpFailure, readJson, TransientStatus } from './http-read.js';
@@ -109,7 +110,11 @@ export class VaultSecretProvider implements SecretProvider {
     if (token !== undefined) headers['x-vault-token'] = token;
     if (this.#c.vaultNamespace) headers['x-vault-namespace'] = this.#c.vaultNamespace;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    return fetch(`${this.#c.address.replace(/\/+$/, '')}/v1/${path}`, {
+    const url = `${this.#c.address.replace(/\/+$/, '')}/v1/${path}`;
+    // SPEC section 3, checked where each request is made (the config schema checks it too).
+    const refused = protocolRefusal(url);
+    if (refused !== undefined) return Promise.reject(new TypeError(`the Vault address is refused: ${refused}`));
+    return fetch(url, {
       method,
       headers,
       redirect: 'error',

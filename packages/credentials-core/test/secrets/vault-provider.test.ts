@@ -113,6 +113,13 @@ describe('vault provider', () => {
     expect((err as Error).message).not.toContain(ROOTISH);
   });
 
+  it('refuses plain http:// off loopback where each request is made, before anything is sent', async () => {
+    // The config schema refuses such an address; a provider built another way meets the same rule.
+    const c = { ...approle(), address: 'http://vault.example.invalid:8200' } as ReturnType<typeof approle>;
+    const err = await new VaultSecretProvider(c, { retry: FAST }).get('DB_PASSWORD').catch((e: unknown) => e);
+    expect((err as Error).message).toContain('plain http:// is allowed only to a loopback host');
+  });
+
   it('refuses a wrong AppRole secret id as access denied', async () => {
     const c = wrongAppRole();
     const err = await new VaultSecretProvider(c, { retry: FAST }).get('DB_PASSWORD').catch((e: unknown) => e);
