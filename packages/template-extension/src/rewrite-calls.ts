@@ -1,5 +1,5 @@
 import type { NjNode, NunjucksInternals } from './nunjucks-internals.js';
-import { sandboxAst } from './sandbox/rewrite-sandbox.js';
+import { SANDBOX_FILTERS, sandboxAst } from './sandbox/rewrite-sandbox.js';
 
 /** The template functions credflow provides, and the async filters they become. */
 export const FUNCTIONS = { credential: '__credflow_credential', secret: '__credflow_secret' } as const;
@@ -140,7 +140,7 @@ export function rewriteCalls(ast: NjNode, nj: NunjucksInternals): NjNode {
       ? new nodes.Filter!(
           c.lineno,
           c.colno,
-          new nodes.Symbol!(c.lineno, c.colno, 'safe'),
+          new nodes.Symbol!(c.lineno, c.colno, SANDBOX_FILTERS.safe),
           new nodes.NodeList!(c.lineno, c.colno, [c]),
         )
       : c;

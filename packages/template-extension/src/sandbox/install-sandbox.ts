@@ -58,6 +58,8 @@ function checkedJoin(op: '~' | '+') {
 export function installSandbox(env: Environment, nj: NunjucksInternals): void {
   const e = env as unknown as EnvInternals;
   if (!e[INSTALLED]) {
+    const safe = e.filters.safe;
+    if (safe) e.filters[SANDBOX_FILTERS.safe] = safe;
     e.filters = nullPrototype(e.filters);
     e.tests = nullPrototype(e.tests);
     e.globals = nullPrototype(e.globals);

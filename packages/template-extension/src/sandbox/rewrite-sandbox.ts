@@ -13,6 +13,8 @@ export const SANDBOX_FILTERS = {
   add: '__credflow_add',
   tick: '__credflow_tick',
   regex: '__credflow_regex',
+  /** nunjucks' `safe`, unguarded: marks a `credential()`/`secret()` output verbatim (its value is reported already). */
+  safe: '__credflow_safe',
 } as const;
 
 /**
