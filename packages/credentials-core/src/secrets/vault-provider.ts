@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from '../clock.js';
 import type { SecretProviderConfig } from '../config/secret-provider-schema.js';
-import { protocolRefusal } from '../http/check-protocol.js';
 import { SecretProviderBootstrapError } from '../errors.js';
+import { protocolRefusal } from '../http/check-protocol.js';
 import { readBootstrap } from './bootstrap-value.js';
 import { classifyHttpFailure, readJson, TransientStatus } from './http-read.js';
 import { defaultReadRetry, type ReadRetryPolicy, retryRead } from './retry-read.js';
