@@ -7,6 +7,8 @@ export interface NunjucksInternals {
   /** nunjucks' `Parser` class (exported by its parser module). */
   parserClass: { prototype: object };
   nodes: Record<string, NjNodeClass>;
+  /** nunjucks' lexer module (`lex(src, opts)` makes a tokenizer). */
+  lexer: { lex(src: string, opts?: unknown): object };
   lib: { TemplateError: new (message: string, lineno?: number, colno?: number) => Error };
   runtime: {
     markSafe(value: string): unknown;
@@ -40,6 +42,7 @@ interface NunjucksModules {
   Template: NunjucksInternals['Template'];
   parser: NunjucksInternals['parser'] & { Parser: NunjucksInternals['parserClass'] };
   nodes: NunjucksInternals['nodes'];
+  lexer: NunjucksInternals['lexer'];
   lib: NunjucksInternals['lib'];
   runtime: NunjucksInternals['runtime'];
 }
@@ -65,6 +68,7 @@ export function internalsOf(env: Environment): NunjucksInternals {
     parser: modules.parser,
     parserClass: modules.parser.Parser,
     nodes: modules.nodes,
+    lexer: modules.lexer,
     lib: modules.lib,
     runtime: modules.runtime,
     Template: modules.Template,
@@ -92,6 +96,7 @@ function requireModules(env: Environment): NunjucksModules {
         Template,
         parser: req('./parser.js'),
         nodes: req('./nodes.js'),
+        lexer: req('./lexer.js'),
         lib: req('./lib.js'),
         runtime: req('./runtime.js'),
       };

@@ -1,9 +1,10 @@
 import type { CredentialStore, Scope } from '@credflow/credentials-core';
 import type { Environment } from 'nunjucks';
-import { patchCoalesce } from './coalesce-operator.js';
 import { deferUntilLoaded } from './lazy-libraries.js';
 import { type RenderLimits, resolveLimits } from './limits/render-limits.js';
 import { internalsOf } from './nunjucks-internals.js';
+import { patchPebbleOperators } from './pebble-operators.js';
+import { patchStringLiterals } from './pebble-strings.js';
 import { patchRawBlocks } from './raw-blocks.js';
 import { loadRegexEngine, MAY_USE_REGEX, regexEngineLoaded } from './regex/linear-regex.js';
 import { patchContext } from './render-frames.js';
@@ -90,7 +91,8 @@ export function registerCredentials(env: Environment, options: RegisterOptions):
   patchParser(nj);
   patchContext(nj);
   patchRawBlocks(nj);
-  patchCoalesce(nj);
+  patchPebbleOperators(nj);
+  patchStringLiterals(nj);
   installSandbox(env, nj);
   deferUntilLoaded(nj.Template, REGEX_ENGINE);
   const scope = options.scope;

@@ -1,4 +1,5 @@
 import type { NjNode, NunjucksInternals } from './nunjucks-internals.js';
+import { withPebbleStrings } from './pebble-strings.js';
 import { SANDBOX_FILTERS, sandboxAst } from './sandbox/rewrite-sandbox.js';
 
 /** The template functions credflow provides, and the async filters they become. */
@@ -24,7 +25,7 @@ const ORIGINAL = Symbol.for('credflow.parser-original');
 /** The template's AST as written (nunjucks' own parse, without credflow's rewrites). */
 export function parseAsWritten(nj: NunjucksInternals, src: string, extensions: unknown[], opts: unknown): NjNode {
   const parser = nj.parser as NunjucksInternals['parser'] & { [ORIGINAL]?: NunjucksInternals['parser']['parse'] };
-  return (parser[ORIGINAL] ?? parser.parse).call(parser, src, extensions, opts);
+  return withPebbleStrings(() => (parser[ORIGINAL] ?? parser.parse).call(parser, src, extensions, opts));
 }
 
 /**
@@ -42,10 +43,12 @@ export function patchParser(nj: NunjucksInternals): void {
   const original = parser.parse;
   (parser as unknown as Record<symbol, unknown>)[ORIGINAL] = original;
   parser.parse = function parse(src, extensions, opts) {
-    const ast = original.call(this, src, extensions, opts);
     const ours = Array.isArray(extensions)
       ? (extensions.find((e) => e && (e as Record<symbol, unknown>)[EXTENSION_MARK]) as CredflowExtension | undefined)
       : undefined;
+    const ast = ours
+      ? withPebbleStrings(() => original.call(this, src, extensions, opts))
+      : original.call(this, src, extensions, opts);
     return ours
       ? rewriteCalls(sandboxAst(ast, nj, { functionGlobals: ours.functionGlobals(), strict: ours.strict }), nj)
       : ast;

@@ -14,22 +14,28 @@ const toNumber = (name: string, what: string, v: unknown): number => {
 };
 
 /**
- * nunjucks' `range(start, stop, step)` (end excluded, as in nunjucks), with
- * its size checked before any item is made: at most `maxRange` items, a
- * step that is a finite non-zero number. `range(0, 300000000)` or a step of
- * 1e-16 would otherwise end the process.
+ * `range(start, end, step)` as Pebble (and Kestra) define it: both ends
+ * included (`range(1, 3)` is `[1, 2, 3]`), `step` default 1, negative steps
+ * count down. nunjucks' one-argument form is kept: `range(n)` is `0 … n-1`.
+ * The size is checked before any item is made: at most `maxRange` items,
+ * a step that is a finite non-zero number (`range(0, 300000000)` or a step
+ * of 1e-16 would otherwise end the process).
  */
 export function range(this: unknown, start: unknown, stop?: unknown, step?: unknown): number[] {
   let from = toNumber('range', 'start', start);
-  let to: number;
-  if (stop === undefined) {
-    to = from;
-    from = 0;
-  } else to = toNumber('range', 'stop', stop);
+  let count: number;
   const by = step === undefined || step === null ? 1 : toNumber('range', 'step', step);
   if (by === 0) throw new Error('range(): step must not be 0');
-  const count = Math.max(0, Math.ceil((to - from) / by));
-  budgetOf(this).checkCount(count, `range(${from}, ${to}, ${by})`);
+  if (stop === undefined) {
+    // nunjucks: range(n) counts 0 … n-1.
+    count = Math.max(0, Math.ceil(from / by));
+    budgetOf(this).checkCount(count, `range(${from})`);
+    from = 0;
+  } else {
+    const to = toNumber('range', 'end', stop);
+    count = Math.max(0, Math.floor((to - from) / by) + 1);
+    budgetOf(this).checkCount(count, `range(${from}, ${to}, ${by})`);
+  }
   const out: number[] = [];
   for (let i = 0; i < count; i++) out.push(from + i * by);
   return out;

@@ -1,4 +1,5 @@
 import type { Environment } from 'nunjucks';
+import { containsValue, iterableOf, pebbleLoop, printValue } from '../language/pebble-values.js';
 import { BOUNDED_FILTERS, range } from '../limits/bounded-builtins.js';
 import { DEFAULT_RENDER_LIMITS, RenderBudget } from '../limits/render-limits.js';
 import type { NunjucksInternals } from '../nunjucks-internals.js';
@@ -96,10 +97,17 @@ export function installSandbox(env: Environment, nj: NunjucksInternals): void {
   env.addFilter(SANDBOX_FILTERS.concat, checkedJoin('~') as never);
   env.addFilter(SANDBOX_FILTERS.add, checkedJoin('+') as never);
   env.addFilter(SANDBOX_FILTERS.regex, regexLiteral as never);
-  env.addFilter(SANDBOX_FILTERS.tick, function tick(this: unknown, line?: number, column?: number) {
+  env.addFilter(SANDBOX_FILTERS.tick, function tick(this: unknown, line?: number, column?: number, loop?: unknown) {
     const budget = budgetOf(this);
     if (budget) budget.tick(line, column);
+    pebbleLoop(loop);
     return '';
+  } as never);
+  env.addFilter(SANDBOX_FILTERS.defined, ((value: unknown) => value !== undefined) as never);
+  env.addFilter(SANDBOX_FILTERS.contains, containsValue as never);
+  env.addFilter(SANDBOX_FILTERS.iterable, iterableOf as never);
+  env.addFilter(SANDBOX_FILTERS.print, function print(this: unknown, value: unknown) {
+    return printValue(value, (n) => (budgetOf(this) ?? new RenderBudget(DEFAULT_RENDER_LIMITS)).checkLength(n));
   } as never);
   env.addFilter(SANDBOX_FILTERS.callee, function callee(
     this: Ctx,

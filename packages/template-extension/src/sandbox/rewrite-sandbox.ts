@@ -15,6 +15,10 @@ export const SANDBOX_FILTERS = {
   regex: '__credflow_regex',
   /** nunjucks' `safe`, unguarded: marks a `credential()`/`secret()` output verbatim (its value is reported already). */
   safe: '__credflow_safe',
+  defined: '__credflow_defined',
+  contains: '__credflow_contains',
+  print: '__credflow_print',
+  iterable: '__credflow_iterable',
 } as const;
 
 /**
@@ -114,7 +118,21 @@ export function sandboxAst(ast: NjNode, nj: NunjucksInternals, options: SandboxO
       node.value = visit(node.value, false);
       return node;
     }
-    if (isA(node, 'Coalesce')) return coalesce(node);
+    if (isA(node, 'Coalesce')) return coalesce(node, SANDBOX_FILTERS.present);
+    if (isA(node, 'UndefinedCoalesce')) return coalesce(node, SANDBOX_FILTERS.defined);
+    if (isA(node, 'Contains')) {
+      return filter(node, SANDBOX_FILTERS.contains, [
+        visit(node.left, false) as NjNode,
+        visit(node.right, false) as NjNode,
+      ]);
+    }
+    if (isA(node, 'Output')) {
+      // Kestra prints a list or a map as JSON (`[1,"a"]`, `{"a":1}`), not as `1,a` or `[object Object]`.
+      node.children = (node.children ?? []).map((c) =>
+        isA(c, 'TemplateData') ? (visit(c, lenient) as NjNode) : printed(visit(c, lenient) as NjNode),
+      );
+      return node;
+    }
     if (isA(node, 'Is')) {
       const right = node.right as NjNode;
       const test = isA(right, 'FunCall') ? (right.name as NjNode) : right;
@@ -141,13 +159,20 @@ export function sandboxAst(ast: NjNode, nj: NunjucksInternals, options: SandboxO
     if (isA(node, 'For')) {
       checkName(node.name);
       node.arr = visit(node.arr, false);
+      // Pebble: `for entry in map` iterates entries (`entry.key`, `entry.value`); `for k, v in map` stays nunjucks'.
+      if (!isA(node.name, 'Array')) node.arr = filter(node, SANDBOX_FILTERS.iterable, [node.arr as NjNode]);
       node.body = visit(node.body, false);
       node.else_ = visit(node.else_, false);
-      // Each iteration counts against the render's maxIterations (and checks its clock).
+      // Each iteration counts against the render's maxIterations (and checks its clock), and
+      // gets Pebble's loop variables (`loop.index` from 0).
       const body = node.body as NjNode;
       body.children = [
         new nodes.Output!(node.lineno, node.colno, [
-          filter(node, SANDBOX_FILTERS.tick, [lit(node, node.lineno + 1), lit(node, node.colno + 1)]),
+          filter(node, SANDBOX_FILTERS.tick, [
+            lit(node, node.lineno + 1),
+            lit(node, node.colno + 1),
+            new nodes.Symbol!(node.lineno, node.colno, 'loop'),
+          ]),
         ]),
         ...(body.children ?? []),
       ];
@@ -291,12 +316,34 @@ export function sandboxAst(ast: NjNode, nj: NunjucksInternals, options: SandboxO
    * Becomes `(a if a is present else b)` with `a` read leniently, so `b` is
    * evaluated only when needed (it may be a `credential()` call).
    */
-  const coalesce = (node: NjNode): NjNode => {
+  const coalesce = (node: NjNode, test: string): NjNode => {
     const left = node.left as NjNode;
-    const cond = filter(node, SANDBOX_FILTERS.present, [visit(clone(left), true) as NjNode]);
+    const cond = filter(node, test, [visit(clone(left), true) as NjNode]);
     const inline = new nodes.InlineIf!(node.lineno, node.colno, cond, visit(left, true), visit(node.right, false));
     return inline;
   };
+
+  /**
+   * An output item printed as Kestra prints it (lists and maps as JSON). The
+   * branches of an inline `if` (also `?:`, `??`) are wrapped one by one, so
+   * a branch holding `credential()` stays an inline `if` the call rewrite can
+   * split (the branch not taken is never called).
+   */
+  const printed = (n: NjNode): NjNode => {
+    let inner = n;
+    while (isA(inner, 'Group') && inner.children?.length === 1) inner = inner.children[0]!;
+    if (inner !== n && isA(inner, 'InlineIf')) return printed(inner);
+    if (isA(n, 'InlineIf')) {
+      n.body = printed(n.body as NjNode);
+      if (n.else_) n.else_ = printed(n.else_ as NjNode);
+      return n;
+    }
+    return isOwnCall(n) ? n : filter(n, SANDBOX_FILTERS.print, [n]);
+  };
+
+  /** `credential(...)` / `secret(...)`: their output is text already (and marked verbatim later). */
+  const isOwnCall = (n: NjNode): boolean =>
+    isA(n, 'FunCall') && isA(n.name, 'Symbol') && ['credential', 'secret'].includes(String((n.name as NjNode).value));
 
   /** A deep copy of a subtree (the same node must not sit in two places of the tree). */
   const clone = (n: unknown): unknown => {

@@ -177,7 +177,8 @@ describe('the template sandbox', () => {
     const cases: [string, string][] = [
       ['<< data.nested.a >>|<< data["nested"]["a"] >>|<< data.list[1] >>|<< data.list.length >>', '1|1|2|2'],
       ['<< "abc".length >>|<< "abc"[1] >>|<< ("ab" | upper) >>|<< data.missing ?? "-" >>', '3|b|AB|-'],
-      ['<% for i in range(3) %><< loop.index >><< "," if not loop.last >><% endfor %>', '1,2,3'],
+      // Pebble's loop.index counts from 0, as in Kestra.
+      ['<% for i in range(3) %><< loop.index >><< "," if not loop.last >><% endfor %>', '0,1,2'],
       ['<% set c = cycler("a", "b") %><< c.next() >><< c.next() >><< c.next() >>|<< c.current >>', 'aba|a'],
       ['<% set j = joiner("-") %><< j() >>a<< j() >>b<< j() >>c', 'a-b-c'],
       ['<% macro m(x, y=2) %>[<< x >><< y >>]<% endmacro %><< m(1) >><< m(3, y=4) >>', '[12][34]'],
