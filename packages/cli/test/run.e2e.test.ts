@@ -65,7 +65,23 @@ describe('credflow run: sample flows', () => {
     expect(r.code, r.stderr).toBe(code);
     const json = JSON.parse(r.stdout);
     expect(json).toMatchObject({ state, tenantId: 'main', namespace: expect.stringMatching(/^credflow\.demo/) });
-    expect(Object.keys(json).sort()).toEqual(['flowId', 'id', 'namespace', 'outputs', 'state', 'taskRuns', 'tenantId']);
+    expect(Object.keys(json).sort()).toEqual([
+      'endDate',
+      'flowId',
+      'id',
+      'labels',
+      'logs',
+      'namespace',
+      'outputs',
+      'startDate',
+      'state',
+      'subflowExecutions',
+      'taskRuns',
+      'tenantId',
+    ]);
+    for (const t of json.taskRuns) {
+      expect(t).toMatchObject({ id: expect.stringMatching(/^[0-9A-Za-z]{22}$/), attempts: expect.any(Array) });
+    }
   });
 
   it('flows/hello.yaml runs without network or config', async () => {
@@ -82,7 +98,7 @@ describe('credflow run: sample flows', () => {
       'missing:FAILED',
       'notify:SUCCESS',
     ]);
-    expect(json.taskRuns[0].error).toBe(`GET ${demo.api.url}/api/does-not-exist answered HTTP 404`);
+    expect(json.taskRuns[0].error.message).toBe(`GET ${demo.api.url}/api/does-not-exist answered HTTP 404`);
   });
 
   it('masks a logged credential and secret as ******', async () => {
@@ -134,7 +150,7 @@ describe('credflow run: a client secret from Vault (namespace credflow.demo.secu
     const r = await runCli(['run', vaultFlow(), '--config', config, '--json', '--input', `api=${demo.api.url}`], env);
     expect(r.code).toBe(1);
     expect(Object.keys(env).filter((k) => k.includes('DEMO_VAULT_CLIENT_SECRET'))).toEqual([]);
-    const error = JSON.parse(r.stdout).taskRuns[0].error as string;
+    const error = JSON.parse(r.stdout).taskRuns[0].error.message as string;
     expect(error).toContain(`vault ${demo.vault.url} secret/credflow/secure`);
     expect(error).toContain('DEMO_VAULT_SECRET_ID is not set');
     expect(error).toContain("secret 'DEMO_VAULT_CLIENT_SECRET' (tenant 'main', namespace 'credflow.demo.secure')");
@@ -177,14 +193,14 @@ describe('credflow run: token lifecycle', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(demo.auth.mints - before).toBe(2);
     expect(r.stderr).toContain("after WARN  HTTP 401 with credential 'demo_oauth': retrying once with a fresh token");
-    expect(r.stderr).toMatch(/after +SUCCESS +\d+ ms \(retried after HTTP 401\)/);
+    expect(r.stderr).toMatch(/after +SUCCESS +\d+ ms \(2 attempts\)/);
   });
 
   it('fails after one retry when the API keeps answering 401', async () => {
     const file = await flowFile('still401.yaml', header() + request('x', '/api/google/projects', 'demo_oauth'));
     const r = await run(file);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout).taskRuns[0].error).toContain('answered HTTP 401');
+    expect(JSON.parse(r.stdout).taskRuns[0].error.message).toContain('answered HTTP 401');
   });
 });
 
@@ -215,7 +231,7 @@ describe('credflow run: scope', () => {
     );
     const r3 = await run(dynamic);
     expect(r3.code).toBe(1);
-    expect(JSON.parse(r3.stdout).taskRuns[0].error).toContain(
+    expect(JSON.parse(r3.stdout).taskRuns[0].error.message).toContain(
       "Cannot find credential 'team_oauth' for tenant 'main' and namespace 'credflow.demo'",
     );
   });
@@ -231,7 +247,7 @@ describe('credflow run: scope', () => {
     const file = await flowFile('unknown.yaml', header() + request('x', '/api/oidc/ping', "no' ~ 'pe"));
     const r = await run(file);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout).taskRuns[0].error).toBe(
+    expect(JSON.parse(r.stdout).taskRuns[0].error.message).toBe(
       `tasks[0].auth.token (${file} line 10): Cannot find credential 'nope' for tenant 'main' and namespace 'credflow.demo' (looked in: namespace 'credflow.demo', tenant 'main').`,
     );
   });

@@ -25,7 +25,7 @@ Options:
                    also on when that variable is set
   -h, --help       show this help
 
-Exit codes: 0 SUCCESS, 1 FAILED, 2 usage, config or flow error (before any task
+Exit codes: 0 SUCCESS or WARNING, 1 FAILED, 130 KILLED (Ctrl-C), 2 usage, config or flow error (before any task
 runs), or a template that reached past the sandbox (the run stops there).
 `;
 
@@ -106,40 +106,74 @@ async function runWith(
     process.removeListener('SIGINT', onSigint);
   }
   printSummary(execution, io);
-  if (values.json) {
-    const doc = {
-      id: execution.id,
-      flowId: execution.flowId,
-      namespace: execution.namespace,
-      tenantId: execution.tenantId,
-      state: execution.state,
-      taskRuns: execution.taskRuns.map((r) => ({
-        taskId: r.taskId,
-        state: r.state,
-        outputs: r.outputs,
-        ...(r.error !== undefined ? { error: r.error } : {}),
-      })),
-      outputs: execution.outputs,
-    };
-    io.stdout(`${masker.mask(JSON.stringify(doc, null, 2))}\n`);
-  }
+  if (values.json) io.stdout(`${masker.mask(JSON.stringify(executionJson(execution), null, 2))}\n`);
   // A template that reached past the sandbox is a flow error, like one validate finds: exit 2.
   if (execution.sandboxViolation) return EXIT.USAGE;
-  return execution.state === 'SUCCESS' ? EXIT.OK : EXIT.FAILED;
+  if (execution.state === 'KILLED') return EXIT_KILLED;
+  return execution.state === 'SUCCESS' || execution.state === 'WARNING' ? EXIT.OK : EXIT.FAILED;
+}
+
+/** Exit code of a killed execution (Ctrl-C), as shells report SIGINT. */
+const EXIT_KILLED = 130;
+
+/** The `--json` document of an execution (SPEC section 6): task runs in the order created. */
+function executionJson(e: Execution) {
+  return {
+    id: e.id,
+    flowId: e.flowId,
+    namespace: e.namespace,
+    tenantId: e.tenantId,
+    labels: e.labels,
+    state: e.state,
+    startDate: e.startDate,
+    endDate: e.endDate,
+    taskRuns: e.taskRuns.map((r) => ({
+      id: r.id,
+      taskId: r.taskId,
+      ...(r.parentTaskRunId !== undefined ? { parentTaskRunId: r.parentTaskRunId } : {}),
+      ...(r.value !== undefined ? { value: r.value } : {}),
+      state: r.state,
+      attempts: r.attempts.map((a) => ({ state: a.state })),
+      outputs: r.outputs,
+      ...(r.error !== undefined ? { error: { code: r.errorCode ?? 'ERR_TASK_FAILED', message: r.error } } : {}),
+      startDate: r.startDate,
+      endDate: r.endDate,
+    })),
+    outputs: e.outputs,
+    logs: e.logs.map((l) => ({
+      ...(l.taskRunId !== undefined ? { taskRunId: l.taskRunId } : {}),
+      taskId: l.taskId,
+      level: l.level,
+      message: l.message,
+    })),
+    subflowExecutions: [],
+  };
 }
 
 function printSummary(e: Execution, io: CliIo): void {
-  const ok = e.state === 'SUCCESS';
-  const state = paint(io, ok ? 'green' : 'red', e.state);
-  const width = Math.max(4, ...e.taskRuns.map((r) => r.taskId.length));
+  const ok = e.state === 'SUCCESS' || e.state === 'WARNING';
+  const state = paint(io, e.state === 'SUCCESS' ? 'green' : ok ? 'yellow' : 'red', e.state);
+  const depth = (r: Execution['taskRuns'][number]): number => {
+    let d = 0;
+    for (let p = r.parentTaskRunId; p; p = e.taskRuns.find((x) => x.id === p)?.parentTaskRunId) d++;
+    return d;
+  };
+  const label = (r: Execution['taskRuns'][number]) =>
+    `${'  '.repeat(depth(r))}${r.taskId}${r.value !== undefined ? `[${r.value}]` : ''}`;
+  const width = Math.max(4, ...e.taskRuns.map((r) => label(r).length));
   const lines = [
     `\n${e.namespace}.${e.flowId} (execution ${e.id.slice(0, 8)}, tenant ${e.tenantId}): ${state} in ${e.durationMs} ms`,
   ];
   for (const r of e.taskRuns) {
-    const mark = r.state === 'SUCCESS' ? paint(io, 'green', '✓') : paint(io, 'red', '✗');
-    const retry = r.attempts > 1 ? ' (retried after HTTP 401)' : '';
+    const mark =
+      r.state === 'SUCCESS'
+        ? paint(io, 'green', '✓')
+        : r.state === 'WARNING' || r.state === 'SKIPPED'
+          ? paint(io, 'yellow', r.state === 'SKIPPED' ? '-' : '!')
+          : paint(io, 'red', '✗');
+    const retry = r.attempts.length > 1 ? ` (${r.attempts.length} attempts)` : '';
     lines.push(
-      `  ${mark} ${r.taskId.padEnd(width)}  ${r.state.padEnd(7)} ${String(r.durationMs).padStart(6)} ms${retry}${r.error ? `  ${r.error}` : ''}`,
+      `  ${mark} ${label(r).padEnd(width)}  ${r.state.padEnd(7)} ${String(r.durationMs).padStart(6)} ms${retry}${r.error ? `  ${r.error}` : ''}`,
     );
   }
   if (ok && Object.keys(e.outputs).length) lines.push(`  outputs: ${JSON.stringify(e.outputs)}`);

@@ -1,17 +1,9 @@
 import type { LogLevel } from '../tasks/task-type.js';
+import type { State } from './state.js';
+import type { TaskRun } from './task-run.js';
 
-export type State = 'SUCCESS' | 'FAILED';
-
-export interface TaskRun {
-  taskId: string;
-  type: string;
-  state: State;
-  outputs: Record<string, unknown>;
-  error?: string;
-  durationMs: number;
-  /** 2 when the task was retried with fresh credentials after HTTP 401. */
-  attempts: number;
-}
+export type { State } from './state.js';
+export type { TaskRun, TaskRunAttempt } from './task-run.js';
 
 /** A finished execution; every value in it is already masked. */
 export interface Execution {
@@ -19,10 +11,17 @@ export interface Execution {
   flowId: string;
   namespace: string;
   tenantId: string;
+  /** The flow's labels (rendered as written). */
+  labels: Record<string, string>;
+  /** SUCCESS, WARNING, FAILED or KILLED. */
   state: State;
+  /** In the order they were created (a ForEach child once per value). */
   taskRuns: TaskRun[];
   outputs: Record<string, unknown>;
+  /** Every log line of the execution, masked. */
+  logs: LogEntry[];
   startDate: string;
+  endDate: string;
   durationMs: number;
   /**
    * Set when a template reached past the sandbox (ERR_TEMPLATE_FORBIDDEN):
@@ -34,6 +33,8 @@ export interface Execution {
 export interface LogEntry {
   time: Date;
   taskId: string;
+  /** The task run that logged (absent for flow-level lines). */
+  taskRunId?: string;
   level: LogLevel;
   /** Already masked. */
   message: string;

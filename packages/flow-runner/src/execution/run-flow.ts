@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { type CredentialStore, DEFAULT_TENANT, Masker } from '@credflow/credentials-core';
 import { startExecutionTrace } from '@credflow/credentials-core/internal';
 import type { Environment } from 'nunjucks';
-import type { Flow, FlowTask } from '../flow/flow.js';
+import type { Flow } from '../flow/flow.js';
+import { FlowError } from '../flow/flow-errors.js';
 import { coerceOutput } from '../flow/output-types.js';
 import { resolveInputs } from '../inputs/resolve-inputs.js';
 import { taskTypeMap } from '../tasks/builtin-tasks.js';
-import { taskFailureMessage } from '../tasks/task-failure.js';
 import type { LogLevel, TaskType } from '../tasks/task-type.js';
-import type { Execution, LogEntry, State, TaskRun } from './execution.js';
+import type { Execution, LogEntry } from './execution.js';
+import { Executor } from './executor.js';
 import { renderProperties } from './render-properties.js';
+import { guessFinalState, type State } from './state.js';
 import { createTemplateEnvironment } from './template-environment.js';
 
 export interface RunFlowOptions {
@@ -30,12 +32,24 @@ export interface RunFlowOptions {
 }
 
 /**
- * Runs a flow: inputs, then each task in order (its properties rendered just
- * before it runs), `errors` tasks after a failure, then the flow outputs.
+ * Runs a flow as Kestra does: inputs, then `tasks` (each rendered just
+ * before it runs; flowable tasks run their children), `errors` after a
+ * failure, `finally` whatever happened, the flow outputs, then
+ * `afterExecution` with the final state known. A disabled flow is refused
+ * with a {@link FlowError}.
  * Input errors throw {@link InputError} before any task runs. Everything in
  * the result and every log line is masked.
  */
 export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Execution> {
+  if (flow.disabled) {
+    throw new FlowError(flow.source.file, [
+      {
+        path: 'disabled',
+        line: flow.source.lineOf(['disabled']) ?? 1,
+        message: 'the flow is disabled: it does not run',
+      },
+    ]);
+  }
   const inputs = resolveInputs(flow.inputs, options.inputs ?? {});
   const masker = options.masker ?? new Masker();
   // Every sensitive value of the execution so far: what a template derives from one is masked too.
@@ -57,93 +71,72 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
   const startDate = new Date().toISOString();
   const id = randomUUID();
   const signal = options.signal ?? new AbortController().signal;
-  const outputs: Record<string, Record<string, unknown>> = {};
+  const outputs: Record<string, unknown> = {};
+  const logs: LogEntry[] = [];
   let sandboxViolation = false;
   // Spans execution -> task -> mint, and the flow, execution and task of each mint in the audit log.
   const trace = startExecutionTrace({ flowId: flow.id, namespace: flow.namespace, tenantId, executionId: id });
+  const execution: Record<string, unknown> = { id, startDate };
   const ctx = {
     inputs,
     vars: flow.variables,
     outputs,
-    flow: { id: flow.id, namespace: flow.namespace, tenantId },
-    execution: { id, startDate },
+    flow: { id: flow.id, namespace: flow.namespace, tenantId, ...(flow.revision ? { revision: flow.revision } : {}) },
+    execution,
+    labels: flow.labels,
   };
   // The execution's scope, fixed here: templates get it from the host, never from the context.
   const scope = { tenantId, namespace: flow.namespace };
-  const log = (taskId: string, level: LogLevel, message: string) =>
-    options.onLog?.({ time: new Date(), taskId, level, message: masker.mask(message) });
-
-  const runTask = (task: FlowTask, list: 'tasks' | 'errors', index: number): Promise<TaskRun> =>
-    trace.task({ taskId: task.id, type: task.type }, () => runTaskUntraced(task, list, index));
-  const runTaskUntraced = async (task: FlowTask, list: 'tasks' | 'errors', index: number): Promise<TaskRun> => {
-    const type = types.get(task.type) as TaskType;
-    const t0 = performance.now();
-    const { id: taskId, type: _t, description: _d, ...props } = task;
-    const tctx = { taskId, store, scope, signal, log: (level: LogLevel, m: string) => log(taskId, level, m) };
-    let attempts = 1;
-    let taskOutputs: Record<string, unknown> = {};
-    try {
-      let rendered = await renderProperties(env, flow, props, [list, index], ctx, scope, addSensitive, sensitive);
-      taskOutputs = await type.run(rendered.value as Record<string, unknown>, tctx);
-      if (type.unauthorized?.(taskOutputs) && rendered.credentials.length > 0) {
-        // The API refused the token (revoked, rotated): drop it, fetch a fresh one, retry once.
-        for (const c of rendered.credentials) {
-          // Only if the cache still holds the refused token: concurrent 401s cause one new mint.
-          store.invalidate(
-            c.key,
-            { tenantId: c.tenantId, ...(c.namespace ? { namespace: c.namespace } : {}) },
-            c.token !== undefined ? { token: c.token } : {},
-          );
-        }
-        log(
-          taskId,
-          'WARN',
-          `HTTP 401 with credential ${rendered.credentials.map((c) => `'${c.key}'`).join(', ')}: retrying once with a fresh token`,
-        );
-        attempts = 2;
-        rendered = await renderProperties(env, flow, props, [list, index], ctx, scope, addSensitive, sensitive);
-        taskOutputs = await type.run(rendered.value as Record<string, unknown>, tctx);
-      }
-      type.check?.(taskOutputs, rendered.value as Record<string, unknown>);
-      outputs[taskId] = taskOutputs;
-      const durationMs = Math.round(performance.now() - t0);
-      return { taskId, type: task.type, state: 'SUCCESS', outputs: masker.maskDeep(taskOutputs), durationMs, attempts };
-    } catch (err) {
-      if (isSandboxViolation(err)) sandboxViolation = true;
-      const message = masker.mask(taskFailureMessage(err, flow, [list, index], props));
-      log(taskId, 'ERROR', message);
-      const durationMs = Math.round(performance.now() - t0);
-      return {
-        taskId,
-        type: task.type,
-        state: 'FAILED',
-        outputs: masker.maskDeep(taskOutputs),
-        error: message,
-        durationMs,
-        attempts,
-      };
-    }
+  const log = (taskId: string, taskRunId: string | undefined, level: LogLevel, message: string) => {
+    const entry: LogEntry = {
+      time: new Date(),
+      taskId,
+      ...(taskRunId ? { taskRunId } : {}),
+      level,
+      message: masker.mask(message),
+    };
+    logs.push(entry);
+    options.onLog?.(entry);
   };
+  const executor = new Executor({
+    flow,
+    env,
+    store,
+    scope,
+    types,
+    signal,
+    context: ctx,
+    outputs,
+    sensitive,
+    addSensitive,
+    mask: (t) => masker.mask(t),
+    log,
+    traced: (task, fn) => trace.task(task, fn),
+    onSandboxViolation: () => {
+      sandboxViolation = true;
+    },
+  });
+  if (flow.triggers.length) {
+    log(
+      'flow',
+      undefined,
+      'INFO',
+      `triggers are not run by credflow run: ${flow.triggers.map((t) => `'${t.id}'`).join(', ')} ignored`,
+    );
+  }
 
-  const taskRuns: TaskRun[] = [];
   let state: State = 'SUCCESS';
   try {
-    for (const [i, task] of flow.tasks.entries()) {
-      if (signal.aborted) break;
-      const run = await runTask(task, 'tasks', i);
-      taskRuns.push(run);
-      if (run.state === 'FAILED') {
-        state = 'FAILED';
-        break;
-      }
-    }
-    if (signal.aborted) state = 'FAILED';
+    state = guessFinalState(await executor.runSequence(flow.tasks, ['tasks']));
+    if (signal.aborted) state = 'KILLED';
     // A template that reached past the sandbox is a broken (or hostile) flow: nothing more of it runs.
-    if (state === 'FAILED' && !sandboxViolation) {
-      for (const [i, task] of flow.errors.entries()) taskRuns.push(await runTask(task, 'errors', i));
+    if (state === 'FAILED' && !sandboxViolation) await executor.runSequence(flow.errors, ['errors']);
+    if (!sandboxViolation && !signal.aborted && flow.finally.length) {
+      const after = guessFinalState(await executor.runSequence(flow.finally, ['finally']));
+      state = guessFinalState([state, after]);
     }
     const flowOutputs: Record<string, unknown> = {};
-    if (state === 'SUCCESS') {
+    if (state === 'SUCCESS' || state === 'WARNING') {
       for (const [i, o] of flow.outputs.entries()) {
         try {
           const value = (
@@ -161,32 +154,37 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
           }
         } catch (err) {
           state = 'FAILED';
-          log('outputs', 'ERROR', masker.mask((err as Error).message));
+          log('outputs', undefined, 'ERROR', masker.mask((err as Error).message));
         }
       }
     }
+    execution.state = state;
+    if (!sandboxViolation && !signal.aborted && flow.afterExecution.length) {
+      await executor.runSequence(flow.afterExecution, ['afterExecution']);
+    }
+    const endDate = new Date().toISOString();
     return {
       id,
       flowId: flow.id,
       namespace: flow.namespace,
       tenantId,
+      labels: flow.labels,
       state,
-      taskRuns,
-      outputs: state === 'SUCCESS' ? masker.maskDeep(flowOutputs) : {},
+      // Masked now, with every sensitive value the execution met (a later token masks an earlier output too).
+      taskRuns: executor.nodes.map(({ run, outputs: o, lastOutputs }) => ({
+        ...run,
+        outputs: masker.maskDeep(o ?? lastOutputs ?? {}),
+        ...(run.error !== undefined ? { error: masker.mask(run.error) } : {}),
+      })),
+      outputs: state === 'SUCCESS' || state === 'WARNING' ? masker.maskDeep(flowOutputs) : {},
+      logs,
       startDate,
+      endDate,
       durationMs: Math.round(performance.now() - started),
       ...(sandboxViolation ? { sandboxViolation: true } : {}),
     };
   } finally {
-    trace.end(signal.aborted ? 'FAILED' : state);
+    trace.end(signal.aborted ? 'FAILED' : state === 'WARNING' ? 'SUCCESS' : state);
     unsubscribe();
   }
-}
-
-/** Whether a task failed because a template reached past the sandbox (`ERR_TEMPLATE_FORBIDDEN` in its causes). */
-function isSandboxViolation(err: unknown): boolean {
-  for (let e = err, depth = 0; e && depth < 10; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { code?: unknown }).code === 'ERR_TEMPLATE_FORBIDDEN') return true;
-  }
-  return false;
 }

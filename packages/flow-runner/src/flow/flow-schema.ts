@@ -1,8 +1,10 @@
-import { NAMESPACE_PATTERN } from '@credflow/credentials-core/internal';
+import { formatPath, NAMESPACE_PATTERN } from '@credflow/credentials-core/internal';
 import { z } from 'zod';
 import { coerceInput, INPUT_TYPES } from '../inputs/input-types.js';
 import type { TaskType } from '../tasks/task-type.js';
 import { OUTPUT_TYPES } from './output-types.js';
+import { commonTaskFields } from './task-properties.js';
+import { walkTasks } from './walk-tasks.js';
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 const id = (what: string) =>
@@ -29,17 +31,43 @@ const inputSchema = z
     }
   });
 
-/** Builds the flow schema for the given task types. */
-export function buildFlowSchema(tasks: readonly TaskType[]) {
+const labelValue = z.union([z.string(), z.number(), z.boolean()]);
+
+/** `pluginDefaults` / `taskDefaults` entries. */
+const pluginDefaultsSchema = z.array(
+  z.strictObject({
+    type: z.string({ error: 'expected a task type (or a package prefix of task types)' }),
+    values: z.record(z.string(), z.unknown()),
+    forced: z.boolean().optional(),
+  }),
+);
+
+/** Triggers are read and checked, not run: an id, a type and the trigger's own properties. */
+const triggerSchema = z.looseObject({
+  id: id('trigger'),
+  type: z
+    .string({ error: 'expected a trigger type' })
+    .regex(
+      /^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)+$/,
+      'expected a trigger type (e.g. io.kestra.plugin.core.trigger.Schedule)',
+    ),
+  description: z.string().optional(),
+  disabled: z.boolean().optional(),
+});
+
+/** Builds the schema of one task (nested tasks included) for the given task types. */
+export function buildTaskSchema(tasks: readonly TaskType[]): z.ZodType {
   const names = tasks.map((t) => t.type);
-  const task = z.discriminatedUnion(
+  const lazy: z.ZodType = z.lazy(() => task);
+  const task: z.ZodType = z.discriminatedUnion(
     'type',
     tasks.map((t) =>
       z.strictObject({
         id: id('task'),
         type: z.literal([t.type, ...(t.aliases ?? [])]),
-        description: z.string().optional(),
-        ...t.fields,
+        ...commonTaskFields,
+        ...(t.taskLists ? { errors: z.array(lazy).optional() } : {}),
+        ...(typeof t.fields === 'function' ? t.fields(lazy) : t.fields),
       }),
     ) as unknown as [z.ZodObject, ...z.ZodObject[]],
     {
@@ -50,15 +78,30 @@ export function buildFlowSchema(tasks: readonly TaskType[]) {
       },
     },
   );
+  return task;
+}
+
+/** Builds the flow schema for the given task types. */
+export function buildFlowSchema(tasks: readonly TaskType[]) {
+  const task = buildTaskSchema(tasks);
   return z.strictObject({
     id: id('flow'),
     namespace: z.string().regex(NAMESPACE_PATTERN, 'namespaces are dot-separated names (e.g. company.team)'),
     description: z.string().optional(),
-    labels: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    revision: z.number().int().min(1).optional(),
+    disabled: z.boolean().optional(),
+    labels: z
+      .union([z.record(z.string(), labelValue), z.array(z.strictObject({ key: z.string(), value: labelValue }))])
+      .optional(),
     inputs: z.array(inputSchema).optional(),
     variables: z.record(z.string(), z.unknown()).optional(),
     tasks: z.array(task).min(1, 'a flow needs at least one task'),
     errors: z.array(task).optional(),
+    finally: z.array(task).optional(),
+    afterExecution: z.array(task).optional(),
+    pluginDefaults: pluginDefaultsSchema.optional(),
+    taskDefaults: pluginDefaultsSchema.optional(),
+    triggers: z.array(triggerSchema).optional(),
     outputs: z
       .array(
         z.strictObject({
@@ -84,15 +127,20 @@ export function duplicateIds(raw: unknown): { path: (string | number)[]; message
   const idOf = (v: unknown) =>
     v && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string' ? (v as { id: string }).id : undefined;
   const seen = new Map<string, string>();
-  for (const list of ['tasks', 'errors'] as const) {
-    const items = Array.isArray(flow[list]) ? (flow[list] as unknown[]) : [];
-    for (const [i, t] of items.entries()) {
-      const tid = idOf(t);
-      if (tid === undefined) continue;
-      const first = seen.get(tid);
-      if (first) out.push({ path: [list, i, 'id'], message: `duplicate task id '${tid}' (first used at ${first})` });
-      else seen.set(tid, `${list}[${i}]`);
-    }
+  // Task ids are unique across the flow, nested tasks included (Kestra addresses outputs by task id).
+  walkTasks(flow, (t, path) => {
+    const tid = idOf(t);
+    if (tid === undefined) return;
+    const first = seen.get(tid);
+    if (first) out.push({ path: [...path, 'id'], message: `duplicate task id '${tid}' (first used at ${first})` });
+    else seen.set(tid, formatPath(path));
+  });
+  const triggers = new Set<string>();
+  for (const [i, t] of (Array.isArray(flow.triggers) ? (flow.triggers as unknown[]) : []).entries()) {
+    const tid = idOf(t);
+    if (tid === undefined) continue;
+    if (triggers.has(tid)) out.push({ path: ['triggers', i, 'id'], message: `duplicate trigger id '${tid}'` });
+    triggers.add(tid);
   }
   const inputs = new Set<string>();
   for (const [i, input] of (Array.isArray(flow.inputs) ? (flow.inputs as unknown[]) : []).entries()) {

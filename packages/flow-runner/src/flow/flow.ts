@@ -24,8 +24,21 @@ export interface Flow {
   description?: string;
   inputs: FlowInput[];
   variables: Record<string, unknown>;
+  /** Revision as written (Kestra keeps one per saved version). */
+  revision?: number;
+  /** Labels of every execution (Kestra: a mapping or a list of key/value). */
+  labels: Record<string, string>;
   tasks: FlowTask[];
+  /** Run after a failure of `tasks`. */
   errors: FlowTask[];
+  /** Run after `tasks` (and `errors`), whatever the state. */
+  finally: FlowTask[];
+  /** Run once the execution's state is known (`execution.state`); they do not change it. */
+  afterExecution: FlowTask[];
+  /** Declared triggers: checked, not run by `credflow run`. */
+  triggers: { id: string; type: string }[];
+  /** A disabled flow is not run. */
+  disabled: boolean;
   /** Flow outputs; `type` converts the rendered value (Kestra's output types). */
   outputs: { id: string; value: unknown; type?: OutputType }[];
   /** Where it came from, for messages. */

@@ -5,6 +5,8 @@ import type { TaskType } from '../tasks/task-type.js';
 import type { Flow, FlowTask } from './flow.js';
 import { FlowError, FlowNotFoundError } from './flow-errors.js';
 import { buildFlowSchema, duplicateIds } from './flow-schema.js';
+import { applyPluginDefaults, type PluginDefault } from './plugin-defaults.js';
+import { FLOW_TASK_LISTS } from './walk-tasks.js';
 
 export interface LoadFlowOptions {
   tasks?: readonly TaskType[];
@@ -25,7 +27,12 @@ export function parseFlow(text: string, file = '<flow>', options: LoadFlowOption
     throw new FlowError(file, [{ path: '', line: 1, message: 'a flow is a mapping with id, namespace and tasks' }]);
   }
   const schema = buildFlowSchema(options.tasks ?? builtinTasks);
-  const parsed = schema.safeParse(data, { reportInput: true });
+  const raw = data as Record<string, unknown>;
+  const defaults = [raw.pluginDefaults, raw.taskDefaults].flatMap((d) => (Array.isArray(d) ? d : []));
+  // Defaults are part of the tasks before they are checked (a default may supply a required property).
+  const withDefaults = defaults.length ? structuredClone(raw) : raw;
+  applyPluginDefaults(withDefaults, defaults as PluginDefault[]);
+  const parsed = schema.safeParse(withDefaults, { reportInput: true });
   const duplicates = duplicateIds(data).map((d) => ({
     path: formatPath(d.path),
     line: locate(doc, d.path, lineCounter),
@@ -36,14 +43,23 @@ export function parseFlow(text: string, file = '<flow>', options: LoadFlowOption
     throw new FlowError(file, [...found, ...duplicates]);
   }
   const f = parsed.data;
+  const labels = Array.isArray(f.labels)
+    ? Object.fromEntries(f.labels.map((l) => [l.key, String(l.value)]))
+    : Object.fromEntries(Object.entries(f.labels ?? {}).map(([k, v]) => [k, String(v)]));
   const flow: Flow = {
     id: f.id,
     namespace: f.namespace,
     ...(f.description ? { description: f.description } : {}),
+    ...(f.revision !== undefined ? { revision: f.revision } : {}),
+    labels,
     inputs: f.inputs ?? [],
     variables: f.variables ?? {},
     tasks: f.tasks as FlowTask[],
     errors: (f.errors ?? []) as FlowTask[],
+    finally: (f.finally ?? []) as FlowTask[],
+    afterExecution: (f.afterExecution ?? []) as FlowTask[],
+    triggers: (f.triggers ?? []).map((t) => ({ id: t.id, type: t.type })),
+    disabled: f.disabled === true,
     outputs: (f.outputs ?? []).map((o) => ({ id: o.id, value: o.value, ...(o.type ? { type: o.type } : {}) })),
     source: { file, lineOf: (path) => locate(doc, path, lineCounter) },
   };
@@ -60,8 +76,7 @@ export function parseFlow(text: string, file = '<flow>', options: LoadFlowOption
         for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
       }
     };
-    for (const [i, t] of flow.tasks.entries()) visit(t, ['tasks', i]);
-    for (const [i, t] of flow.errors.entries()) visit(t, ['errors', i]);
+    for (const list of FLOW_TASK_LISTS) for (const [i, t] of flow[list].entries()) visit(t, [list, i]);
     for (const [i, o] of flow.outputs.entries()) visit(o.value, ['outputs', i, 'value']);
     if (issues.length) throw new FlowError(file, issues);
   }

@@ -1,3 +1,9 @@
+import { failTask } from './fail-task.js';
+import { eachParallelTask, eachSequentialTask, forEachTask } from './flow/for-each-task.js';
+import { ifTask } from './flow/if-task.js';
+import { parallelTask } from './flow/parallel-task.js';
+import { allowFailureTask, sequentialTask } from './flow/sequential-task.js';
+import { switchTask } from './flow/switch-task.js';
 import { logTask } from './log-task.js';
 import { outputValuesTask } from './output-values-task.js';
 import { requestTask } from './request-task.js';
@@ -6,7 +12,22 @@ import { sleepTask } from './sleep-task.js';
 import type { TaskType } from './task-type.js';
 
 /** The task types the runner knows. */
-export const builtinTasks: readonly TaskType[] = [requestTask, logTask, outputValuesTask, returnTask, sleepTask];
+export const builtinTasks: readonly TaskType[] = [
+  requestTask,
+  logTask,
+  outputValuesTask,
+  returnTask,
+  sleepTask,
+  failTask,
+  ifTask,
+  switchTask,
+  forEachTask,
+  eachSequentialTask,
+  eachParallelTask,
+  parallelTask,
+  sequentialTask,
+  allowFailureTask,
+];
 
 /** Task types by type name and alias. */
 export function taskTypeMap(tasks: readonly TaskType[] = builtinTasks): Map<string, TaskType> {

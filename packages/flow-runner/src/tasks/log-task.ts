@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { LogLevel, TaskType } from './task-type.js';
+import type { LogLevel, RunnableTaskType } from './task-type.js';
 import { templated } from './template-values.js';
 
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
 /** `io.kestra.plugin.core.log.Log`: logs `message` (a string or a list) at `level`. */
-export const logTask: TaskType = {
+export const logTask: RunnableTaskType = {
   type: 'io.kestra.plugin.core.log.Log',
   aliases: ['io.kestra.core.tasks.log.Log'],
   fields: {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { TaskType } from './task-type.js';
+import type { RunnableTaskType } from './task-type.js';
 
 /** `io.kestra.plugin.core.output.OutputValues`: outputs `values` (rendered) as `outputs.<id>.values`. */
-export const outputValuesTask: TaskType = {
+export const outputValuesTask: RunnableTaskType = {
   type: 'io.kestra.plugin.core.output.OutputValues',
   fields: { values: z.record(z.string(), z.unknown()) },
   async run(props) {

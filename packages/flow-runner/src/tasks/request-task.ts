@@ -1,6 +1,6 @@
 import { authorizationSecrets, parseDuration } from '@credflow/credentials-core/internal';
 import { z } from 'zod';
-import { type TaskContext, TaskError, type TaskType } from './task-type.js';
+import { type RunnableTaskType, type TaskContext, TaskError } from './task-type.js';
 import { orTemplate, templated, toBoolean } from './template-values.js';
 
 const authSchema = z.strictObject({
@@ -59,7 +59,7 @@ async function clientCertificate(key: string, url: URL, ctx: TaskContext) {
  * `auth.mtls: KEY` presents that credential's TLS client certificate, for
  * certificate-bound tokens (RFC 8705 section 3).
  */
-export const requestTask: TaskType = {
+export const requestTask: RunnableTaskType = {
   type: 'io.kestra.plugin.core.http.Request',
   aliases: ['io.kestra.plugin.fs.http.Request'],
   fields: {

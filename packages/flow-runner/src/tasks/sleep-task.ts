@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseDuration } from '@credflow/credentials-core/internal';
-import type { TaskType } from './task-type.js';
+import type { RunnableTaskType } from './task-type.js';
 import { TaskError } from './task-type.js';
 import { templated } from './template-values.js';
 
 /** `io.kestra.plugin.core.flow.Sleep`: waits `duration` (ISO-8601). */
-export const sleepTask: TaskType = {
+export const sleepTask: RunnableTaskType = {
   type: 'io.kestra.plugin.core.flow.Sleep',
   fields: { duration: templated },
   async run(props, ctx) {

@@ -1,11 +1,14 @@
 import { type CredentialStore, CredflowError, type Scope } from '@credflow/credentials-core';
 import type { z } from 'zod';
+import type { FlowTask } from '../flow/flow.js';
 
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 /** What a running task may use. */
 export interface TaskContext {
   taskId: string;
+  /** The id of this task run. */
+  taskRunId?: string;
   log(level: LogLevel, message: string): void;
   store: CredentialStore;
   /** The execution's scope (tenant, namespace), for a task that looks a credential up (Request's `auth.mtls`). */
@@ -34,19 +37,59 @@ export class TaskError extends CredflowError {
   }
 }
 
-/**
- * A task type. `fields` validates the task as written (values may still be
- * templates); `run` gets the properties after rendering.
- */
-export interface TaskType {
+/** Tasks a flowable task runs as one group: one after the other, stopping at the first failure. */
+export interface ChildGroup {
+  /** Where the tasks are in the flow, e.g. `['tasks', 0, 'then']`. */
+  path: (string | number)[];
+  tasks: readonly FlowTask[];
+  /** Index of the first of `tasks` in the list at `path` (default 0). */
+  start?: number;
+  /** The ForEach value the group's task runs are for. */
+  value?: string;
+}
+
+/** What a flowable task (If, ForEach, Parallel…) may use besides {@link TaskContext}. */
+export interface FlowableContext extends TaskContext {
+  /**
+   * Runs groups of child tasks, at most `concurrency` groups at once (0: all
+   * at once); after a failure no new group starts. The flowable's state is
+   * then computed from its children's states, as Kestra does.
+   */
+  runGroups(groups: readonly ChildGroup[], concurrency: number): Promise<void>;
+  /** Sets this task run's outputs now (visible to its children as `parent.outputs`). */
+  setOutputs(outputs: Record<string, unknown>): void;
+}
+
+/** What every task type has. `fields` validates the task as written (values may still be templates). */
+interface TaskTypeBase {
   /** Kestra type name, e.g. `io.kestra.plugin.core.log.Log`. */
   readonly type: string;
   /** Other names accepted for the type (older Kestra names). */
   readonly aliases?: readonly string[];
-  readonly fields: z.ZodRawShape;
+  /** The task's own fields; a flowable task's task lists use `task`, the schema of one task. */
+  readonly fields: z.ZodRawShape | ((task: z.ZodType) => z.ZodRawShape);
+}
+
+/** A task that does one thing (Kestra's RunnableTask): `run` gets the properties after rendering. */
+export interface RunnableTaskType extends TaskTypeBase {
+  readonly taskLists?: undefined;
   run(props: Record<string, unknown>, ctx: TaskContext): Promise<Record<string, unknown>>;
   /** Whether outputs show the API refused the credentials (HTTP 401), so fresh ones are worth one retry. */
   unauthorized?(outputs: Record<string, unknown>): boolean;
   /** Fails the task from its outputs (e.g. a non-2xx response) after any retry. */
   check?(outputs: Record<string, unknown>, props: Record<string, unknown>): void;
 }
+
+/** A task that runs other tasks (Kestra's FlowableTask: If, ForEach, Parallel…). */
+export interface FlowableTaskType extends TaskTypeBase {
+  /**
+   * Properties holding tasks (`tasks`, `then`, `cases`…): not rendered,
+   * checked as tasks; `map` for a mapping of task lists (`cases`). Every
+   * flowable task also has `errors`.
+   */
+  readonly taskLists: readonly { key: string; map?: true }[];
+  /** Runs the task: its own properties rendered, its task lists as written; returns its outputs. */
+  flow(props: Record<string, unknown>, ctx: FlowableContext): Promise<Record<string, unknown> | undefined>;
+}
+
+export type TaskType = RunnableTaskType | FlowableTaskType;
