@@ -8,6 +8,7 @@ import { patchStringLiterals } from './pebble-strings.js';
 import { patchRawBlocks } from './raw-blocks.js';
 import { loadRegexEngine, MAY_USE_REGEX, regexEngineLoaded } from './regex/linear-regex.js';
 import { patchContext } from './render-frames.js';
+import { makeRenderFunctions } from './render-function.js';
 import { type CredflowExtension, EXTENSION_MARK, FUNCTIONS, patchParser } from './rewrite-calls.js';
 import { installSandbox } from './sandbox/install-sandbox.js';
 import { makeFunctions, type ScopeResolver, scopeFromFlow } from './template-functions.js';
@@ -101,8 +102,11 @@ export function registerCredentials(env: Environment, options: RegisterOptions):
   const fns = makeFunctions();
   env.addFilter(FUNCTIONS.credential, fns.credential as never, true);
   env.addFilter(FUNCTIONS.secret, fns.secret as never, true);
+  const renders = makeRenderFunctions();
+  env.addFilter(FUNCTIONS.render, renders.render as never, true);
+  env.addFilter(FUNCTIONS.renderOnce, renders.renderOnce as never, true);
   // A call the rewrite did not reach (e.g. `credential` passed around as a value) fails loudly.
-  for (const name of ['credential', 'secret'] as const) {
+  for (const name of ['credential', 'secret', 'render', 'renderOnce'] as const) {
     env.addGlobal(name, () => {
       throw new Error(`${name}() cannot be called this way: call it directly in a template expression`);
     });

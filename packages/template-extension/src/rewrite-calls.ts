@@ -3,7 +3,12 @@ import { withPebbleStrings } from './pebble-strings.js';
 import { SANDBOX_FILTERS, sandboxAst } from './sandbox/rewrite-sandbox.js';
 
 /** The template functions credflow provides, and the async filters they become. */
-export const FUNCTIONS = { credential: '__credflow_credential', secret: '__credflow_secret' } as const;
+export const FUNCTIONS = {
+  credential: '__credflow_credential',
+  secret: '__credflow_secret',
+  render: '__credflow_render',
+  renderOnce: '__credflow_render_once',
+} as const;
 export type FunctionName = keyof typeof FUNCTIONS;
 
 /** Marks the extension object, so the parser hook knows an environment carries it. */
@@ -204,7 +209,7 @@ export function rewriteCalls(ast: NjNode, nj: NunjucksInternals): NjNode {
     if (!where && (isA(node, 'For') || isA(node, 'If') || isA(node, 'Set'))) return fixStatement(node);
     if (isA(node, 'FunCall') && !isA(node, 'Filter') && isA(node.name, 'Symbol')) {
       const name = (node.name as NjNode).value as string;
-      if (name === 'credential' || name === 'secret') {
+      if (Object.hasOwn(FUNCTIONS, name)) {
         if (where) {
           throw new nj.lib.TemplateError(
             `${name}() cannot be used inside ${where}: it is asynchronous and would render empty. Call it outside and pass the value in (e.g. <% set token = ${name}(...) %>)`,
@@ -217,7 +222,7 @@ export function rewriteCalls(ast: NjNode, nj: NunjucksInternals): NjNode {
         return new nodes.Filter!(
           node.lineno,
           node.colno,
-          new nodes.Symbol!(node.lineno, node.colno, FUNCTIONS[name]),
+          new nodes.Symbol!(node.lineno, node.colno, FUNCTIONS[name as FunctionName]),
           new nodes.NodeList!(node.lineno, node.colno, [
             lit(node.lineno + 1),
             lit(node.colno + 1),

@@ -14,7 +14,7 @@ export const scopeFromFlow: ScopeResolver = (ctx) => {
   return scope;
 };
 
-type Callback = (err: Error | null, value?: unknown) => void;
+export type Callback = (err: Error | null, value?: unknown) => void;
 
 interface Keywords {
   __keywords: true;
@@ -24,7 +24,10 @@ interface Keywords {
 const isKeywords = (v: unknown): v is Keywords =>
   typeof v === 'object' && v !== null && (v as { __keywords?: unknown }).__keywords === true;
 
-function splitArgs(name: string, raw: unknown[]): { cb: Callback; args: unknown[]; kwargs: Record<string, unknown> } {
+export function splitArgs(
+  name: string,
+  raw: unknown[],
+): { cb: Callback; args: unknown[]; kwargs: Record<string, unknown> } {
   const cb = raw.at(-1);
   if (typeof cb !== 'function') {
     throw new Error(
@@ -41,7 +44,7 @@ function splitArgs(name: string, raw: unknown[]): { cb: Callback; args: unknown[
   return { cb: cb as Callback, args, kwargs };
 }
 
-function requireFrame(context: unknown, name: string): RenderFrame {
+export function requireFrame(context: unknown, name: string): RenderFrame {
   const frame = frameOf(context);
   if (frame) return frame;
   throw new Error(

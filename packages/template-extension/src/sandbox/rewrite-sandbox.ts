@@ -49,6 +49,9 @@ export interface SandboxOptions {
   strict?: boolean;
 }
 
+/** `super()` (lifted by nunjucks by its name) and credflow's asynchronous functions (rewritten to async filters next). */
+const ASYNC_CALLS = new Set(['super', 'credential', 'secret', 'render', 'renderOnce']);
+
 /** Tests under which an undefined value is not an error. */
 const LENIENT_TESTS = new Set(['defined', 'undefined']);
 /** Filters whose input may be undefined. */
@@ -206,7 +209,7 @@ export function sandboxAst(ast: NjNode, nj: NunjucksInternals, options: SandboxO
       node.args = visit(node.args, false);
       // `super()` is lifted by nunjucks' transformer by its name, and
       // `credential()`/`secret()` become async filters next: leave them.
-      if (isA(callee, 'Symbol') && ['super', 'credential', 'secret'].includes(callee.value as string)) return node;
+      if (isA(callee, 'Symbol') && ASYNC_CALLS.has(callee.value as string)) return node;
       node.name = filter(node, SANDBOX_FILTERS.callee, [
         node.name as NjNode,
         lit(node, describe(callee)),
