@@ -5,6 +5,7 @@ export {
   type TemplateReference,
   type TemplateUse,
 } from './analyze-template.js';
+export { kestraUnsupported } from './language/kestra-names.js';
 export {
   CREDFLOW_DELIMITERS,
   type Delimiters,

@@ -1,3 +1,4 @@
+import { kestraUnsupported } from '../language/kestra-names.js';
 import { hideSource } from './guard-calls.js';
 import { LocatedTemplateError } from './located-template-error.js';
 import { TemplateForbiddenError } from './template-forbidden-error.js';
@@ -40,7 +41,9 @@ export function checkCallee(
       column,
     );
   }
-  // Not a sandbox matter: an unknown or misspelt function.
+  // Not a sandbox matter: an unknown or misspelt function, or one of Kestra's credflow lacks.
+  const kestra = fn === undefined ? kestraUnsupported('function', expression) : undefined;
+  if (kestra) throw new LocatedTemplateError(kestra, line, column);
   throw new LocatedTemplateError(
     `unable to call '${expression}': it is ${fn === undefined || fn === null ? String(fn) : `a ${typeof fn}`}, not a function`,
     line,

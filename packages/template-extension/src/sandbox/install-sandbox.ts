@@ -1,4 +1,5 @@
 import type { Environment } from 'nunjucks';
+import { kestraUnsupported } from '../language/kestra-names.js';
 import { containsValue, iterableOf, pebbleLoop, printValue } from '../language/pebble-values.js';
 import { BOUNDED_FILTERS, range } from '../limits/bounded-builtins.js';
 import { DEFAULT_RENDER_LIMITS, RenderBudget } from '../limits/render-limits.js';
@@ -20,6 +21,8 @@ type EnvInternals = {
   asyncFilters: string[];
   addFilter(name: string, fn: Fn, isAsync?: boolean): unknown;
   addGlobal(name: string, value: unknown): unknown;
+  getFilter(name: string): Fn;
+  getTest(name: string): Fn;
   [INSTALLED]?: true;
 };
 const MACROS_MARKED = Symbol.for('credflow.macros-callable');
@@ -89,6 +92,21 @@ export function installSandbox(env: Environment, nj: NunjucksInternals): void {
       return addGlobal.call(this, name, typeof value === 'function' ? guardCall(value as Fn, 'function', name) : value);
     };
     for (const name of Object.keys(e.globals)) e.addGlobal(name, e.globals[name]);
+    // A missing filter or test that Kestra has is named as such (nunjucks says "filter not found").
+    for (const [method, kind] of [
+      ['getFilter', 'filter'],
+      ['getTest', 'test'],
+    ] as const) {
+      const get = e[method];
+      e[method] = function getNamed(this: EnvInternals, name: string) {
+        const map = kind === 'filter' ? this.filters : this.tests;
+        if (!Object.hasOwn(map, name)) {
+          const kestra = kestraUnsupported(kind, name);
+          if (kestra) throw new Error(kestra);
+        }
+        return get.call(this, name);
+      };
+    }
     e[INSTALLED] = true;
   }
   env.addFilter(SANDBOX_FILTERS.member, memberAccess as never);
