@@ -16,10 +16,16 @@ export function withPebbleStrings<T>(parse: () => T): T {
 }
 
 interface Tokenizer {
+  in_code: boolean;
+  lineno: number;
+  colno: number;
   current(): string;
   forward(): void;
   isFinished(): boolean;
+  nextToken(): { type: string; value: unknown } | null;
   _parseString(delimiter: string): string;
+  /** Open `{` of map literals in the current tag. */
+  credflowBraces?: number;
   [PATCHED]?: true;
 }
 
@@ -31,7 +37,8 @@ interface Tokenizer {
  * the backslash (`'a\d'` was `ad`) and reads `\n`, `\t`, `\r`. Only parses of
  * environments that carry the credflow extension are affected
  * ({@link withPebbleStrings}); other environments of the same nunjucks keep
- * nunjucks' rules.
+ * nunjucks' rules. Also as Pebble's lexer: a `}` that closes an open `{`
+ * of a map literal is not part of the tag's end (`{{ {'a': 1}}}`).
  */
 export function patchStringLiterals(nj: NunjucksInternals): void {
   const proto = Object.getPrototypeOf(nj.lexer.lex('', {})) as Tokenizer;
@@ -55,6 +62,24 @@ export function patchStringLiterals(nj: NunjucksInternals): void {
     }
     this.forward();
     return str;
+  };
+  // A map literal closed right before the tag's end (`{{ {'a': 1}}}`): as Pebble's lexer does, a
+  // `}` closes an open `{` first, so the tag's end is the last two braces, not the first two.
+  const nextToken = proto.nextToken;
+  proto.nextToken = function nextTokenBraces(this: Tokenizer) {
+    if (depth > 0 && this.in_code && (this.credflowBraces ?? 0) > 0 && this.current() === '}') {
+      const at = { lineno: this.lineno, colno: this.colno };
+      this.forward();
+      this.credflowBraces = (this.credflowBraces ?? 1) - 1;
+      return { type: 'right-curly', value: '}', ...at };
+    }
+    const tok = nextToken.call(this);
+    if (depth > 0 && tok) {
+      if (tok.type === 'left-curly') this.credflowBraces = (this.credflowBraces ?? 0) + 1;
+      else if (tok.type === 'right-curly') this.credflowBraces = Math.max(0, (this.credflowBraces ?? 0) - 1);
+      else if (!this.in_code) this.credflowBraces = 0;
+    }
+    return tok;
   };
   proto[PATCHED] = true;
 }

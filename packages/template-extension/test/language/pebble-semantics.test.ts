@@ -66,8 +66,15 @@ describe("Kestra's semantics in both syntaxes", () => {
     ["<< 'aa1bb2cc3dd4ee5' | replace({'(\\d)': '-$1-'}, regexp=true) >>", 'aa-1-bb-2-cc-3-dd-4-ee-5-'],
     ["<< 'it\\'s' >>", "it's"],
     ["<< 'a\\\\b' >>", 'a\\b'],
+    // A map literal closed right before the tag's end (Pebble's lexer closes the open brace first).
+    ["<< {'a': {'b': 2}}>>", '{"a":{"b":2}}'],
   ])('%s → %s', async (src, expected) => {
     expect(await both(src, { n: null })).toBe(expected);
+  });
+
+  it('a map literal may end right before }} in the Pebble syntax', async () => {
+    expect((await render(pebble, "{{ {'a': 1}}}", {})).output).toBe('{"a":1}');
+    expect((await render(pebble, "{{ 'x' }}}", {})).output).toBe('x}');
   });
 
   it('a ternary without its colon is a syntax error naming it', () => {
