@@ -4,6 +4,10 @@ const PATCHED = Symbol.for('credflow.pebble-operators-patched');
 
 interface ExpressionParser {
   skipSymbol(value: string): boolean;
+  parseFilterName(): NjNode;
+  parseFilterArgs(node: NjNode): NjNode[];
+  advanceAfterBlockEnd(name?: unknown): void;
+  parseUntilBlocks(...names: string[]): NjNode;
   skip(type: string): boolean;
   fail(message: string, lineno?: number, colno?: number): never;
   parseInlineIf(): NjNode;
@@ -23,6 +27,7 @@ interface ExpressionParser {
  * colon. The parser learns them in every environment of this nunjucks
  * installation; the nodes are compiled only where the credflow extension
  * rewrites them (they were syntax errors before, and stay errors elsewhere).
+ * Also `{% filter a | b %}`: a chain of filters over a filter block.
  */
 export function patchPebbleOperators(nj: NunjucksInternals): void {
   const nodes = nj.nodes as Record<string, NjNodeClass & { extend?: (name: string) => NjNodeClass }>;
@@ -36,6 +41,7 @@ export function patchPebbleOperators(nj: NunjucksInternals): void {
   const proto = nj.parserClass.prototype as {
     parseExpression: () => NjNode;
     parseIn: () => NjNode;
+    parseFilterStatement: () => NjNode;
     [PATCHED]?: true;
   };
   if (proto[PATCHED]) return;
@@ -59,6 +65,25 @@ export function patchPebbleOperators(nj: NunjucksInternals): void {
     let node = parseIn.call(this);
     while (this.skipSymbol('contains')) node = new Contains(node.lineno, node.colno, node, parseIn.call(this));
     return node;
+  };
+  // `{% filter upper | title %}…{% endfilter %}`: Pebble applies a chain of filters to the block.
+  const { Filter, NodeList, Capture, Output } = nodes as Record<string, NjNodeClass>;
+  proto.parseFilterStatement = function parseFilterStatement(this: ExpressionParser): NjNode {
+    const start = this.peekToken() as { lineno: number; colno: number; value?: unknown };
+    if (!this.skipSymbol('filter')) this.fail('parseFilterStatement: expected filter');
+    const chain: [NjNode, NjNode[]][] = [];
+    do {
+      const name = this.parseFilterName();
+      chain.push([name, this.parseFilterArgs(name)]);
+    } while (this.skip('pipe'));
+    this.advanceAfterBlockEnd(start.value);
+    const [first] = chain[0] as [NjNode, NjNode[]];
+    let node: NjNode = new Capture!(first.lineno, first.colno, this.parseUntilBlocks('endfilter'));
+    this.advanceAfterBlockEnd();
+    for (const [name, args] of chain) {
+      node = new Filter!(name.lineno, name.colno, name, new NodeList!(name.lineno, name.colno, [node, ...args]));
+    }
+    return new Output!(first.lineno, first.colno, [node]);
   };
   proto[PATCHED] = true;
 }

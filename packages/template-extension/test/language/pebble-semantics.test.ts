@@ -66,6 +66,9 @@ describe("Kestra's semantics in both syntaxes", () => {
     ["<< 'aa1bb2cc3dd4ee5' | replace({'(\\d)': '-$1-'}, regexp=true) >>", 'aa-1-bb-2-cc-3-dd-4-ee-5-'],
     ["<< 'it\\'s' >>", "it's"],
     ["<< 'a\\\\b' >>", 'a\\b'],
+    // A filter block with a chain of filters (Pebble's filter tag).
+    ["<% filter upper | replace({'L': '_'}) %>hello<% endfilter %>", 'HE__O'],
+    ['<% filter lower %>HeLLo<% endfilter %>', 'hello'],
     // A map literal closed right before the tag's end (Pebble's lexer closes the open brace first).
     ["<< {'a': {'b': 2}}>>", '{"a":{"b":2}}'],
   ])('%s → %s', async (src, expected) => {
