@@ -124,7 +124,7 @@ export class Executor {
         'flow' in type
           ? await this.runFlowable(type, task, path, node)
           : await this.runRunnable(type, task, path, node);
-      run.state = this.allowed(task, state);
+      run.state = this.allowed(task, 'flow' in type && type.allowsFailure === true, state);
       return run;
     });
     run.endDate = new Date().toISOString();
@@ -143,7 +143,8 @@ export class Executor {
       taskrun: {
         id: run.id,
         startDate: run.startDate,
-        attemptsCount: run.attempts.length,
+        // Kestra counts the attempts made before this one
+        attemptsCount: run.attempts.filter((a) => a.state !== 'RUNNING').length,
         ...(run.parentTaskRunId ? { parentId: run.parentTaskRunId } : {}),
         ...(run.value !== undefined ? { value: run.value } : {}),
       },
@@ -153,8 +154,9 @@ export class Executor {
   }
 
   /** `allowFailure` turns FAILED into WARNING, `allowWarning` WARNING into SUCCESS (Kestra). */
-  private allowed(task: FlowTask, state: State): State {
-    if (state === 'FAILED' && task.allowFailure === true) return task.allowWarning === true ? 'SUCCESS' : 'WARNING';
+  private allowed(task: FlowTask, allowsFailure: boolean, state: State): State {
+    if (state === 'FAILED' && (allowsFailure || task.allowFailure === true))
+      return task.allowWarning === true ? 'SUCCESS' : 'WARNING';
     if (state === 'WARNING' && task.allowWarning === true) return 'SUCCESS';
     return state;
   }

@@ -1,6 +1,7 @@
 import { didYouMean, formatPath } from '@credflow/credentials-core/internal';
 import { analyzeTemplate } from '@credflow/template-extension';
 import type nunjucks from 'nunjucks';
+import { allTaskIds } from '../flow/walk-tasks.js';
 import { hasTemplate } from './template-environment.js';
 
 /** What a flow's templates may name, for the checks made before anything runs. */
@@ -9,7 +10,7 @@ export interface TemplateContext {
   inputs: readonly string[];
   /** Keys of `variables`. */
   variables: readonly string[];
-  /** Ids of the flow's tasks (and `errors` tasks). */
+  /** Ids of the flow's tasks, nested ones and `errors`/`finally`/`afterExecution` included. */
   taskIds: readonly string[];
   /** Credential keys the flow's scope sees; `undefined` skips the check. */
   credentials?: readonly string[];
@@ -18,7 +19,17 @@ export interface TemplateContext {
 }
 
 /** Variables every flow render has (see `run-flow.ts`). */
-export const CONTEXT_ROOTS = ['inputs', 'vars', 'outputs', 'flow', 'execution'] as const;
+export const CONTEXT_ROOTS = [
+  'inputs',
+  'vars',
+  'outputs',
+  'flow',
+  'execution',
+  'labels',
+  'task',
+  'taskrun',
+  'parents',
+] as const;
 
 // `{{ name…` or `{% tag` in text rendered with credflow's `<< >>`, and the reverse.
 const PEBBLE_LIKE =
@@ -94,6 +105,8 @@ export function templateProblems(
     if (ref.optional) continue;
     const [root, name] = ref.path as [string, string | undefined];
     let problem: string | undefined;
+    // `parent` exists only inside a flowable task: optional by nature.
+    if (root === 'parent') continue;
     if (!roots.includes(root)) problem = `unknown variable '${root}'${didYouMean(root, roots)}`;
     else if (name !== undefined && root === 'inputs' && !context.inputs.includes(name))
       problem = `'inputs.${name}' is not a declared input${didYouMean(name, context.inputs)}`;
@@ -129,7 +142,7 @@ export function flowTemplateChecker(
       context = {
         inputs: flow.inputs.map((i) => i.id),
         variables: Object.keys(flow.variables),
-        taskIds: [...flow.tasks, ...flow.errors].map((t) => t.id),
+        taskIds: allTaskIds(flow),
         ...(checkCredentials ? { credentials: [...new Set(store.list(scope).map((c) => c.key))] } : {}),
         scopeLabel: `tenant '${tenantId}', namespace '${flow.namespace}'`,
       };

@@ -1,3 +1,4 @@
+import { echoTask } from './echo-task.js';
 import { failTask } from './fail-task.js';
 import { eachParallelTask, eachSequentialTask, forEachTask } from './flow/for-each-task.js';
 import { ifTask } from './flow/if-task.js';
@@ -18,6 +19,7 @@ export const builtinTasks: readonly TaskType[] = [
   outputValuesTask,
   returnTask,
   sleepTask,
+  echoTask,
   failTask,
   ifTask,
   switchTask,

@@ -88,6 +88,8 @@ export interface FlowableTaskType extends TaskTypeBase {
    * flowable task also has `errors`.
    */
   readonly taskLists: readonly { key: string; map?: true }[];
+  /** The task always allows its children to fail (Kestra's AllowFailure), as `allowFailure: true` does. */
+  readonly allowsFailure?: true;
   /** Runs the task: its own properties rendered, its task lists as written; returns its outputs. */
   flow(props: Record<string, unknown>, ctx: FlowableContext): Promise<Record<string, unknown> | undefined>;
 }

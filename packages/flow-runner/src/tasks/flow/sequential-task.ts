@@ -22,4 +22,5 @@ export const allowFailureTask: FlowableTaskType = {
   ...sequentialTask,
   type: 'io.kestra.plugin.core.flow.AllowFailure',
   aliases: ['io.kestra.core.tasks.flows.AllowFailure'],
+  allowsFailure: true,
 };

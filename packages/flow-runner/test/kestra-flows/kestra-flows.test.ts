@@ -1,0 +1,280 @@
+// Kestra's own test flows (core/src/test/resources/flows/valids at 58c1ca2d0, copied verbatim into
+// ./flows with a line naming the source), each with the outcome the cited Java test asserts.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CredentialStore } from '@credflow/credentials-core';
+import { describe, expect, it } from 'vitest';
+import type { Execution, State } from '../../src/execution/execution.js';
+import { runFlow } from '../../src/execution/run-flow.js';
+import { parseFlow } from '../../src/flow/load-flow.js';
+
+const FLOWS = join(import.meta.dirname, 'flows');
+
+/** Runs a Kestra flow unchanged, with Kestra's template syntax (Pebble's `{{ }}`). */
+async function run(file: string, inputs: Record<string, unknown> = {}): Promise<Execution & { find: Find }> {
+  const text = await readFile(join(FLOWS, file), 'utf8');
+  const flow = parseFlow(text, file);
+  const store = CredentialStore.fromYaml('templates: { syntax: pebble }\n');
+  const e = await runFlow(flow, { store, inputs });
+  const find: Find = (taskId) => e.taskRuns.filter((r) => r.taskId === taskId);
+  return Object.assign(e, { find });
+}
+type Find = (taskId: string) => Execution['taskRuns'];
+const stateOf = (e: { find: Find }, taskId: string): State | undefined => e.find(taskId)[0]?.state;
+const byValues = (e: Execution, taskId: string, values: string[]) => {
+  const byId = new Map(e.taskRuns.map((r) => [r.id, r]));
+  return e.taskRuns.find((r) => {
+    if (r.taskId !== taskId) return false;
+    const path: string[] = [];
+    for (let p: typeof r | undefined = r; p; p = p.parentTaskRunId ? byId.get(p.parentTaskRunId) : undefined) {
+      if (p.value !== undefined) path.unshift(p.value);
+    }
+    return JSON.stringify(path) === JSON.stringify(values);
+  });
+};
+
+describe('If (plugin/core/flow/IfTest.java)', () => {
+  it('multipleIf: if.yaml, 12 task runs, SUCCESS', async () => {
+    const e = await run('if.yaml', { if1: true, if2: false, if3: true });
+    expect(e.taskRuns).toHaveLength(12);
+    expect(e.state).toBe('SUCCESS');
+  });
+  it.each([true, 'true', 1])('ifTruthy: if-condition.yaml with %s runs when-true', async (param) => {
+    const e = await run('if-condition.yaml', { param: String(param) });
+    expect(e.taskRuns).toHaveLength(2);
+    expect(stateOf(e, 'when-true')).toBe('SUCCESS');
+    expect(e.state).toBe('SUCCESS');
+  });
+  it.each([false, 'false', 0, '-0'])('ifFalsy: if-condition.yaml with %s runs when-false', async (param) => {
+    const e = await run('if-condition.yaml', { param: String(param) });
+    expect(e.taskRuns).toHaveLength(2);
+    expect(stateOf(e, 'when-false')).toBe('SUCCESS');
+    expect(e.state).toBe('SUCCESS');
+  });
+  it('ifWithoutElse: if-without-else.yaml', async () => {
+    const t = await run('if-without-else.yaml', { param: 'true' });
+    expect(t.taskRuns).toHaveLength(2);
+    expect(stateOf(t, 'when-true')).toBe('SUCCESS');
+    const f = await run('if-without-else.yaml', { param: 'false' });
+    expect(f.taskRuns).toHaveLength(1);
+    expect(f.find('when-true')).toEqual([]);
+    expect(f.state).toBe('SUCCESS');
+  });
+  // Differs: the condition uses Pebble's `equals` operator, which credflow's templates do not parse yet.
+  it.fails('ifInFlowable: if-in-flowable.yaml, 8 task runs, after_if SUCCESS', async () => {
+    const e = await run('if-in-flowable.yaml', { param: 'true' });
+    expect(e.taskRuns).toHaveLength(8);
+    expect(stateOf(e, 'after_if')).toBe('SUCCESS');
+    expect(e.find('after_if')[0]?.outputs.value).toBe('After if: value 2');
+    expect(e.state).toBe('SUCCESS');
+  });
+});
+
+describe('Switch (plugin/core/flow/SwitchTest.java)', () => {
+  it.each([
+    ['FIRST', ['t1'], false],
+    ['SECOND', ['t2', 't2_sub'], false],
+    ['THIRD', ['t3', 'failed', 'error-t1'], false],
+    ['DEFAULT', ['default'], true],
+  ])('switch%s: switch.yaml', async (value, after, defaults) => {
+    const e = await run('switch.yaml', { string: value });
+    expect(e.taskRuns.slice(1, 1 + after.length).map((r) => r.taskId)).toEqual(after);
+    expect(e.find('parent-seq')[0]?.outputs).toEqual({ value, defaults });
+  });
+  it('switchImpossible: switch-impossible.yaml ends FAILED', async () => {
+    expect((await run('switch-impossible.yaml', { string: 'impossible' })).state).toBe('FAILED');
+  });
+});
+
+describe('EachSequential / ForEach (plugin/core/flow/EachSequentialTest.java)', () => {
+  it('sequential: each-sequential.yaml, 11 task runs, WARNING', async () => {
+    const e = await run('each-sequential.yaml');
+    expect(e.taskRuns).toHaveLength(11);
+    expect(e.state).toBe('WARNING');
+  });
+  // Differs: `taskrun.value is json` (Pebble's json test) is not supported by credflow's templates yet.
+  it.fails.each(['each-object.yaml', 'each-object-in-list.yaml'])('object/objectInList: %s', async (file) => {
+    const e = await run(file);
+    expect(e.taskRuns).toHaveLength(8);
+    expect(e.state).toBe('SUCCESS');
+    expect(String(e.taskRuns[6]?.outputs.value)).toContain('json > JSON > ["my-complex"]');
+  });
+  it('sequentialNested: each-sequential-nested.yaml, 23 task runs, outputs by values', async () => {
+    const e = await run('each-sequential-nested.yaml');
+    expect(e.taskRuns).toHaveLength(23);
+    expect(e.state).toBe('SUCCESS');
+    const last = String(e.find('2_return')[0]?.outputs.value);
+    const l21 = String(byValues(e, '1-2-1_return', ['s1', 'a a'])?.outputs.value);
+    expect(last).toContain(l21);
+    expect(String(byValues(e, '1-3_return', ['s1'])?.outputs.value)).toContain(
+      String(byValues(e, '1-1_return', ['s1'])?.outputs.value),
+    );
+    expect(String(byValues(e, '1-2-2_return', ['s1', 'a a'])?.outputs.value)).toContain(`get ${l21}`);
+  });
+  it('eachEmpty: each-empty.yaml, 2 task runs, SUCCESS', async () => {
+    const e = await run('each-empty.yaml');
+    expect(e.taskRuns).toHaveLength(2);
+    expect(e.state).toBe('SUCCESS');
+  });
+  it('eachNull: each-null.yaml, 1 task run, FAILED', async () => {
+    const e = await run('each-null.yaml');
+    expect(e.taskRuns).toHaveLength(1);
+    expect(e.state).toBe('FAILED');
+    expect(e.taskRuns[0]?.error).toContain('found 1 null value');
+  });
+  it('eachSwitch: each-switch.yaml, 12 task runs, parents[n].taskrun.value', async () => {
+    const e = await run('each-switch.yaml');
+    expect(e.taskRuns).toHaveLength(12);
+    expect(e.state).toBe('SUCCESS');
+    expect(byValues(e, '2-1-1_switch-number-1', ['b', '1'])?.outputs.value).toBe('1');
+    expect(byValues(e, '2-1-1_switch-number-2', ['b', '2'])?.outputs.value).toBe('2 b');
+  });
+});
+
+describe('EachParallel (plugin/core/flow/EachParallelTest.java)', () => {
+  it.each([
+    ['parallel', 'each-parallel.yaml', 8],
+    ['parallelNested', 'each-parallel-nested.yaml', 11],
+    ['parallelInteger', 'each-parallel-Integer.yml', undefined],
+  ])('%s: %s', async (_m, file, count) => {
+    const e = await run(file);
+    expect(e.state).toBe('SUCCESS');
+    if (count !== undefined) expect(e.taskRuns).toHaveLength(count);
+  });
+});
+
+describe('ForEach (plugin/core/flow/ForEachTest.java)', () => {
+  it.each([
+    ['nonConcurrent', 'foreach-non-concurrent.yaml', 7],
+    ['concurrent', 'foreach-concurrent.yaml', 7],
+    ['concurrentWithParallel', 'foreach-concurrent-parallel.yaml', 10],
+    ['concurrentNoLimit', 'foreach-concurrent-no-limit.yaml', 7],
+  ])('%s: %s, %d task runs, SUCCESS', async (_m, file, count) => {
+    const e = await run(file);
+    expect(e.state).toBe('SUCCESS');
+    expect(e.taskRuns).toHaveLength(count);
+  });
+});
+
+describe('Parallel and Sequential (ParallelTest.java, SequentialTest.java)', () => {
+  it.each([
+    ['ParallelTest.parallel', 'parallel.yaml', 8, undefined],
+    ['ParallelTest.parallelNested', 'parallel-nested.yaml', 11, undefined],
+    ['SequentialTest.sequential', 'sequential.yaml', 11, 'SUCCESS'],
+    ['SequentialTest.sequentialWithGlobalErrors', 'sequential-with-global-errors.yaml', 6, 'FAILED'],
+    ['SequentialTest.sequentialWithLocalErrors', 'sequential-with-local-errors.yaml', 6, 'FAILED'],
+  ])('%s: %s', async (_m, file, count, state) => {
+    const e = await run(file);
+    expect(e.taskRuns).toHaveLength(count);
+    if (state) expect(e.state).toBe(state);
+  });
+});
+
+describe('AllowFailure (plugin/core/flow/AllowFailureTest.java)', () => {
+  const control = (e: { find: Find }) => {
+    expect(stateOf(e, 'first')).toBe('WARNING');
+    expect(stateOf(e, '1-1-allow-failure')).toBe('WARNING');
+    expect(stateOf(e, '1-1-1_seq')).toBe('FAILED');
+    expect(stateOf(e, '1-1-1-1')).toBe('SUCCESS');
+    expect(stateOf(e, 'ko')).toBe('FAILED');
+    expect(stateOf(e, 'local-error')).toBe('SUCCESS');
+    expect(stateOf(e, '1-2-todo')).toBe('SUCCESS');
+  };
+  // Differs: run without inputs, credflow refuses the required STRING input 'crash' (Kestra's test runner lets it through).
+  it.fails('success: allow-failure.yaml ends WARNING', async () => {
+    const e = await run('allow-failure.yaml');
+    expect(e.taskRuns).toHaveLength(9);
+    control(e);
+    expect(e.find('global-error')).toHaveLength(0);
+    expect(stateOf(e, 'last')).toBe('SUCCESS');
+    expect(e.state).toBe('WARNING');
+  });
+  it('failed: allow-failure.yaml with crash ends FAILED', async () => {
+    const e = await run('allow-failure.yaml', { crash: '1' });
+    expect(e.taskRuns).toHaveLength(10);
+    control(e);
+    expect(stateOf(e, 'global-error')).toBe('SUCCESS');
+    expect(stateOf(e, 'switch')).toBe('FAILED');
+    expect(stateOf(e, 'crash')).toBe('FAILED');
+    expect(e.state).toBe('FAILED');
+  });
+});
+
+describe('Fail (plugin/core/execution/FailTest.java)', () => {
+  it('failOnSwitch: fail-on-switch.yaml', async () => {
+    const e = await run('fail-on-switch.yaml', { param: 'fail' });
+    expect(e.taskRuns).toHaveLength(1);
+    expect(stateOf(e, 'switch')).toBe('FAILED');
+    expect(e.state).toBe('FAILED');
+  });
+  it('failOnCondition / dontFailOnCondition: fail-on-condition.yaml', async () => {
+    const f = await run('fail-on-condition.yaml', { param: 'fail' });
+    expect(f.taskRuns).toHaveLength(2);
+    expect(stateOf(f, 'fail')).toBe('FAILED');
+    expect(f.state).toBe('FAILED');
+    const s = await run('fail-on-condition.yaml', { param: 'success' });
+    expect(s.taskRuns).toHaveLength(3);
+    expect(stateOf(s, 'fail')).toBe('SUCCESS');
+    expect(s.state).toBe('SUCCESS');
+  });
+});
+
+describe('allowFailure / allowWarning / runIf / disabled (core/runners)', () => {
+  it.each([
+    ['TaskWithAllowFailureTest.runnableTask', 'task-allow-failure-runnable.yml', 'WARNING', 2, 3],
+    ['TaskWithAllowFailureTest.flowableTask', 'task-allow-failure-flowable.yml', 'WARNING', 3, undefined],
+    ['TaskWithAllowWarningTest.runnableTask', 'task-allow-warning-runnable.yml', 'SUCCESS', 2, 3],
+    ['TaskWithAllowWarningTest.flowableTask', 'task-allow-warning-flowable.yml', 'SUCCESS', 3, undefined],
+  ])('%s: %s ends %s', async (_m, file, state, count, attempts) => {
+    const e = await run(file);
+    expect(e.state).toBe(state);
+    expect(e.taskRuns).toHaveLength(count);
+    if (attempts) expect(e.find('fail')[0]?.attempts).toHaveLength(attempts);
+  });
+  it('TaskWithRunIfTest.runnableTask: task-runif.yml', async () => {
+    const e = await run('task-runif.yml');
+    expect(e.state).toBe('FAILED');
+    expect(e.taskRuns).toHaveLength(4);
+    expect(stateOf(e, 'executed')).toBe('SUCCESS');
+    expect(stateOf(e, 'notexecuted')).toBe('SKIPPED');
+    expect(stateOf(e, 'willfailedtheflow')).toBe('FAILED');
+  });
+  it.each([
+    ['DisabledTest.simple', 'disable-simple.yaml', 2],
+    ['DisabledTest.error', 'disable-error.yaml', 3],
+    ['DisabledTest.flowable', 'disable-flowable.yaml', 10],
+  ])('%s: %s', async (_m, file, count) => {
+    expect((await run(file)).taskRuns).toHaveLength(count);
+  });
+});
+
+describe('errors (jdbc/.../JdbcRunnerTest.java errors)', () => {
+  // Differs: Kestra's errorLogs() function is not supported by credflow's templates yet.
+  it.fails('errors.yaml: 7 task runs, errorLogs() in the errors branch', async () => {
+    const e = await run('errors.yaml');
+    expect(e.taskRuns).toHaveLength(7);
+    expect(e.logs.map((l) => l.message)).toContain('- task: failed, message: Task failure');
+  });
+});
+
+describe('retry (core/.../RetryCaseTest.java via jdbc/.../JdbcRunnerRetryTest.java)', () => {
+  it.each([
+    ['retrySuccess', 'retry-success.yaml', 'WARNING', 1, 4],
+    ['retrySuccessAtFirstAttempt', 'retry-success-first-attempt.yaml', 'SUCCESS', 1, 1],
+    ['retryFailed', 'retry-failed.yaml', 'FAILED', 2, 5],
+    ['retryRandom', 'retry-random.yaml', 'FAILED', 1, 3],
+    ['retryExpo', 'retry-expo.yaml', 'FAILED', 1, 3],
+    ['retryFail', 'retry-fail.yaml', 'FAILED', 2, 3],
+    ['retryFailedTaskAttempts', 'retry-failed-task-attempts.yml', 'FAILED', undefined, 4],
+    ['retryFailedTaskDuration', 'retry-failed-task-duration.yml', 'FAILED', undefined, 3],
+  ])(
+    '%s: %s ends %s',
+    async (_m, file, state, count, attempts) => {
+      const e = await run(file);
+      expect(e.state).toBe(state);
+      if (count !== undefined) expect(e.taskRuns).toHaveLength(count);
+      expect(e.taskRuns[0]?.attempts).toHaveLength(attempts);
+    },
+    15_000,
+  );
+});
