@@ -119,7 +119,10 @@ async function renderText(context: Context, frame: RenderFrame, text: string, re
   for (let round = 0; ; round++) {
     if (!MAY_RENDER.test(current)) return current;
     if (budget.depth >= budget.limits.maxDepth || round >= budget.limits.maxDepth) {
-      throw budget.reached('maxDepth', `render() nested or repeated more than ${budget.limits.maxDepth} times`);
+      throw budget.reached(
+        'maxDepth',
+        `Too many rendering attempts: render() nested or repeated more than ${budget.limits.maxDepth} times`,
+      );
     }
     budget.depth++;
     let next: string;

@@ -11,6 +11,8 @@ it('exports exactly its public API', () => {
       'analyzeTemplate',
       'CREDFLOW_DELIMITERS',
       'createRenderSession',
+      // For `credflow validate`: names a Kestra function, filter or test credflow lacks as such (SPEC section 4).
+      'kestraUnsupported',
       'registerCredentials',
       'registerStandardLibrary',
       'render',

@@ -124,6 +124,9 @@ export function installSandbox(env: Environment, nj: NunjucksInternals): void {
   env.addFilter(SANDBOX_FILTERS.defined, ((value: unknown) => value !== undefined) as never);
   env.addFilter(SANDBOX_FILTERS.contains, containsValue as never);
   env.addFilter(SANDBOX_FILTERS.iterable, iterableOf as never);
+  env.addFilter(SANDBOX_FILTERS.context, function context(this: { ctx?: Record<string, unknown> }) {
+    return { ...(this.ctx ?? {}) };
+  } as never);
   env.addFilter(SANDBOX_FILTERS.print, function print(this: unknown, value: unknown) {
     return printValue(value, (n) => (budgetOf(this) ?? new RenderBudget(DEFAULT_RENDER_LIMITS)).checkLength(n));
   } as never);

@@ -19,6 +19,7 @@ export const SANDBOX_FILTERS = {
   contains: '__credflow_contains',
   print: '__credflow_print',
   iterable: '__credflow_iterable',
+  context: '__credflow_context',
 } as const;
 
 /**
@@ -85,6 +86,42 @@ export function sandboxAst(ast: NjNode, nj: NunjucksInternals, options: SandboxO
     }
   };
 
+  /**
+   * Pebble's macro parameters: one list in the order written, each `null`
+   * when the call leaves it out (nunjucks: positional ones are undefined,
+   * an error under strict variables). Every parameter becomes a keyword
+   * parameter, in the order written, so positional and named calls both
+   * fill them as Pebble does.
+   */
+  const nullDefaults = (args: NjNode): NjNode => {
+    const params: { at: [number, number]; pair: NjNode }[] = [];
+    let kwargs: NjNode | undefined;
+    for (const a of args.children ?? []) {
+      if (isA(a, 'KeywordArgs')) {
+        kwargs = a;
+        for (const p of a.children ?? []) {
+          const key = p.key as NjNode;
+          params.push({ at: [key.lineno, key.colno], pair: p });
+        }
+      } else if (isA(a, 'Symbol')) {
+        params.push({ at: [a.lineno, a.colno], pair: new nodes.Pair!(a.lineno, a.colno, a, lit(a, null as never)) });
+      } else return args; // not a plain signature: leave it to nunjucks
+    }
+    if (params.length === 0) return args;
+    params.sort((x, y) => x.at[0] - y.at[0] || x.at[1] - y.at[1]);
+    const Kw = (kwargs?.constructor ?? nodes.KeywordArgs) as unknown as new (
+      l: number,
+      c: number,
+      ch: NjNode[],
+    ) => NjNode;
+    const all = new Kw(
+      args.lineno,
+      args.colno,
+      params.map((p) => p.pair),
+    );
+    return new nodes.NodeList!(args.lineno, args.colno, [all]);
+  };
+
   /** Macro and call-block parameters: names, and keyword defaults that are expressions. */
   const visitParams = (args: NjNode): void => {
     for (const a of args.children ?? []) {
@@ -101,6 +138,10 @@ export function sandboxAst(ast: NjNode, nj: NunjucksInternals, options: SandboxO
     if (Array.isArray(value)) return value.map((v) => visit(v, lenient));
     if (!isA(value, 'Node')) return value;
     const node = value as NjNode;
+    if (isA(node, 'Symbol') && node.value === '_context') {
+      // Pebble's `_context`: the render's variables, as a map.
+      return filter(node, SANDBOX_FILTERS.context, []);
+    }
     if (isA(node, 'Symbol')) {
       checkName(node);
       // A variable read: under strict variables, undefined is an error.
@@ -184,6 +225,7 @@ export function sandboxAst(ast: NjNode, nj: NunjucksInternals, options: SandboxO
     if (isA(node, 'Macro')) {
       checkName(node.name);
       visitParams(node.args as NjNode);
+      node.args = nullDefaults(node.args as NjNode);
       node.body = visit(node.body, false);
       return node;
     }
@@ -236,7 +278,8 @@ export function sandboxAst(ast: NjNode, nj: NunjucksInternals, options: SandboxO
       }
       return filter(node, SANDBOX_FILTERS.member, [
         visit(target, lenient) as NjNode,
-        visit(key, false) as NjNode,
+        // Under `??`, `???` or `is defined`, an undefined subscript (`block[missing].child`) is undefined, not an error.
+        visit(key, lenient) as NjNode,
         lit(node, expression),
         lit(node, node.lineno + 1),
         lit(node, node.colno + 1),
@@ -397,5 +440,10 @@ export function sandboxAst(ast: NjNode, nj: NunjucksInternals, options: SandboxO
     return '…';
   };
 
-  return visit(ast, false) as NjNode;
+  const root = visit(ast, false) as NjNode;
+  // Pebble registers macros when it parses a template: a macro can be called above its definition.
+  if (isA(root, 'Root') && root.children) {
+    root.children = [...root.children.filter((c) => isA(c, 'Macro')), ...root.children.filter((c) => !isA(c, 'Macro'))];
+  }
+  return root;
 }
