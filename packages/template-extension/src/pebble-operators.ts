@@ -22,7 +22,8 @@ interface ExpressionParser {
  *   associative, below every other operator;
  * - `c ? a : b`, the ternary (a nunjucks `InlineIf`);
  * - `a contains b` (a list holds an element, or every element of a list; a
- *   map has a key; a string holds a substring), at the precedence of `in`.
+ *   map has a key; a string holds a substring) and `a equals b` (`==`), at
+ *   the precedence of `in`.
  * nunjucks lexes `??`, `???` and `?` between spaces as symbols and `:` as a
  * colon. The parser learns them in every environment of this nunjucks
  * installation; the nodes are compiled only where the credflow extension
@@ -31,12 +32,13 @@ interface ExpressionParser {
  */
 export function patchPebbleOperators(nj: NunjucksInternals): void {
   const nodes = nj.nodes as Record<string, NjNodeClass & { extend?: (name: string) => NjNodeClass }>;
-  for (const name of ['Coalesce', 'UndefinedCoalesce', 'Contains']) {
+  for (const name of ['Coalesce', 'UndefinedCoalesce', 'Contains', 'Equals']) {
     if (!nodes[name]) nodes[name] = nodes.BinOp?.extend?.(name) as NjNodeClass;
   }
   const Coalesce = nodes.Coalesce as NjNodeClass;
   const UndefinedCoalesce = nodes.UndefinedCoalesce as NjNodeClass;
   const Contains = nodes.Contains as NjNodeClass;
+  const Equals = nodes.Equals as NjNodeClass;
   const InlineIf = nodes.InlineIf as NjNodeClass;
   const proto = nj.parserClass.prototype as {
     parseExpression: () => NjNode;
@@ -63,8 +65,11 @@ export function patchPebbleOperators(nj: NunjucksInternals): void {
   const parseIn = proto.parseIn;
   proto.parseIn = function parseInOrContains(this: ExpressionParser): NjNode {
     let node = parseIn.call(this);
-    while (this.skipSymbol('contains')) node = new Contains(node.lineno, node.colno, node, parseIn.call(this));
-    return node;
+    for (;;) {
+      if (this.skipSymbol('contains')) node = new Contains(node.lineno, node.colno, node, parseIn.call(this));
+      else if (this.skipSymbol('equals')) node = new Equals(node.lineno, node.colno, node, parseIn.call(this));
+      else return node;
+    }
   };
   // `{% filter upper | title %}…{% endfilter %}`: Pebble applies a chain of filters to the block.
   const { Filter, NodeList, Capture, Output } = nodes as Record<string, NjNodeClass>;

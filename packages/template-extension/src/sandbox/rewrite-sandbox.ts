@@ -164,6 +164,11 @@ export function sandboxAst(ast: NjNode, nj: NunjucksInternals, options: SandboxO
     }
     if (isA(node, 'Coalesce')) return coalesce(node, SANDBOX_FILTERS.present);
     if (isA(node, 'UndefinedCoalesce')) return coalesce(node, SANDBOX_FILTERS.defined);
+    if (isA(node, 'Equals')) {
+      return new nodes.Compare!(node.lineno, node.colno, visit(node.left, false), [
+        new nodes.CompareOperand!(node.lineno, node.colno, visit(node.right, false), '=='),
+      ]);
+    }
     if (isA(node, 'Contains')) {
       return filter(node, SANDBOX_FILTERS.contains, [
         visit(node.left, false) as NjNode,

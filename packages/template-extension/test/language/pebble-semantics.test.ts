@@ -46,6 +46,8 @@ describe("Kestra's semantics in both syntaxes", () => {
     ['<< [1, 2, 3] contains [1, 3] >>', 'true'],
     ["<< 'abc' contains 'd' >>", 'false'],
     ["<< {'k': 1} contains 'k' >>", 'true'],
+    ["<< 'a' equals 'a' >>", 'true'],
+    ['<% if 1 equals 2 %>same<% else %>different<% endif %>', 'different'],
     // `??` and `???` (NullCoalescingExpressionTest, UndefinedCoalescingExpressionTest).
     ["<< null ?? 'n' >>", 'n'],
     ["<< missing ??? 'u' >>", 'u'],
