@@ -2,9 +2,21 @@ import type nunjucks from 'nunjucks';
 import { internalsOf } from '../nunjucks-internals.js';
 import { defaultFilter, firstLastFilters, joinFilter, keysFilter, lengthFilter, valuesFilter } from './collections.js';
 import { base64decodeFilter, base64encodeFilter, hashFilters, urldecodeFilter, urlencodeFilter } from './encoding.js';
+import { escapeCharFilter } from './escape-char.js';
+import { indentFilter, nindentFilter } from './indent.js';
 import { fromJsonFilter, fromJsonFunction, toJsonFilter } from './json.js';
 import { DATE_FILTERS, DATE_FUNCTIONS, lazyDateFunction, patchDateLoading } from './lazy-dates.js';
+import {
+  chunkFilter,
+  distinctFilter,
+  flattenFilter,
+  maxFunction,
+  mergeFilter,
+  minFunction,
+  rsortFilter,
+} from './lists.js';
 import { numberFilter } from './numbers.js';
+import { idFunction, randomIntFunction, uuidFunction } from './random.js';
 import {
   abbreviateFilter,
   affixFilters,
@@ -14,6 +26,7 @@ import {
   substringFilters,
   trimFilter,
 } from './strings.js';
+import { classNameFilter, emptyTest, jsonTest, mapTest } from './types.js';
 
 type Fn = (...args: never[]) => unknown;
 
@@ -41,12 +54,33 @@ const FILTERS: Record<string, Fn> = {
   urldecode: urldecodeFilter,
   ...hashFilters,
   number: numberFilter,
+  indent: indentFilter,
+  nindent: nindentFilter,
+  escapeChar: escapeCharFilter,
+  chunk: chunkFilter,
+  flatten: flattenFilter,
+  distinct: distinctFilter,
+  merge: mergeFilter,
+  rsort: rsortFilter,
+  className: classNameFilter,
 };
 
 const FUNCTIONS: Record<string, Fn> = {
   ...Object.fromEntries(DATE_FUNCTIONS.map((name) => [name, lazyDateFunction(name)])),
   fromJson: fromJsonFunction,
   json: fromJsonFunction,
+  max: maxFunction,
+  min: minFunction,
+  uuid: uuidFunction,
+  id: idFunction,
+  randomInt: randomIntFunction,
+};
+
+/** Pebble's tests credflow adds to nunjucks' own (`is empty`, `is map`) and Kestra's `is json`. */
+const TESTS: Record<string, (value: unknown) => boolean> = {
+  empty: emptyTest,
+  map: mapTest,
+  json: jsonTest,
 };
 
 const REGISTERED = Symbol.for('credflow.standard-library');
@@ -60,7 +94,10 @@ const REGISTERED = Symbol.for('credflow.standard-library');
  * `substringBefore`/`After`/`BeforeLast`/`AfterLast`, `trim`, `startsWith`,
  * `endsWith`, `default` (undefined, null and empty), `first`, `last`,
  * `length`, `keys`, `values`, `base64encode`, `base64decode`, `urlencode`,
- * `urldecode`, `sha256`, `sha1`, `sha512`, `md5`, `number`. Call it after
+ * `urldecode`, `sha256`, `sha1`, `sha512`, `md5`, `number`, `indent` and
+ * `nindent` (Kestra's `amount, prefix`), `escapeChar`, `chunk`, `flatten`,
+ * `distinct`, `merge`, `rsort`, `className`, `max()`, `min()`, `uuid()`,
+ * `id()`, `randomInt()`, and the tests `empty`, `map`, `json`. Call it after
  * `registerCredentials` (it wraps the sandbox's `replace`). Every result is
  * plain data: text, numbers, booleans, lists, maps. The date filters and
  * `now()` load their implementation (luxon) before the first template that
@@ -75,5 +112,8 @@ export function registerStandardLibrary(env: nunjucks.Environment): void {
   const replace = env.getFilter('replace') as (this: unknown, ...args: unknown[]) => unknown;
   env.addFilter('replace', makeReplaceFilter(replace) as (...args: unknown[]) => unknown);
   for (const [name, fn] of Object.entries(FUNCTIONS)) env.addGlobal(name, fn);
+  // @types/nunjucks lacks addTest (nunjucks has had it since 2.0).
+  const tests = env as unknown as { addTest(name: string, fn: (value: unknown) => boolean): void };
+  for (const [name, fn] of Object.entries(TESTS)) tests.addTest(name, fn);
   marked[REGISTERED] = true;
 }

@@ -26,3 +26,28 @@ export async function renderError(src: string, ctx: Record<string, unknown> = {}
   }
   throw new Error('expected the render to fail');
 }
+
+/** An environment as a Kestra flow gets it: Pebble's `{{ }}` delimiters, then the standard library. */
+function pebbleEnv(): nunjucks.Environment {
+  const store = CredentialStore.fromYaml('credentials: {}\n');
+  const env = registerCredentials(new nunjucks.Environment(null, { autoescape: false }), { store, delimiters: false });
+  registerStandardLibrary(env);
+  return env;
+}
+
+const pebble = pebbleEnv();
+
+/** Renders `src` with Pebble's delimiters (`{{ }}`, `{% %}`) through `render()`, as Kestra's `VariableRenderer.render`. */
+export async function renderPebble(src: string, ctx: Record<string, unknown> = {}): Promise<string> {
+  return (await render(pebble, src, ctx)).output;
+}
+
+/** The message of a failed render with Pebble's delimiters. */
+export async function pebbleError(src: string, ctx: Record<string, unknown> = {}): Promise<string> {
+  try {
+    await render(pebble, src, ctx);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('expected the render to fail');
+}
