@@ -24,6 +24,16 @@ interface Where {
 
 let state: ListResponse | undefined;
 let editing: Where | undefined;
+/** The version of the credential the form loaded: a save or delete is refused if the file changed it since. */
+let editingVersion: string | undefined;
+
+/** A refusal because the credential changed in the file since it was loaded (409 with `changed` or `version`). */
+interface ConflictAnswer extends ApiError {
+  changed?: string[];
+  version?: string;
+}
+const isStale = (status: number, data: ConflictAnswer) =>
+  status === 409 && (Array.isArray(data.changed) || typeof data.version === 'string');
 
 const formEl = $<HTMLFormElement>('form');
 const form = new CredentialForm({
@@ -81,7 +91,7 @@ async function refresh() {
   $('providers').textContent = `secrets from ${data.providers.join(' · ') || 'no providers'}`;
   const list = $('list');
   list.replaceChildren();
-  const actions = { edit: (c: Summary) => void openEdit(c), remove: (c: Summary) => void remove(locOf(c)) };
+  const actions = { edit: (c: Summary) => void openEdit(c), remove: (c: Summary) => void remove(locOf(c), c.version) };
   for (const t of data.tenants) {
     list.append(el('h3', {}, 'Tenant ', el('code', {}, t.id)), credentialTable(t.credentials, actions));
     for (const ns of t.namespaces)
@@ -264,10 +274,10 @@ async function save(event: Event) {
     return;
   }
   const to = where();
-  const { status, data } = await api<{ saved?: boolean }>('PUT', '/credentials', {
+  const { status, data } = await api<{ saved?: boolean } & ConflictAnswer>('PUT', '/credentials', {
     ...to,
     ...form.body(),
-    ...(editing ? { original: editing } : { create: true }),
+    ...(editing ? { original: editing, ...(editingVersion ? { version: editingVersion } : {}) } : { create: true }),
   });
   if (status === 200 && data.saved) {
     await refresh();
@@ -277,12 +287,60 @@ async function save(event: Event) {
       el('strong', { 'data-outcome': 'saved' }, `✓ Saved '${to.key}'`),
       ` to ${state?.file ?? 'credflow.yaml'}`,
     );
+  } else if (isStale(status, data)) {
+    conflict(data);
   } else {
     refusedForm('Not saved', status, data);
   }
 }
 
-async function remove(loc: Where) {
+/** A save refused because another writer changed the credential: what changed, what was not saved, and a way out. */
+function conflict(data: ConflictAnswer) {
+  clearIssues();
+  const loc = editing;
+  const mine = form.changedLabels();
+  const reload = el('button', { type: 'button', 'data-action': 'reload' }, 'Reload from the file');
+  reload.addEventListener(
+    'click',
+    () => loc && void openEdit({ ...loc, level: loc.namespace ? 'namespace' : 'tenant' } as Summary),
+  );
+  const changed = data.changed ?? [];
+  for (const path of changed) {
+    const w = form.widgets.find((x) => path === x.field.name || path.startsWith(`${x.field.name}.`));
+    if (w) {
+      w.label.classList.add('conflict');
+      w.label.append(el('span', { class: 'field-error' }, 'changed in the file since you opened it'));
+    }
+  }
+  result(
+    'bad',
+    el('strong', { 'data-outcome': 'conflict' }, 'Not saved: changed in the file since you opened it'),
+    el(
+      'dl',
+      {},
+      el('dt', {}, 'changed in the file'),
+      el(
+        'dd',
+        { 'data-changed': changed.join(' ') },
+        data.changed === undefined
+          ? 'this credential (reload to see what)'
+          : changed.length
+            ? changed.join(', ')
+            : 'it was removed from the file',
+      ),
+      el('dt', {}, 'your changes (not saved)'),
+      el('dd', {}, mine.length ? mine.join(', ') : 'none'),
+    ),
+    el(
+      'p',
+      { class: 'muted' },
+      'Reload to see the file as it is now, then make your change again. Nothing was written.',
+    ),
+    el('div', { class: 'actions' }, reload),
+  );
+}
+
+async function remove(loc: Where, version: string | undefined) {
   const dialog = $<HTMLDialogElement>('confirm');
   $('confirm-text').replaceChildren(
     'Delete ',
@@ -295,7 +353,15 @@ async function remove(loc: Where) {
     dialog.addEventListener('close', () => resolve(dialog.returnValue), { once: true }),
   );
   if (answer !== 'delete') return;
-  const { status, data } = await api<{ deleted?: boolean }>('DELETE', '/credentials', loc);
+  const { status, data } = await api<{ deleted?: boolean } & ConflictAnswer>('DELETE', '/credentials', {
+    ...loc,
+    ...(version ? { version } : {}),
+  });
+  if (isStale(status, data)) {
+    await refresh();
+    notice(`Not deleted: ${data.message ?? 'it changed in the file'}`, [], 'bad');
+    return;
+  }
   if (status !== 200) {
     if (!refused(status, data, 'Not deleted')) notice(`Not deleted: ${data.message ?? `HTTP ${status}`}`, [], 'bad');
     return;
@@ -349,12 +415,14 @@ function showForm(title: string) {
 
 function closeForm() {
   editing = undefined;
+  editingVersion = undefined;
   $('form-panel').hidden = true;
   document.querySelector('main')?.classList.remove('editing');
 }
 
 function openNew() {
   editing = undefined;
+  editingVersion = undefined;
   formEl.reset();
   input('tenantId').value = 'main';
   form.load({}, {}, value('type') || 'client_credentials');
@@ -366,7 +434,7 @@ function openNew() {
 
 async function openEdit(c: Summary, quiet = false) {
   const loc = locOf(c);
-  const { status, data } = await api<{ definition: Record<string, unknown>; sources: Sources }>(
+  const { status, data } = await api<{ definition: Record<string, unknown>; sources: Sources; version?: string }>(
     'POST',
     '/definition',
     loc,
@@ -381,6 +449,7 @@ async function openEdit(c: Summary, quiet = false) {
   input('key').value = loc.key;
   form.load(data.definition, data.sources, 'client_credentials');
   editing = loc;
+  editingVersion = data.version;
   $('delete').hidden = false;
   if (quiet) $('form-title').textContent = `Edit ${loc.key}`;
   else showForm(`Edit ${loc.key}`);
@@ -390,7 +459,7 @@ async function openEdit(c: Summary, quiet = false) {
 
 $('new').addEventListener('click', openNew);
 $('cancel').addEventListener('click', closeForm);
-$('delete').addEventListener('click', () => editing && void remove(editing));
+$('delete').addEventListener('click', () => editing && void remove(editing, editingVersion));
 $('type').addEventListener('change', () => form.switchType(value('type')));
 $('where').addEventListener('input', checkWhere);
 $('test').addEventListener('click', () => void testConnection());

@@ -146,6 +146,14 @@ export class CredentialForm {
     );
   }
 
+  /** The labels of the fields the user changed (for a refused save: what was not saved). */
+  changedLabels(): string[] {
+    const out = this.#widgets.filter((w) => w.read() !== w.label.dataset.initial).map((w) => w.field.label);
+    if (this.#typeSelect.value !== (this.#raw.type ?? this.#type)) out.unshift('Type');
+    if (this.#other.value !== this.#otherInitial) out.push('Other fields');
+    return out;
+  }
+
   /** What to send: the definition as written, with only the user's changes applied. */
   body(): DefinitionBody {
     const fields = this.#fieldsOf(this.#type);

@@ -19,6 +19,8 @@ export interface Summary {
   endpoint: string;
   cache: { enabled: boolean; refreshBeforeExpiry: number };
   secrets: SecretInfo[];
+  /** The version of its definition in the file, sent back with a delete. */
+  version?: string;
 }
 
 export interface RowActions {

@@ -16,15 +16,18 @@ import { Hono } from 'hono';
 import type { ConfigFile } from './config-file.js';
 import { type CredentialLocation, locationIssues } from './credential-location.js';
 import { type DefinitionInput, definitionFrom } from './definition-input.js';
+import { versionFromIfMatch } from './definition-version.js';
 import { providerDescriptions } from './provider-descriptions.js';
 import { secretStatuses } from './secret-status.js';
-import { DefinitionError, UiError, UiNotFoundError } from './ui-errors.js';
+import { DefinitionError, UiConflictError, UiError, UiNotFoundError } from './ui-errors.js';
 
 export interface ApiOptions {
   file: ConfigFile;
   logger: Logger;
   /** Secret providers instead of the config's (tests). */
   secretProviders?: readonly SecretProvider[];
+  /** One line per save and delete (names only, never values). */
+  log?: (line: string) => void;
 }
 
 interface Where {
@@ -37,6 +40,8 @@ interface Body extends Where, DefinitionInput {
   original?: Where;
   create?: unknown;
   refs?: unknown;
+  /** The version of the credential the page loaded (as `If-Match` would carry it). */
+  version?: unknown;
 }
 
 /** The credential types the page offers: the store's built-in grants. */
@@ -62,12 +67,23 @@ const scopeOf = (loc: CredentialLocation): Scope => ({
   ...(loc.namespace ? { namespace: loc.namespace } : {}),
 });
 
+/** How a location is named in the server's log lines: `'key' (tenant main, namespace a.b)`. */
+const named = (loc: CredentialLocation) =>
+  `'${loc.key}' (tenant ${loc.tenantId}${loc.namespace ? `, namespace ${loc.namespace}` : ''})`;
+
+/** The version a write was made against: the body's `version`, else the `If-Match` header. */
+function versionOf(body: Body, ifMatch: string | undefined): string | undefined {
+  if (typeof body.version === 'string' && body.version) return body.version;
+  return versionFromIfMatch(ifMatch);
+}
+
 const isSecretRef = (v: unknown): v is SecretRef =>
   v !== null && typeof v === 'object' && typeof (v as { secret?: unknown }).secret === 'string';
 
 /** The JSON API of `credflow ui`. Responses never hold a token or a secret value. */
 export function createApi(options: ApiOptions): Hono {
   const { file, logger } = options;
+  const log = options.log ?? (() => {});
   const api = new Hono();
   /** A store for one request; its warnings are masked with every value it reads, mints or sends. */
   const storeFor = (config: CredflowConfig) => {
@@ -81,6 +97,18 @@ export function createApi(options: ApiOptions): Hono {
   };
 
   api.onError((err, c) => {
+    if (err instanceof UiConflictError)
+      return c.json(
+        {
+          error: 'conflict',
+          code: err.code,
+          message: err.message,
+          issues: err.issues,
+          ...(err.changed ? { changed: err.changed } : {}),
+          ...(err.version ? { version: err.version } : {}),
+        },
+        err.status,
+      );
     if (err instanceof UiError)
       return c.json({ error: 'invalid', code: err.code, message: err.message, issues: err.issues }, err.status);
     if (err instanceof YamlFileError) {
@@ -105,7 +133,7 @@ export function createApi(options: ApiOptions): Hono {
   };
 
   api.get('/credentials', async (c) => {
-    const { config } = await file.load();
+    const { config, doc } = await file.load();
     const store = storeFor(config);
     const providers = options.secretProviders ?? store.secrets.providers;
     const tenants = [...config.tenants.entries()].map(([tenantId]) => ({
@@ -129,6 +157,11 @@ export function createApi(options: ApiOptions): Hono {
     const withStatus = (list: typeof all) =>
       list.map((s) => ({
         ...s,
+        version: file.versionIn(doc, {
+          tenantId: s.tenantId,
+          key: s.key,
+          ...(s.namespace ? { namespace: s.namespace } : {}),
+        }),
         secrets: s.secrets.map((ref, i) => ({ ...ref, status: statuses.get(s)?.[i] })),
       }));
     const resolver = new SecretResolver(providers);
@@ -148,9 +181,10 @@ export function createApi(options: ApiOptions): Hono {
 
   api.post('/definition', async (c) => {
     const loc = location(await readBody(c));
-    const definition = await file.definition(loc);
-    if (definition === undefined) throw new UiNotFoundError(`'${loc.key}' is no longer in the file: reload the page`);
-    return c.json({ ...loc, definition, sources: await file.sources(loc) });
+    const found = await file.versioned(loc);
+    if (found === undefined) throw new UiNotFoundError(`'${loc.key}' is no longer in the file: reload the page`);
+    c.header('etag', `"${found.version}"`);
+    return c.json({ ...loc, definition: found.definition, version: found.version, sources: await file.sources(loc) });
   });
 
   api.post('/secret-status', async (c) => {
@@ -219,15 +253,34 @@ export function createApi(options: ApiOptions): Hono {
     const body = await readBody(c);
     const loc = location(body);
     const def = definitionFrom(body);
-    await file.validate(loc, def); // field-level errors first, named relative to the definition
     const original = body.original ? location(body.original) : undefined;
-    await file.save(loc, def, { ...(original ? { original } : {}), create: body.create === true });
-    return c.json({ saved: true, ...loc });
+    const expected = versionOf(body, c.req.header('if-match'));
+    // A change made to the file meanwhile first (what changed), then field-level errors, named relative to the definition.
+    await file.checkVersion(original ?? loc, expected);
+    await file.validate(loc, def);
+    const version = await file.save(loc, def, {
+      ...(original ? { original } : {}),
+      create: body.create === true,
+      ...(expected ? { version: expected } : {}),
+    });
+    const moved =
+      original &&
+      (original.key !== loc.key || original.tenantId !== loc.tenantId || original.namespace !== loc.namespace);
+    log(
+      moved
+        ? `saved ${named(loc)}, renamed or moved from ${named(original)}, in ${file.path}`
+        : `saved ${named(loc)} in ${file.path}`,
+    );
+    if (version) c.header('etag', `"${version}"`);
+    return c.json({ saved: true, ...loc, ...(version ? { version } : {}) });
   });
 
   api.delete('/credentials', async (c) => {
-    const loc = location(await readBody(c));
-    return c.json({ deleted: await file.remove(loc), ...loc });
+    const body = await readBody(c);
+    const loc = location(body);
+    const deleted = await file.remove(loc, versionOf(body, c.req.header('if-match')));
+    if (deleted) log(`deleted ${named(loc)} from ${file.path}`);
+    return c.json({ deleted, ...loc });
   });
 
   return api;

@@ -5,6 +5,7 @@ import { ConfigError, type CredflowConfig, parseConfig } from '@credflow/credent
 import { formatPath } from '@credflow/credentials-core/internal';
 import { type Document, parseDocument } from 'yaml';
 import { type CredentialLocation, yamlPath } from './credential-location.js';
+import { changedFields, definitionVersion } from './definition-version.js';
 import { type FieldSource, fieldSources } from './field-sources.js';
 import { DefinitionError, UiConflictError, UiFileError, UiNotFoundError } from './ui-errors.js';
 import { deleteKey, moveKey } from './yaml/yaml-edit.js';
@@ -16,6 +17,15 @@ export { DefinitionError, type FieldIssue } from './ui-errors.js';
 const samePlace = (a: CredentialLocation, b: CredentialLocation) =>
   yamlPath(a).join('\u0000') === yamlPath(b).join('\u0000');
 
+/** How many loaded versions are remembered to name what changed in a conflict. */
+const REMEMBERED_VERSIONS = 500;
+
+/** A credential as written in the file, with its version (see {@link definitionVersion}). */
+export interface VersionedDefinition {
+  definition: unknown;
+  version: string;
+}
+
 /**
  * `credflow.yaml` as the UI edits it. Saving changes only the bytes of what
  * changed (located with the yaml Document API): untouched fields, comments,
@@ -25,6 +35,10 @@ const samePlace = (a: CredentialLocation, b: CredentialLocation) =>
 export class ConfigFile {
   readonly path: string;
   readonly baseDir: string;
+  /** Definitions the page loaded, by version: what changed is named against them (field names only). */
+  readonly #loaded = new Map<string, unknown>();
+  /** Writes of this process, one at a time: a version check and its write are never interleaved with another. */
+  #writing: Promise<unknown> = Promise.resolve();
 
   constructor(path: string) {
     this.path = resolve(path);
@@ -47,8 +61,71 @@ export class ConfigFile {
 
   /** The definition as written in the file (no defaults filled in). */
   async definition(loc: CredentialLocation): Promise<unknown> {
-    const found = locate(parseForEdit(await this.text()), yamlPath(loc));
-    return found?.node?.toJSON();
+    return (await this.versioned(loc))?.definition;
+  }
+
+  /** The definition as written in the file and its version; undefined when it is not there. */
+  async versioned(loc: CredentialLocation): Promise<VersionedDefinition | undefined> {
+    const definition = locate(parseForEdit(await this.text()), yamlPath(loc))?.node?.toJSON();
+    if (definition === undefined) return undefined;
+    return { definition, version: this.#remember(definition) };
+  }
+
+  /** The version of the credential at `loc` in a document read with {@link load}; undefined when it is not there. */
+  versionIn(doc: Document, loc: CredentialLocation): string | undefined {
+    const definition = doc.getIn(yamlPath(loc), true) as { toJSON?: () => unknown } | undefined;
+    const json = definition?.toJSON?.();
+    return json === undefined ? undefined : this.#remember(json);
+  }
+
+  #remember(definition: unknown): string {
+    const version = definitionVersion(definition);
+    this.#loaded.delete(version);
+    this.#loaded.set(version, structuredClone(definition));
+    for (const old of this.#loaded.keys()) {
+      if (this.#loaded.size <= REMEMBERED_VERSIONS) break;
+      this.#loaded.delete(old);
+    }
+    return version;
+  }
+
+  /**
+   * Refuses a write over a credential that changed in the file since the
+   * page loaded `version` of it (no lost update); nothing to check without a version.
+   */
+  #checkVersion(doc: Document.Parsed, loc: CredentialLocation, version: string | undefined): void {
+    if (version === undefined) return;
+    const now = locate(doc, yamlPath(loc))?.node?.toJSON();
+    const where = `${loc.namespace ? `namespace ${loc.namespace}` : `tenant ${loc.tenantId}`}`;
+    if (now === undefined)
+      throw new UiConflictError(
+        `'${loc.key}' (${where}) was removed from the file since you opened it: nothing was written`,
+        [{ path: '', message: 'removed from the file since you opened it' }],
+        { changed: [] },
+      );
+    const current = definitionVersion(now);
+    if (current === version) return;
+    const before = this.#loaded.get(version);
+    const changed = before === undefined ? undefined : changedFields(before, now);
+    throw new UiConflictError(
+      `'${loc.key}' (${where}) changed in the file since you opened it${
+        changed?.length ? ` (${changed.join(', ')})` : ''
+      }: nothing was written; reload it, then make your change again`,
+      (changed ?? []).map((path) => ({ path, message: 'changed in the file since you opened it' })),
+      { ...(changed ? { changed } : {}), version: current },
+    );
+  }
+
+  /** Refuses with ERR_UI_CONFLICT when the credential at `loc` is no longer at `version` (checked again when writing). */
+  async checkVersion(loc: CredentialLocation, version: string | undefined): Promise<void> {
+    if (version !== undefined) this.#checkVersion(parseForEdit(await this.text()), loc, version);
+  }
+
+  /** Runs one write after the ones before it (in this process). */
+  #exclusive<T>(write: () => Promise<T>): Promise<T> {
+    const run = this.#writing.then(write, write);
+    this.#writing = run.catch(() => undefined);
+    return run;
   }
 
   /** The source text of each field of a definition, for the page's YAML snippets. */
@@ -90,13 +167,23 @@ export class ConfigFile {
     return text;
   }
 
-  /** Removes a credential with the lines it owns (its comments); `false` when it was not there. */
-  async remove(loc: CredentialLocation): Promise<boolean> {
-    const text = await this.#editable();
-    const path = yamlPath(loc);
-    if (!locate(parseForEdit(text), path)) return false;
-    await this.#write(deleteKey(text, path.slice(0, -1), loc.key));
-    return true;
+  /**
+   * Removes a credential with the lines it owns (its comments); `false` when
+   * it was not there. With `version`, refused when it changed since then.
+   */
+  remove(loc: CredentialLocation, version?: string): Promise<boolean> {
+    return this.#exclusive(async () => {
+      const text = await this.#editable();
+      const path = yamlPath(loc);
+      const doc = parseForEdit(text);
+      if (!locate(doc, path)) {
+        if (version !== undefined) this.#checkVersion(doc, loc, version);
+        return false;
+      }
+      this.#checkVersion(doc, loc, version);
+      await this.#write(deleteKey(text, path.slice(0, -1), loc.key));
+      return true;
+    });
   }
 
   async #write(text: string): Promise<CredflowConfig> {
@@ -129,17 +216,29 @@ export class ConfigFile {
    * Writes a definition at its location, changing only what differs from
    * the file. With `original` at another place, the credential is renamed
    * or moved first, carrying its comments. `create` refuses to overwrite.
+   * With `version` (of the credential where it was loaded: `original`, else
+   * `loc`), refused when it changed in the file since then. Returns the
+   * version of the definition now in the file.
    */
-  async save(
+  save(
     loc: CredentialLocation,
     definition: Record<string, unknown>,
-    options: { original?: CredentialLocation; create?: boolean } = {},
-  ): Promise<void> {
+    options: { original?: CredentialLocation; create?: boolean; version?: string } = {},
+  ): Promise<string | undefined> {
+    return this.#exclusive(() => this.#save(loc, definition, options));
+  }
+
+  async #save(
+    loc: CredentialLocation,
+    definition: Record<string, unknown>,
+    options: { original?: CredentialLocation; create?: boolean; version?: string },
+  ): Promise<string | undefined> {
     const text = await this.#editable();
     const doc = parseForEdit(text);
     const path = yamlPath(loc);
     const exists = locate(doc, path) !== undefined;
     const { original } = options;
+    this.#checkVersion(doc, original ?? loc, options.version);
     let next = text;
     if (original && !samePlace(original, loc)) {
       const from = yamlPath(original);
@@ -160,5 +259,7 @@ export class ConfigFile {
     }
     next = patchValue(next, path, definition);
     if (next !== text) await this.#write(next);
+    const saved = locate(parseForEdit(next), path)?.node?.toJSON();
+    return saved === undefined ? undefined : this.#remember(saved);
   }
 }

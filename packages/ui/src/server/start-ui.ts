@@ -15,6 +15,11 @@ export interface UiOptions {
   /** Default 127.0.0.1 (loopback only). */
   host?: string;
   logger?: Logger;
+  /**
+   * One line per save and delete: the credential's key, tenant and
+   * namespace, never a value. Default: printed on stdout as `credflow ui: …`.
+   */
+  log?: (line: string) => void;
   /** Session key; default a fresh random one. */
   key?: string;
   secretProviders?: readonly SecretProvider[];
@@ -66,7 +71,12 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
   app.use('/api/*', guard(key, allowedHosts));
   app.route(
     '/api',
-    createApi({ file, logger, ...(options.secretProviders ? { secretProviders: options.secretProviders } : {}) }),
+    createApi({
+      file,
+      logger,
+      log: options.log ?? ((line) => process.stdout.write(`credflow ui: ${line}\n`)),
+      ...(options.secretProviders ? { secretProviders: options.secretProviders } : {}),
+    }),
   );
   for (const [path, asset] of Object.entries(STATIC)) {
     app.get(path, async (c) => c.body(await readFile(asset.file), 200, { 'content-type': asset.type }));

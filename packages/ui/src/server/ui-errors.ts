@@ -39,10 +39,22 @@ export class UiNotFoundError extends UiError {
   readonly status = 404;
 }
 
-/** A credential with that key already exists where the page wants to put one. */
+/**
+ * A write that would overwrite something: a credential with that key already
+ * exists where the page wants to put one, or the credential changed in the
+ * file since the page loaded it (`changed`: the fields that differ, by name;
+ * `version`: the file's version now, absent when the credential is gone).
+ */
 export class UiConflictError extends UiError {
   readonly code = 'ERR_UI_CONFLICT';
   readonly status = 409;
+  readonly changed?: string[];
+  readonly version?: string;
+  constructor(message: string, issues: FieldIssue[] = [], details: { changed?: string[]; version?: string } = {}) {
+    super(message, issues);
+    if (details.changed) this.changed = details.changed;
+    if (details.version) this.version = details.version;
+  }
 }
 
 /** The config file has YAML syntax errors the UI will not write over. */
