@@ -4,6 +4,7 @@ import { defaultFilter, firstLastFilters, joinFilter, keysFilter, lengthFilter, 
 import { base64decodeFilter, base64encodeFilter, hashFilters, urldecodeFilter, urlencodeFilter } from './encoding.js';
 import { escapeCharFilter } from './escape-char.js';
 import { indentFilter, nindentFilter } from './indent.js';
+import { jqFilter } from './jq.js';
 import { fromJsonFilter, fromJsonFunction, toJsonFilter } from './json.js';
 import { DATE_FILTERS, DATE_FUNCTIONS, lazyDateFunction, patchDateLoading } from './lazy-dates.js';
 import {
@@ -111,6 +112,7 @@ export function registerStandardLibrary(env: nunjucks.Environment): void {
   for (const [name, fn] of Object.entries(FILTERS)) env.addFilter(name, fn as (...args: unknown[]) => unknown);
   const replace = env.getFilter('replace') as (this: unknown, ...args: unknown[]) => unknown;
   env.addFilter('replace', makeReplaceFilter(replace) as (...args: unknown[]) => unknown);
+  env.addFilter('jq', jqFilter as (...args: unknown[]) => unknown, true);
   for (const [name, fn] of Object.entries(FUNCTIONS)) env.addGlobal(name, fn);
   // @types/nunjucks lacks addTest (nunjucks has had it since 2.0).
   const tests = env as unknown as { addTest(name: string, fn: (value: unknown) => boolean): void };
