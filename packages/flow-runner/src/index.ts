@@ -1,9 +1,10 @@
 export type { Execution, LogEntry, State, TaskRun } from './execution/execution.js';
 export { type RunFlowOptions, runFlow } from './execution/run-flow.js';
 export { flowTemplateChecker, type TemplateContext } from './execution/template-checks.js';
-export { createTemplateEnvironment } from './execution/template-environment.js';
+export { createTemplateEnvironment, templateEnvironments } from './execution/template-environment.js';
 export type { Flow, FlowInput, FlowTask } from './flow/flow.js';
 export { FlowError, FlowNotFoundError } from './flow/flow-errors.js';
+export { detectFlowSyntax, type TemplateSyntax } from './flow/flow-syntax.js';
 export { type LoadFlowOptions, loadFlow, parseFlow } from './flow/load-flow.js';
 export type { OutputType } from './flow/output-types.js';
 export type { InputType } from './inputs/input-types.js';

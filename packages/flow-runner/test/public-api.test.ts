@@ -12,6 +12,9 @@ it('exports exactly its public API', () => {
       'FlowError',
       'FlowNotFoundError',
       'createTemplateEnvironment',
+      // The environment of each flow, in its file's syntax (SPEC section 4), and how that is decided.
+      'templateEnvironments',
+      'detectFlowSyntax',
       'flowTemplateChecker',
       'InputError',
       'loadFlow',

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_TENANT, Masker } from '@credflow/credentials-core';
 import type { Execution, LogEntry, LogLevel } from '@credflow/flow-runner';
-import { createTemplateEnvironment, flowTemplateChecker, loadFlow, runFlow } from '@credflow/flow-runner';
+import { flowTemplateChecker, loadFlow, runFlow, templateEnvironments } from '@credflow/flow-runner';
 import { CONFIG_OPTION, HELP_OPTION, usage } from '../args.js';
 import { parseInputArgs } from '../input-args.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
@@ -73,10 +73,11 @@ async function runWith(
 ): Promise<number> {
   const store = await loadStore(values.config, io);
   warnUnknownTenant(store, values.tenant, io);
-  const env = createTemplateEnvironment(store);
+  const envOf = templateEnvironments(store);
   const flow = await loadFlow(file, {
-    checkTemplate: flowTemplateChecker(env, store, values.tenant || DEFAULT_TENANT, store.config.file !== NO_CONFIG),
+    checkTemplate: flowTemplateChecker(envOf, store, values.tenant || DEFAULT_TENANT, store.config.file !== NO_CONFIG),
   });
+  const env = envOf(flow);
   if (store.config.file === NO_CONFIG && JSON.stringify(flow.tasks).includes('credential(')) {
     io.stderr(
       'credflow warning: no credflow.yaml found (pass --config or set $CREDFLOW_CONFIG): no credentials are defined\n',

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_TENANT, YamlFileError } from '@credflow/credentials-core';
-import { createTemplateEnvironment, flowTemplateChecker, loadFlow } from '@credflow/flow-runner';
+import { flowTemplateChecker, loadFlow, templateEnvironments } from '@credflow/flow-runner';
 import { CONFIG_OPTION, HELP_OPTION, usage } from '../args.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
 import { loadStore, NO_CONFIG, warnUnknownTenant } from '../load-store.js';
@@ -37,13 +37,13 @@ export async function validate(args: string[], io: CliIo): Promise<number> {
   if (positionals.length === 0) throw new UsageError('validate needs at least one flow file');
   const store = await loadStore(values.config, io);
   warnUnknownTenant(store, values.tenant, io);
-  const env = createTemplateEnvironment(store);
+  const envOf = templateEnvironments(store);
   let bad = 0;
   for (const file of positionals) {
     try {
       const flow = await loadFlow(file, {
         checkTemplate: flowTemplateChecker(
-          env,
+          envOf,
           store,
           values.tenant || DEFAULT_TENANT,
           store.config.file !== NO_CONFIG,

@@ -119,7 +119,7 @@ function toConfig(data: Parsed, file: string, baseDir: string, doc: Document, lc
     file,
     baseDir,
     templates: {
-      syntax: data.templates.syntax,
+      ...(data.templates.syntax ? { syntax: data.templates.syntax } : {}),
       ...(data.templates.limits ? { limits: renderLimits(data.templates.limits) } : {}),
     },
     ...(data.cache?.shared ? { cache: { shared: sharedCacheConfig(data.cache.shared, baseDir) } } : {}),

@@ -91,7 +91,7 @@ function build(grantTypes: readonly GrantType[]) {
             .enum(['credflow', 'pebble'], {
               error: 'expected credflow (<< >>, <% %>) or pebble ({{ }}, {% %}, as in Kestra)',
             })
-            .default('credflow'),
+            .optional(),
           // SPEC section 4: the bounds of every render (defaults in @credflow/template-extension).
           limits: z
             .strictObject({

@@ -50,8 +50,12 @@ export interface CredflowConfig {
    */
   secrets: LocalSecretProviderConfig[];
   tenants: Map<string, TenantConfig>;
-  /** Template syntax of flows run with this config: `credflow` (`<< >>`) or `pebble` (`{{ }}`, as in Kestra). */
-  templates: { syntax: 'credflow' | 'pebble'; limits?: TemplateLimitsConfig };
+  /**
+   * `templates.syntax` forces one template syntax for every flow: `credflow`
+   * (`<< >>`) or `pebble` (`{{ }}`, as in Kestra). Absent, each flow file's
+   * own syntax is used (SPEC section 4).
+   */
+  templates: { syntax?: 'credflow' | 'pebble'; limits?: TemplateLimitsConfig };
   /** The top-level `cache:` block: `shared` names a cache many processes share (SPEC section 8). */
   cache?: CacheConfig;
   /** `audit:`: where the audit log of mints goes (SPEC section 9); absent, none is written. */

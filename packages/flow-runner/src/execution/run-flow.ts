@@ -64,7 +64,7 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
   }
   const store = options.store;
   const unsubscribe = store.onSensitiveValue(masker.add);
-  const env = options.env ?? createTemplateEnvironment(store);
+  const env = options.env ?? createTemplateEnvironment(store, flow.syntax);
   const types = taskTypeMap(options.tasks);
   const tenantId = options.tenantId || DEFAULT_TENANT;
   const started = performance.now();

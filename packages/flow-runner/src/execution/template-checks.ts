@@ -55,12 +55,12 @@ export function templateProblems(
   const pebble = !(env as unknown as { opts: { tags?: unknown } }).opts.tags;
   if (!pebble && PEBBLE_LIKE.test(src)) {
     return [
-      'this looks like a Pebble expression ({{ … }} or {% … %}), which credflow does not evaluate: write << … >> and <% … %>, or set `templates: { syntax: pebble }` in credflow.yaml',
+      'this looks like a Pebble expression ({{ … }} or {% … %}), but credflow.yaml sets `templates: { syntax: credflow }`: write << … >> and <% … %>, or remove the setting (each flow file then uses its own syntax)',
     ];
   }
   if (pebble && CREDFLOW_LIKE.test(src)) {
     return [
-      'this looks like a credflow expression (<< … >> or <% … %>), but credflow.yaml sets `templates: { syntax: pebble }`: write {{ … }} and {% … %}',
+      'this looks like a credflow expression (<< … >> or <% … %>), but credflow.yaml sets `templates: { syntax: pebble }`: write {{ … }} and {% … %}, or remove the setting (each flow file then uses its own syntax)',
     ];
   }
   if (!hasTemplate(env, src)) return [];
@@ -128,7 +128,8 @@ export function templateProblems(
  * the credentials its namespace sees in that tenant.
  */
 export function flowTemplateChecker(
-  env: nunjucks.Environment,
+  /** The environment, or the environment of each flow (its file's syntax, see `templateEnvironments`). */
+  envOf: nunjucks.Environment | ((flow: FlowShape) => nunjucks.Environment),
   store: { list(scope: { tenantId?: string; namespace?: string }): { key: string }[] },
   tenantId: string,
   /** Check credential keys (not when there is no credflow.yaml: nothing would be found). */
@@ -150,7 +151,7 @@ export function flowTemplateChecker(
     }
     // The name render-properties gives the same string, so the run reuses what the check compiled.
     return templateProblems(
-      env,
+      typeof envOf === 'function' ? envOf(flow) : envOf,
       src,
       context,
       path && flow.source ? `${flow.source.file}#${formatPath([...path])}` : undefined,
@@ -160,6 +161,7 @@ export function flowTemplateChecker(
 
 /** The parts of a flow the checks read. */
 interface FlowShape {
+  syntax?: 'credflow' | 'pebble';
   namespace: string;
   source?: { file: string };
   inputs: readonly { id: string }[];

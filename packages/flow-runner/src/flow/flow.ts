@@ -1,4 +1,5 @@
 import type { InputType } from '../inputs/input-types.js';
+import type { TemplateSyntax } from './flow-syntax.js';
 import type { OutputType } from './output-types.js';
 
 /** One task as written in the flow (values may be templates). */
@@ -41,6 +42,8 @@ export interface Flow {
   disabled: boolean;
   /** Flow outputs; `type` converts the rendered value (Kestra's output types). */
   outputs: { id: string; value: unknown; type?: OutputType }[];
+  /** The template syntax its file is written in, when it holds templates (see `flow-syntax.ts`). */
+  syntax?: TemplateSyntax;
   /** Where it came from, for messages. */
   source: { file: string; lineOf(path: (string | number)[]): number | undefined };
 }

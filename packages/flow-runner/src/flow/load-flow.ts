@@ -5,6 +5,7 @@ import type { TaskType } from '../tasks/task-type.js';
 import type { Flow, FlowTask } from './flow.js';
 import { FlowError, FlowNotFoundError } from './flow-errors.js';
 import { buildFlowSchema, duplicateIds } from './flow-schema.js';
+import { detectFlowSyntax } from './flow-syntax.js';
 import { applyPluginDefaults, type PluginDefault } from './plugin-defaults.js';
 import { FLOW_TASK_LISTS } from './walk-tasks.js';
 
@@ -63,6 +64,8 @@ export function parseFlow(text: string, file = '<flow>', options: LoadFlowOption
     outputs: (f.outputs ?? []).map((o) => ({ id: o.id, value: o.value, ...(o.type ? { type: o.type } : {}) })),
     source: { file, lineOf: (path) => locate(doc, path, lineCounter) },
   };
+  const syntax = detectFlowSyntax(text, file);
+  if (syntax) flow.syntax = syntax;
   if (options.checkTemplate) {
     const issues: ConfigIssue[] = [];
     const visit = (value: unknown, path: (string | number)[]) => {

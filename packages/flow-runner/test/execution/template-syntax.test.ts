@@ -2,14 +2,16 @@ import { CredentialStore, EnvSecretProvider } from '@credflow/credentials-core';
 import { describe, expect, it } from 'vitest';
 import type { LogEntry } from '../../src/execution/execution.js';
 import { runFlow } from '../../src/execution/run-flow.js';
-import { createTemplateEnvironment } from '../../src/execution/template-environment.js';
+import { createTemplateEnvironment, templateEnvironments } from '../../src/execution/template-environment.js';
 import { parseFlow } from '../../src/flow/load-flow.js';
 
-// `templates: { syntax: pebble }` in credflow.yaml: flows render Pebble's {{ }} and {% %}, as in
-// Kestra, and credflow's << >> and <% %> are plain text; without it, the other way round.
+// SPEC section 4: the syntax is decided per flow file (a file whose templates use {{ }} is Pebble,
+// one that uses << >> is credflow's, a file mixing both is an error naming a line of each);
+// `templates: { syntax: pebble | credflow }` in credflow.yaml forces one.
 // (Issue 26: ignoring the setting was caught only by a CLI e2e test after a rebuild.)
 
-const FLOW = parseFlow(`id: syntax
+const flow = (messages: string[]) =>
+  parseFlow(`id: syntax
 namespace: a.b
 inputs:
   - { id: user, type: STRING, defaults: Ada }
@@ -17,10 +19,10 @@ tasks:
   - id: log
     type: io.kestra.plugin.core.log.Log
     message:
-      - "pebble: {{ 1 + 2 }} {{ inputs.user }}{% if true %} block{% endif %}"
-      - "credflow: << 1 + 2 >> << inputs.user >><% if true %> block<% endif %>"
-      - "secret: {{ secret('S') | length }} << secret('S') | length >>"
+${messages.map((m) => `      - ${JSON.stringify(m)}`).join('\n')}
 `);
+const PEBBLE = flow(['{{ 1 + 2 }} {{ inputs.user }}{% if true %} block{% endif %}', "{{ secret('S') | length }}"]);
+const CREDFLOW = flow(['<< 1 + 2 >> << inputs.user >><% if true %> block<% endif %>', "<< secret('S') | length >>"]);
 
 const store = (config: string) =>
   CredentialStore.fromYaml(config, {
@@ -29,37 +31,54 @@ const store = (config: string) =>
     ],
   });
 
-async function messages(config: string): Promise<string[]> {
+async function messages(f: typeof PEBBLE, config: string): Promise<string[]> {
   const logs: LogEntry[] = [];
-  const e = await runFlow(FLOW, { store: store(config), onLog: (l) => logs.push(l) });
+  const e = await runFlow(f, { store: store(config), onLog: (l) => logs.push(l) });
   expect(e.state, JSON.stringify(e)).toBe('SUCCESS');
   return logs.map((l) => l.message);
 }
 
-describe('templates.syntax', () => {
-  it('pebble: {{ }} and {% %} render, << >> and <% %> are literal text', async () => {
-    expect(await messages('templates: { syntax: pebble }\n')).toEqual([
-      'pebble: 3 Ada block',
-      'credflow: << 1 + 2 >> << inputs.user >><% if true %> block<% endif %>',
-      "secret: 18 << secret('S') | length >>",
+describe('template syntax per flow file', () => {
+  it('without a setting, each file renders in its own syntax', async () => {
+    expect(PEBBLE.syntax).toBe('pebble');
+    expect(CREDFLOW.syntax).toBe('credflow');
+    expect(await messages(PEBBLE, '')).toEqual(['3 Ada block', '18']);
+    expect(await messages(CREDFLOW, '')).toEqual(['3 Ada block', '18']);
+  });
+
+  it('templates.syntax forces one: the other syntax is plain text', async () => {
+    expect(await messages(PEBBLE, 'templates: { syntax: pebble }\n')).toEqual(['3 Ada block', '18']);
+    expect(await messages(CREDFLOW, 'templates: { syntax: pebble }\n')).toEqual([
+      '<< 1 + 2 >> << inputs.user >><% if true %> block<% endif %>',
+      "<< secret('S') | length >>",
+    ]);
+    expect(await messages(CREDFLOW, 'templates: { syntax: credflow }\n')).toEqual(['3 Ada block', '18']);
+    expect(await messages(PEBBLE, 'templates: { syntax: credflow }\n')).toEqual([
+      '{{ 1 + 2 }} {{ inputs.user }}{% if true %} block{% endif %}',
+      "{{ secret('S') | length }}",
     ]);
   });
 
-  it.each([
-    ['no templates setting', ''],
-    ['syntax: credflow', 'templates: { syntax: credflow }\n'],
-  ])('%s: << >> and <% %> render, {{ }} and {% %} are literal text', async (_name, config) => {
-    expect(await messages(config)).toEqual([
-      'pebble: {{ 1 + 2 }} {{ inputs.user }}{% if true %} block{% endif %}',
-      'credflow: 3 Ada block',
-      "secret: {{ secret('S') | length }} 18",
-    ]);
+  it('a file mixing both syntaxes is an error naming a line of each', () => {
+    expect(() => flow(['{{ 1 }}', '<< 2 >>'])).toThrow(
+      /mixes both template syntaxes: Pebble's \{\{ \}\} \(line 9\) and credflow's << >> \(line 10\)/,
+    );
+    // YAML's merge key and comments are not templates.
+    expect(
+      parseFlow(
+        'id: x\nnamespace: a\n# {{ a comment }}\nvariables:\n  base: &v { a: 1 }\n  more:\n    <<: *v\ntasks:\n  - { id: l, type: io.kestra.plugin.core.log.Log, message: "<< 1 >>" }\n',
+      ).syntax,
+    ).toBe('credflow');
   });
 
-  it('createTemplateEnvironment follows the setting of the store it is made for', () => {
+  it('the environments follow the setting, else the flow', () => {
     const pebble = createTemplateEnvironment(store('templates: { syntax: pebble }\n'));
     const credflow = createTemplateEnvironment(store(''));
     expect(pebble.renderString('{{ 2 * 3 }} << 2 * 3 >>', {})).toBe('6 << 2 * 3 >>');
     expect(credflow.renderString('{{ 2 * 3 }} << 2 * 3 >>', {})).toBe('{{ 2 * 3 }} 6');
+    const envOf = templateEnvironments(store(''));
+    expect(envOf(PEBBLE).renderString('{{ 2 * 3 }}', {})).toBe('6');
+    expect(envOf(CREDFLOW).renderString('<< 2 * 3 >>', {})).toBe('6');
+    expect(envOf(PEBBLE)).toBe(envOf(PEBBLE));
   });
 });

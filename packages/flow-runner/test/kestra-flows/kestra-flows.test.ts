@@ -60,8 +60,7 @@ describe('If (plugin/core/flow/IfTest.java)', () => {
     expect(f.find('when-true')).toEqual([]);
     expect(f.state).toBe('SUCCESS');
   });
-  // Differs: the condition uses Pebble's `equals` operator, which credflow's templates do not parse yet.
-  it.fails('ifInFlowable: if-in-flowable.yaml, 8 task runs, after_if SUCCESS', async () => {
+  it('ifInFlowable: if-in-flowable.yaml, 8 task runs, after_if SUCCESS', async () => {
     const e = await run('if-in-flowable.yaml', { param: 'true' });
     expect(e.taskRuns).toHaveLength(8);
     expect(stateOf(e, 'after_if')).toBe('SUCCESS');
@@ -92,8 +91,7 @@ describe('EachSequential / ForEach (plugin/core/flow/EachSequentialTest.java)', 
     expect(e.taskRuns).toHaveLength(11);
     expect(e.state).toBe('WARNING');
   });
-  // Differs: `taskrun.value is json` (Pebble's json test) is not supported by credflow's templates yet.
-  it.fails.each(['each-object.yaml', 'each-object-in-list.yaml'])('object/objectInList: %s', async (file) => {
+  it.each(['each-object.yaml', 'each-object-in-list.yaml'])('object/objectInList: %s', async (file) => {
     const e = await run(file);
     expect(e.taskRuns).toHaveLength(8);
     expect(e.state).toBe('SUCCESS');
