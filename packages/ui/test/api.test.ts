@@ -150,8 +150,14 @@ describe('UI API', () => {
     expect(json.tenants[0].id).toBe('main');
     expect(json.tenants[0].credentials.map((c: { key: string }) => c.key)).toEqual(['first']);
     expect(json.tenants[0].namespaces).toEqual([
-      { id: 'company.team', credentials: [expect.objectContaining({ key: 'team', level: 'namespace' })] },
+      {
+        id: 'company.team',
+        credentials: [expect.objectContaining({ key: 'team', level: 'namespace', namespace: 'company.team' })],
+        // The tenant's credential, visible in the namespace: listed apart, with where it is defined.
+        inherited: [expect.objectContaining({ key: 'first', level: 'tenant' })],
+      },
     ]);
+    expect(json.tenants[0].namespaces[0].inherited[0].namespace).toBeUndefined();
     expect(json.secretNames).toEqual(['OTHER', 'UI_SECRET']);
     expect(json.tenants[0].credentials[0].secrets).toEqual([
       { field: 'clientSecret', secret: 'UI_SECRET', status: 'ok' },

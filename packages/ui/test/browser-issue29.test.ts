@@ -161,4 +161,54 @@ describe.skipIf(!chromiumAvailable)('issue 29: credflow ui in headless Chromium'
     expect(await readFile(file, 'utf8')).toContain('  billing: # touched twice');
     expect(pageErrors).toEqual([]);
   });
+
+  it('shows inherited credentials as inherited, with where they come from, and no Edit or Delete', async () => {
+    await page.reload();
+    await page.locator('tr[data-key="reports_api"]').waitFor();
+    const reports = page.locator('.namespace[data-namespace="company.team.reports"]');
+    // Its own credential: Edit, Delete and Test.
+    expect(await reports.locator('tr[data-key="reports_api"] button').allInnerTexts()).toEqual([
+      'Test',
+      'Edit',
+      'Delete',
+    ]);
+    // team_api of the parent namespace, acme_orders of the tenant: inherited, with a link to where they live.
+    const team = reports.locator('tr.inherited[data-inherited="team_api"]');
+    expect(await team.locator('button').count()).toBe(0);
+    expect(await team.innerText()).toContain('inherited');
+    expect(await team.locator('a.origin').innerText()).toContain('company.team');
+    const acme = reports.locator('tr.inherited[data-inherited="acme_orders"]');
+    expect(await acme.locator('a.origin').innerText()).toContain('tenant main');
+    expect(await reports.locator('tr[data-key]').count()).toBe(1);
+    // The link leads to the credential where it is defined, which can be edited there.
+    await team.locator('a.origin').click();
+    const origin = page.locator('.namespace[data-namespace="company.team"] tr[data-key="team_api"]');
+    await origin.locator('button[data-edit="team_api"]').waitFor();
+    expect(await origin.getAttribute('class')).toContain('target');
+    // In company.team, team_api is its own.
+    expect(await page.locator('.namespace[data-namespace="company.team"] tr.inherited').count()).toBe(2);
+  });
+
+  it('lists scopes, and tests a credential from its row', async () => {
+    const acme = page.locator('.tenant[data-tenant="main"] > table tr[data-key="acme_orders"]');
+    expect(await acme.locator('.scopes').innerText()).toContain('orders:read');
+    const row = page.locator('.namespace[data-namespace="company.team"] tr[data-key="team_api"]');
+    expect(await row.locator('.scopes').innerText()).toBe('orders:write');
+    const before = as.mints;
+    await row.locator('button[data-test="team_api"]').click();
+    const result = page.locator('tr.test-result[data-for="team_api"]');
+    await result.locator('[data-outcome]').waitFor({ timeout: 15_000 });
+    expect(await result.locator('[data-outcome]').getAttribute('data-outcome')).toBe('success');
+    const text = await result.innerText();
+    expect(text).toContain('Bearer');
+    expect(text).toContain('orders:write');
+    expect(text).not.toContain(SECRET);
+    expect(as.mints - before).toBe(1);
+    // acme_orders now holds the client id ops rotated to, which this server does not know: the RFC 6749 error.
+    await acme.locator('button[data-test="acme_orders"]').click();
+    const failed = page.locator('tr.test-result[data-for="acme_orders"] [data-outcome]');
+    await failed.waitFor({ timeout: 15_000 });
+    expect(await failed.getAttribute('data-outcome')).toBe('failure');
+    expect(await page.locator('tr.test-result[data-for="acme_orders"]').innerText()).toContain('invalid_client');
+  });
 });

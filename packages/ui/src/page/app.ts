@@ -13,7 +13,11 @@ interface ListResponse {
   secretNames: string[];
   providers: string[];
   patterns: { key: string; namespace: string; tenant: string };
-  tenants: { id: string; credentials: Summary[]; namespaces: { id: string; credentials: Summary[] }[] }[];
+  tenants: {
+    id: string;
+    credentials: Summary[];
+    namespaces: { id: string; credentials: Summary[]; inherited: Summary[] }[];
+  }[];
 }
 
 interface Where {
@@ -91,11 +95,28 @@ async function refresh() {
   $('providers').textContent = `secrets from ${data.providers.join(' · ') || 'no providers'}`;
   const list = $('list');
   list.replaceChildren();
-  const actions = { edit: (c: Summary) => void openEdit(c), remove: (c: Summary) => void remove(locOf(c), c.version) };
+  const actions = {
+    edit: (c: Summary) => void openEdit(c),
+    remove: (c: Summary) => void remove(locOf(c), c.version),
+    test: (c: Summary, row: HTMLTableRowElement) => void testRow(c, row),
+  };
   for (const t of data.tenants) {
-    list.append(el('h3', {}, 'Tenant ', el('code', {}, t.id)), credentialTable(t.credentials, actions));
+    const tenant = el(
+      'div',
+      { class: 'tenant', 'data-tenant': t.id },
+      el('h3', {}, 'Tenant ', el('code', {}, t.id)),
+      credentialTable(t.credentials, actions),
+    );
     for (const ns of t.namespaces)
-      list.append(el('h4', {}, 'Namespace ', el('code', {}, ns.id)), credentialTable(ns.credentials, actions));
+      tenant.append(
+        el(
+          'div',
+          { class: 'namespace', 'data-namespace': ns.id },
+          el('h4', {}, 'Namespace ', el('code', {}, ns.id)),
+          credentialTable(ns.credentials, actions, ns.inherited),
+        ),
+      );
+    list.append(tenant);
   }
   $('secret-names').replaceChildren(...data.secretNames.map((n) => el('option', { value: n })));
   $('tenant-names').replaceChildren(...data.tenants.map((t) => el('option', { value: t.id })));
@@ -263,6 +284,56 @@ async function testConnection() {
     }
   } finally {
     button.disabled = false;
+  }
+}
+
+type TestAnswer = {
+  ok?: boolean;
+  tokenType?: string;
+  expiresIn?: number;
+  expiresAt?: string;
+  scopes?: string[];
+  durationMs?: number;
+  error?: { code: string; message: string; status?: number; error?: string; error_description?: string } | string;
+};
+
+/** Tests a credential as saved, from its row: the outcome in a line under it (never the token). */
+async function testRow(c: Summary, row: HTMLTableRowElement) {
+  const loc = locOf(c);
+  row.nextElementSibling?.matches('tr.test-result') && row.nextElementSibling.remove();
+  const cell = el('td', { colspan: '4' }, el('span', { class: 'spinner' }), `Testing ${c.key}…`);
+  row.after(el('tr', { class: 'test-result', 'data-for': c.key }, cell));
+  const button = row.querySelector<HTMLButtonElement>('button[data-test]');
+  if (button) button.disabled = true;
+  try {
+    const def = await api<{ definition: Record<string, unknown> }>('POST', '/definition', loc);
+    const { status, data } =
+      def.status === 200
+        ? await api<TestAnswer>('POST', '/test', { ...loc, definition: def.data.definition })
+        : { status: def.status, data: def.data as TestAnswer & ApiError };
+    if (status !== 200) {
+      cell.className = 'bad';
+      cell.replaceChildren(
+        el('strong', { 'data-outcome': 'refused' }, 'Cannot test: '),
+        sessionProblem(status, data) ??
+          (data.issues?.length ? issueLines(data.issues).join('; ') : (data.message ?? `HTTP ${status}`)),
+      );
+    } else if (data.ok) {
+      cell.className = 'ok';
+      cell.replaceChildren(
+        el('strong', { 'data-outcome': 'success' }, '✓ Token minted'),
+        ` ${data.tokenType ?? ''} · ${data.expiresIn} s · scopes ${data.scopes?.join(' ') || '(not reported)'} · ${data.durationMs} ms`,
+      );
+    } else {
+      const e = typeof data.error === 'object' ? data.error : undefined;
+      cell.className = 'bad';
+      cell.replaceChildren(
+        el('strong', { 'data-outcome': 'failure' }, '✗ Connection failed'),
+        ` ${[e?.error, e?.error_description, e?.status ? `HTTP ${e.status}` : '', e?.message, e?.code].filter(Boolean).join(' · ')}`,
+      );
+    }
+  } finally {
+    if (button) button.disabled = false;
   }
 }
 

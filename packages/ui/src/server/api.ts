@@ -136,15 +136,24 @@ export function createApi(options: ApiOptions): Hono {
     const { config, doc } = await file.load();
     const store = storeFor(config);
     const providers = options.secretProviders ?? store.secrets.providers;
+    // A namespace lists its own credentials, and apart the ones it inherits from
+    // its parent namespaces and its tenant (each with where it is defined).
     const tenants = [...config.tenants.entries()].map(([tenantId]) => ({
       id: tenantId,
       credentials: store.list({ tenantId }).filter((s) => s.level === 'tenant'),
-      namespaces: [...(config.tenants.get(tenantId)?.namespaces.keys() ?? [])].map((ns) => ({
-        id: ns,
-        credentials: store.list({ tenantId, namespace: ns }).filter((s) => s.level === 'namespace'),
-      })),
+      namespaces: [...(config.tenants.get(tenantId)?.namespaces.keys() ?? [])].map((ns) => {
+        const visible = store.list({ tenantId, namespace: ns });
+        return {
+          id: ns,
+          credentials: visible.filter((s) => s.namespace === ns),
+          inherited: visible.filter((s) => s.namespace !== ns),
+        };
+      }),
     }));
-    const all = tenants.flatMap((t) => [...t.credentials, ...t.namespaces.flatMap((n) => n.credentials)]);
+    const all = tenants.flatMap((t) => [
+      ...t.credentials,
+      ...t.namespaces.flatMap((n) => [...n.credentials, ...n.inherited]),
+    ]);
     // Each credential's references are checked with the providers of its own scope (SPEC section 2),
     // the ones its test reads (a host's providers, when given, after the namespace's own).
     const statuses = new Map<(typeof all)[number], string[]>();
@@ -154,9 +163,18 @@ export function createApi(options: ApiOptions): Hono {
         statuses.set(s, await secretStatuses(scoped, s.secrets));
       }),
     );
+    const scopesOf = (s: (typeof all)[number]): string[] | undefined => {
+      const tenant = config.tenants.get(s.tenantId);
+      const def = (s.namespace ? tenant?.namespaces.get(s.namespace) : tenant)?.credentials.get(s.key) as
+        | { scopes?: unknown }
+        | undefined;
+      const scopes = def?.scopes;
+      return Array.isArray(scopes) && scopes.every((x) => typeof x === 'string') ? scopes : undefined;
+    };
     const withStatus = (list: typeof all) =>
       list.map((s) => ({
         ...s,
+        ...(scopesOf(s) ? { scopes: scopesOf(s) } : {}),
         version: file.versionIn(doc, {
           tenantId: s.tenantId,
           key: s.key,
@@ -171,7 +189,11 @@ export function createApi(options: ApiOptions): Hono {
       tenants: tenants.map((t) => ({
         id: t.id,
         credentials: withStatus(t.credentials),
-        namespaces: t.namespaces.map((n) => ({ id: n.id, credentials: withStatus(n.credentials) })),
+        namespaces: t.namespaces.map((n) => ({
+          id: n.id,
+          credentials: withStatus(n.credentials),
+          inherited: withStatus(n.inherited),
+        })),
       })),
       secretNames: await resolver.listNames(),
       providers: providerDescriptions(config, options.secretProviders),
