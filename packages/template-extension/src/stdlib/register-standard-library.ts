@@ -28,6 +28,7 @@ import {
   trimFilter,
 } from './strings.js';
 import { classNameFilter, emptyTest, jsonTest, mapTest } from './types.js';
+import { YAML_READER, yamlFilter, yamlFunction } from './yaml.js';
 
 type Fn = (...args: never[]) => unknown;
 
@@ -64,6 +65,7 @@ const FILTERS: Record<string, Fn> = {
   merge: mergeFilter,
   rsort: rsortFilter,
   className: classNameFilter,
+  yaml: yamlFilter,
 };
 
 const FUNCTIONS: Record<string, Fn> = {
@@ -75,6 +77,7 @@ const FUNCTIONS: Record<string, Fn> = {
   uuid: uuidFunction,
   id: idFunction,
   randomInt: randomIntFunction,
+  yaml: yamlFunction,
 };
 
 /** Pebble's tests credflow adds to nunjucks' own (`is empty`, `is map`) and Kestra's `is json`. */
@@ -109,6 +112,7 @@ export function registerStandardLibrary(env: nunjucks.Environment): void {
   const marked = env as unknown as Record<symbol, true | undefined>;
   if (marked[REGISTERED]) return;
   patchDateLoading(internalsOf(env).Template, (tmplEnv) => REGISTERED in (tmplEnv as object));
+  YAML_READER.patch(internalsOf(env).Template);
   for (const [name, fn] of Object.entries(FILTERS)) env.addFilter(name, fn as (...args: unknown[]) => unknown);
   const replace = env.getFilter('replace') as (this: unknown, ...args: unknown[]) => unknown;
   env.addFilter('replace', makeReplaceFilter(replace) as (...args: unknown[]) => unknown);
