@@ -46,6 +46,7 @@ export class RenderState {
   readonly values = new Set<string>();
   readonly credentials = new Map<string, UsedCredential>();
   readonly #memo = new Map<string, string | Promise<string>>();
+  #derived = 0;
   readonly #onValue: ((value: string) => void) | undefined;
 
   /**
@@ -65,7 +66,15 @@ export class RenderState {
    * 4 characters are reported as sensitive.
    */
   derive(result: unknown): void {
-    for (const leaf of sensitiveLeaves(result)) if (leaf.length >= MIN_SENSITIVE) this.#report(leaf);
+    for (const leaf of sensitiveLeaves(result)) {
+      if (leaf.length < MIN_SENSITIVE || this.values.has(leaf)) continue;
+      if (++this.#derived > MAX_DERIVED) {
+        throw new Error(
+          `more than ${MAX_DERIVED} values derived from secrets or tokens in one render: each would have to be masked in every output`,
+        );
+      }
+      this.#report(leaf);
+    }
   }
 
   /**
@@ -117,6 +126,8 @@ export class RenderState {
 
 /** Shorter values are not masked (see `MIN_MASKED_LENGTH` of credentials-core). */
 const MIN_SENSITIVE = 4;
+/** Most distinct derived values one session registers (masking costs grow with their number). */
+const MAX_DERIVED = 5_000;
 
 function keepToken(used: UsedCredential, token: string): void {
   Object.defineProperty(used, 'token', { value: token, enumerable: false, configurable: true, writable: true });

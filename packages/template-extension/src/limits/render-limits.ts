@@ -156,3 +156,26 @@ export function limitErrorOf(
   }
   return undefined;
 }
+
+/**
+ * The budget of the render whose synchronous code is running now: set while
+ * a guarded filter or function or a macro runs (nunjucks calls them
+ * synchronously), so code that has no render context at hand (a macro of a
+ * template imported without context, a long loop inside a filter) still
+ * counts against the render that called it.
+ */
+let active: RenderBudget | undefined;
+
+/** Runs `fn` with `budget` as the active one. */
+export function withActiveBudget<T>(budget: RenderBudget, fn: () => T): T {
+  const previous = active;
+  active = budget;
+  try {
+    return fn();
+  } finally {
+    active = previous;
+  }
+}
+
+/** The active budget (see {@link withActiveBudget}), if any. */
+export const activeBudget = (): RenderBudget | undefined => active;

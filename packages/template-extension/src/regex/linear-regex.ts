@@ -77,9 +77,26 @@ export function compileLinear(pattern: string, flags = ''): LinearPattern {
   return re;
 }
 
+/**
+ * The most work one match may take: RE2's time is linear in the text, times
+ * the size of the compiled pattern (`'.{1000}'` repeated is a large
+ * program). A pattern too large for the text it runs on is refused.
+ */
+export const MAX_REGEX_WORK = 100_000_000;
+
+/** A matcher of `re` over `text`, once the work it can take is known to be bounded. */
+export function matcherFor(re: LinearPattern, text: string): ReturnType<LinearPattern['matcher']> {
+  if (re.programSize() * Math.max(1, text.length) > MAX_REGEX_WORK) {
+    throw new RegexError(
+      `the regular expression is too large for a text of ${text.length} characters (RE2 program of ${re.programSize()} instructions)`,
+    );
+  }
+  return re.matcher(text);
+}
+
 /** The spans `[start, end, groups]` of the successive matches of `re` in `text` (as Java's `Matcher.find`). */
 export function* matches(re: LinearPattern, text: string): Generator<[number, number, (string | null)[]]> {
-  const m = re.matcher(text);
+  const m = matcherFor(re, text);
   const groups = m.groupCount();
   while (m.find()) {
     const g: (string | null)[] = [];

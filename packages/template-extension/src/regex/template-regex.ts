@@ -1,4 +1,4 @@
-import { compileLinear, MAX_REGEX_INPUT, RegexError } from './linear-regex.js';
+import { compileLinear, MAX_REGEX_INPUT, matcherFor, RegexError } from './linear-regex.js';
 
 /**
  * A nunjucks regex literal (`r/a+/g`) in a sandboxed template: the rewrite
@@ -28,7 +28,7 @@ export class TemplateRegex {
     if (text.length > MAX_REGEX_INPUT) {
       throw new RegexError(`a regular expression works on text up to ${MAX_REGEX_INPUT} characters`);
     }
-    const m = compileLinear(this.source, this.flags).matcher(text);
+    const m = matcherFor(compileLinear(this.source, this.flags), text);
     try {
       return this.flags.includes('g') ? m.replaceAll(replacement) : m.replaceFirst(replacement);
     } catch {

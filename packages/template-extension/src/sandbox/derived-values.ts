@@ -6,6 +6,10 @@
  * sensitive value, the string and number leaves of its result are reported
  * as sensitive before the template can print them.
  *
+ * Lists and maps derived this way stay marked, so a secret split into
+ * characters and joined again is still derived; arithmetic on a sensitive
+ * number is derived too (the sandbox's operators check it).
+ *
  * What stays outside: reading a sensitive string one character at a time
  * (`s[0]`, `for c in s`) and comparisons (`s == 'x'`, `s | length`) that
  * yield a boolean or a short number; leaves shorter than 4 characters are
@@ -15,7 +19,15 @@
 /** The most nodes of an argument or result examined (deeper or larger data is treated as sensitive). */
 const MAX_WALK = 10_000;
 
-/** Whether any string inside `value` holds one of `sensitive` (plain data only: arrays, plain objects, SafeStrings). */
+/**
+ * Lists and maps derived from a sensitive value, whatever their leaves: a
+ * secret split into characters (`s | list`) has no leaf long enough to
+ * mask, but what a template makes of the list again (`| join('.')`) is
+ * derived from it.
+ */
+const TAINTED = new WeakSet<object>();
+
+/** Whether `value` holds one of `sensitive`, or a list or map derived from one (plain data: arrays, objects, SafeStrings). */
 export function holdsSensitive(value: unknown, sensitive: ReadonlySet<string>): boolean {
   if (sensitive.size === 0) return false;
   let budget = MAX_WALK;
@@ -28,27 +40,40 @@ export function holdsSensitive(value: unknown, sensitive: ReadonlySet<string>): 
       for (const s of sensitive) if (v.includes(s)) return true;
     } else if (typeof v === 'number') {
       if (sensitive.has(String(v))) return true;
-    } else if (Array.isArray(v)) {
-      for (const x of v) stack.push(x);
     } else if (v !== null && typeof v === 'object') {
-      for (const k of Object.keys(v)) stack.push((v as Record<string, unknown>)[k]);
+      if (TAINTED.has(v)) return true;
+      if (Array.isArray(v)) for (const x of v) stack.push(x);
+      else for (const k of Object.keys(v)) stack.push((v as Record<string, unknown>)[k]);
     }
   }
   return false;
 }
 
-/** The string and number leaves of a result (map keys excluded), at most {@link MAX_WALK}. */
+/** A derived value too large to examine whole: refused rather than printed partly unmasked. */
+export class DerivedValueTooLargeError extends Error {}
+
+/**
+ * The string and number leaves of a derived result (map keys excluded);
+ * its lists and maps are marked as derived. Fails closed: a result with
+ * more than {@link MAX_WALK} parts is an error, never partly registered.
+ */
 export function sensitiveLeaves(value: unknown): string[] {
   const out: string[] = [];
   let budget = MAX_WALK;
   const stack: unknown[] = [value];
-  while (stack.length && --budget >= 0) {
+  while (stack.length) {
+    if (--budget < 0) {
+      throw new DerivedValueTooLargeError(
+        `a value derived from a secret or token has more than ${MAX_WALK} parts: too large to mask`,
+      );
+    }
     const v = stack.pop();
     if (typeof v === 'string') out.push(v);
     else if (typeof v === 'number' || typeof v === 'bigint') out.push(String(v));
-    else if (Array.isArray(v)) for (const x of v) stack.push(x);
     else if (v !== null && typeof v === 'object') {
-      for (const k of Object.keys(v)) stack.push((v as Record<string, unknown>)[k]);
+      TAINTED.add(v);
+      if (Array.isArray(v)) for (const x of v) stack.push(x);
+      else for (const k of Object.keys(v)) stack.push((v as Record<string, unknown>)[k]);
     }
   }
   return out;

@@ -1,4 +1,4 @@
-import { RenderLimitError } from '../limits/render-limits.js';
+import { activeBudget, type RenderBudget, RenderLimitError, withActiveBudget } from '../limits/render-limits.js';
 import { frameOf } from '../render-frames.js';
 import type { RenderFrame } from '../render-state.js';
 import { holdsSensitive, STRUCTURAL } from './derived-values.js';
@@ -27,6 +27,7 @@ export function hideSource<F extends object>(fn: F): F {
 function afterCall(frame: RenderFrame, name: string, args: unknown[], result: unknown): void {
   const budget = frame.budget;
   if (typeof result === 'string') budget.checkLength(result.length);
+  else if (Array.isArray(result)) budget.checkCount(result.length, `the list ${name}() made`);
   else if (result !== null && typeof result === 'object') {
     const val = (result as { val?: unknown }).val; // nunjucks' SafeString
     if (typeof val === 'string') budget.checkLength(val.length);
@@ -36,6 +37,34 @@ function afterCall(frame: RenderFrame, name: string, args: unknown[], result: un
     frame.state.derive(result);
   }
 }
+
+/**
+ * Before a filter or function runs: the text it is given, all strings of
+ * its arguments together, must fit `maxOutputBytes` (text captured by a
+ * `set` or `filter` block, or a macro's output, is not otherwise bounded,
+ * and splitting a huge text into a list can end the process).
+ */
+function beforeCall(budget: RenderBudget, args: unknown[]): void {
+  let total = 0;
+  let nodes = 0;
+  const stack: unknown[] = [...args];
+  while (stack.length && nodes++ < 100_000) {
+    const v = stack.pop();
+    if (typeof v === 'string') total += v.length;
+    else if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (v !== null && typeof v === 'object') {
+      const val = (v as { val?: unknown }).val;
+      if (typeof val === 'string' && !isPlainData(v)) total += val.length;
+      else for (const k of Object.keys(v)) stack.push((v as Record<string, unknown>)[k]);
+    }
+    if (total > budget.limits.maxOutputBytes) budget.checkLength(total);
+  }
+}
+
+const isPlainData = (v: object): boolean => {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
 
 /** A limit error names what the template called. */
 function named(kind: 'filter' | 'function', name: string, err: unknown): unknown {
@@ -60,6 +89,12 @@ export function guardCall(fn: Fn, kind: 'filter' | 'function', name: string, isA
         const cb = args.at(-1);
         if (!frame || typeof cb !== 'function') return fn.apply(this, args);
         const inputs = args.slice(0, -1);
+        try {
+          beforeCall(frame.budget, inputs);
+        } catch (e) {
+          (cb as Callback)(named(kind, name, e));
+          return undefined;
+        }
         args[args.length - 1] = (err: unknown, value?: unknown) => {
           if (!err) {
             try {
@@ -75,10 +110,13 @@ export function guardCall(fn: Fn, kind: 'filter' | 'function', name: string, isA
       }
     : function guarded(this: unknown, ...args: unknown[]): unknown {
         const frame = frameOf(this);
-        if (!frame) return fn.apply(this, args);
+        const budget = frame?.budget ?? activeBudget();
+        if (!budget) return fn.apply(this, args);
         try {
-          const result = fn.apply(this, args);
-          afterCall(frame, name, args, result);
+          beforeCall(budget, args);
+          const result = withActiveBudget(budget, () => fn.apply(this, args));
+          if (frame) afterCall(frame, name, args, result);
+          else if (typeof result === 'string') budget.checkLength(result.length);
           return result;
         } catch (err) {
           throw named(kind, name, err);

@@ -2,15 +2,17 @@ import type { Environment } from 'nunjucks';
 import { kestraUnsupported } from '../language/kestra-names.js';
 import { containsValue, iterableOf, pebbleLoop, printValue } from '../language/pebble-values.js';
 import { BOUNDED_FILTERS, range } from '../limits/bounded-builtins.js';
-import { DEFAULT_RENDER_LIMITS, RenderBudget } from '../limits/render-limits.js';
+import { activeBudget, DEFAULT_RENDER_LIMITS, RenderBudget, withActiveBudget } from '../limits/render-limits.js';
 import type { NunjucksInternals } from '../nunjucks-internals.js';
 import { regexLiteral, TemplateRegex } from '../regex/template-regex.js';
 import { frameOf } from '../render-frames.js';
 import { checkedAttributeFilter, groupby, rejectattr, selectattr } from './attribute-filters.js';
 import { checkCallee, cycler, joiner, markCallable } from './callables.js';
+import { holdsSensitive } from './derived-values.js';
 import { guardCall } from './guard-calls.js';
 import { isPresent, memberAccess, variableRead } from './member-access.js';
 import { SANDBOX_FILTERS } from './rewrite-sandbox.js';
+import { dictsort, striptags } from './safe-builtins.js';
 
 type Ctx = { env: { globals: Record<string, unknown> } };
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
@@ -35,7 +37,7 @@ const INTERNAL = /^__credflow_/;
 const nullPrototype = <T>(map: Record<string, T>): Record<string, T> =>
   Object.assign(Object.create(null) as Record<string, T>, map);
 
-const budgetOf = (context: unknown): RenderBudget | undefined => frameOf(context)?.budget;
+const budgetOf = (context: unknown): RenderBudget | undefined => frameOf(context)?.budget ?? activeBudget();
 
 /** `a ~ b` and `a + b` in a sandboxed template: a string may not grow past `maxOutputBytes`. */
 function checkedJoin(op: '~' | '+') {
@@ -44,8 +46,36 @@ function checkedJoin(op: '~' | '+') {
     if (typeof result === 'string') {
       (budgetOf(this) ?? new RenderBudget(DEFAULT_RENDER_LIMITS)).checkLength(result.length, line, column);
     }
+    deriveFrom(this, [left, right], result);
     return result;
   };
+}
+
+/** The arithmetic operators other than `+`, as nunjucks compiles them. */
+const ARITHMETIC: Readonly<Record<string, (a: number, b: number) => number>> = {
+  '-': (a, b) => a - b,
+  '*': (a, b) => a * b,
+  '/': (a, b) => a / b,
+  '//': (a, b) => Math.floor(a / b),
+  '%': (a, b) => a % b,
+  '**': (a, b) => a ** b,
+  neg: (a) => -a,
+  pos: (a) => +a,
+};
+
+/** `a - b`, `a * b`, `-a`…: computed as nunjucks does, the result derived when an operand is sensitive. */
+function arithmetic(this: unknown, op: string, left: unknown, right?: unknown): unknown {
+  const compute = ARITHMETIC[op];
+  if (!compute) throw new Error(`unknown operator ${op}`);
+  const result = compute(left as number, right as number);
+  deriveFrom(this, [left, right], result);
+  return result;
+}
+
+/** A value computed from a sensitive one is sensitive too (see derived-values.ts). */
+function deriveFrom(context: unknown, operands: unknown[], result: unknown): void {
+  const state = frameOf(context)?.state;
+  if (state && state.values.size > 0 && holdsSensitive(operands, state.values)) state.derive(result);
 }
 
 /**
@@ -72,6 +102,8 @@ export function installSandbox(env: Environment, nj: NunjucksInternals): void {
       if (original) e.filters[name] = make(original);
     }
     e.filters.groupby = groupby as Fn;
+    e.filters.striptags = striptags as Fn;
+    e.filters.dictsort = dictsort as Fn;
     e.filters.selectattr = selectattr as Fn;
     e.filters.rejectattr = rejectattr as Fn;
     for (const name of ['sum', 'join', 'sort'] as const) {
@@ -99,6 +131,7 @@ export function installSandbox(env: Environment, nj: NunjucksInternals): void {
     ] as const) {
       const get = e[method];
       e[method] = function getNamed(this: EnvInternals, name: string) {
+        if (typeof name !== 'string') throw new Error(`${kind} names are text, not a ${typeof name}`);
         const map = kind === 'filter' ? this.filters : this.tests;
         if (!Object.hasOwn(map, name)) {
           const kestra = kestraUnsupported(kind, name);
@@ -114,6 +147,7 @@ export function installSandbox(env: Environment, nj: NunjucksInternals): void {
   env.addFilter(SANDBOX_FILTERS.present, isPresent as never);
   env.addFilter(SANDBOX_FILTERS.concat, checkedJoin('~') as never);
   env.addFilter(SANDBOX_FILTERS.add, checkedJoin('+') as never);
+  env.addFilter(SANDBOX_FILTERS.arithmetic, arithmetic as never);
   env.addFilter(SANDBOX_FILTERS.regex, regexLiteral as never);
   env.addFilter(SANDBOX_FILTERS.tick, function tick(this: unknown, line?: number, column?: number, loop?: unknown) {
     const budget = budgetOf(this);
@@ -165,8 +199,9 @@ export function installSandbox(env: Environment, nj: NunjucksInternals): void {
 /**
  * A macro call counts one level of the render's call depth (`maxDepth`):
  * nunjucks calls a macro with the calling template's context as `this`.
- * A macro of a template imported without context has no render frame; the
- * engine's own stack limit stops it, reported as the same limit.
+ * A macro of a template imported without context has no render frame of
+ * its own: its loops and calls count against the render that called it (the
+ * active budget). Each call also counts as one loop iteration.
  */
 function depthLimited(macro: Fn): Fn {
   return function limited(this: unknown, ...args: unknown[]) {
@@ -175,9 +210,11 @@ function depthLimited(macro: Fn): Fn {
     if (budget.depth >= budget.limits.maxDepth) {
       throw budget.reached('maxDepth', `macro calls nested more than ${budget.limits.maxDepth} deep`);
     }
+    // Each call counts as an iteration (and checks the clock): exponential recursion is bounded too.
+    budget.tick();
     budget.depth++;
     try {
-      return macro.apply(this, args);
+      return withActiveBudget(budget, () => macro.apply(this, args));
     } finally {
       budget.depth--;
     }

@@ -20,6 +20,7 @@ export const SANDBOX_FILTERS = {
   print: '__credflow_print',
   iterable: '__credflow_iterable',
   context: '__credflow_context',
+  arithmetic: '__credflow_arithmetic',
 } as const;
 
 /**
@@ -52,6 +53,18 @@ export interface SandboxOptions {
 
 /** `super()` (lifted by nunjucks by its name) and credflow's asynchronous functions (rewritten to async filters next). */
 const ASYNC_CALLS = new Set(['super', 'credential', 'secret', 'render', 'renderOnce']);
+
+/** nunjucks' arithmetic nodes other than `Add` (checked as concatenation), by the operator the sandbox computes. */
+const ARITHMETIC_NODES: Readonly<Record<string, string>> = {
+  Sub: '-',
+  Mul: '*',
+  Div: '/',
+  FloorDiv: '//',
+  Mod: '%',
+  Pow: '**',
+  Neg: 'neg',
+  Pos: 'pos',
+};
 
 /** Tests under which an undefined value is not an error. */
 const LENIENT_TESTS = new Set(['defined', 'undefined']);
@@ -299,6 +312,14 @@ export function sandboxAst(ast: NjNode, nj: NunjucksInternals, options: SandboxO
         lit(node, node.lineno + 1),
         lit(node, node.colno + 1),
       ]);
+    }
+    const binary = ARITHMETIC_NODES[node.typename];
+    if (binary !== undefined && Object.hasOwn(ARITHMETIC_NODES, node.typename)) {
+      // Arithmetic on a sensitive number is derived from it (`pin + 1`, `pin * 2`).
+      const operands = node.fields.includes('target')
+        ? [visit(node.target, lenient) as NjNode]
+        : [visit(node.left, lenient) as NjNode, visit(node.right, lenient) as NjNode];
+      return filter(node, SANDBOX_FILTERS.arithmetic, [lit(node, binary), ...operands]);
     }
     if (isA(node, 'Literal') && node.value instanceof RegExp) {
       // `r/x/g`: RE2's linear-time engine, never JavaScript's backtracking one.

@@ -1,4 +1,4 @@
-import { matches } from '../regex/linear-regex.js';
+import { matcherFor, matches, RegexError } from '../regex/linear-regex.js';
 import {
   bindArguments,
   type Callee,
@@ -44,7 +44,7 @@ function replaceText(callee: Callee, text: string, pairs: [string, string][], re
       let out = '';
       let last = 0;
       let count = 0;
-      for (const [start, end, groups] of matches(re, data)) {
+      for (const [start, end, groups] of namedMatches(callee, re, data)) {
         count++;
         if (count > MAX_REGEX_INPUT) throw stdlibError(callee, 'too many matches');
         // Java's replaceAll: $n inserts group n, \$ a dollar sign.
@@ -285,10 +285,10 @@ export function splitFilter(input: unknown, ...raw: unknown[]): string[] | null 
   const re = literal === undefined ? compileSafeRegex(callee, delimiter) : undefined;
   const parts: string[] = [];
   let index = 0;
-  const matcher = re?.matcher(text);
+  const matcher = re ? linearMatcher(callee, re, text) : undefined;
   const next = (from: number): [number, number] | undefined => {
     if (matcher) {
-      if (!matcher.find(from)) return undefined;
+      if (from > text.length || !matcher.find(from)) return undefined;
       return [matcher.start(), matcher.end()];
     }
     const at = text.indexOf(literal!, from);
@@ -313,4 +313,24 @@ export function splitFilter(input: unknown, ...raw: unknown[]): string[] | null 
   parts.push(text.slice(index));
   if (limit === 0) while (parts.length > 0 && parts.at(-1) === '') parts.pop();
   return parts;
+}
+
+/** A matcher of a template's regular expression over `text`, its errors named for the filter. */
+function linearMatcher(callee: Callee, re: Parameters<typeof matcherFor>[0], text: string) {
+  try {
+    return matcherFor(re, text);
+  } catch (err) {
+    if (err instanceof RegexError) throw stdlibError(callee, err.message);
+    throw err;
+  }
+}
+
+/** {@link matches}, its errors named for the filter. */
+function* namedMatches(callee: Callee, re: Parameters<typeof matcherFor>[0], text: string) {
+  try {
+    yield* matches(re, text);
+  } catch (err) {
+    if (err instanceof RegexError) throw stdlibError(callee, err.message);
+    throw err;
+  }
 }
