@@ -16,6 +16,7 @@ import {
   minFunction,
   rsortFilter,
 } from './lists.js';
+import { numberFormatFilter } from './number-format.js';
 import { numberFilter } from './numbers.js';
 import { idFunction, randomIntFunction, uuidFunction } from './random.js';
 import {
@@ -66,6 +67,8 @@ const FILTERS: Record<string, Fn> = {
   rsort: rsortFilter,
   className: classNameFilter,
   yaml: yamlFilter,
+  numberFormat: numberFormatFilter,
+  numberformat: numberFormatFilter,
 };
 
 const FUNCTIONS: Record<string, Fn> = {
