@@ -211,4 +211,134 @@ describe.skipIf(!chromiumAvailable)('issue 29: credflow ui in headless Chromium'
     expect(await failed.getAttribute('data-outcome')).toBe('failure');
     expect(await page.locator('tr.test-result[data-for="acme_orders"]').innerText()).toContain('invalid_client');
   });
+
+  it('shows the fields of the chosen type and client authentication method only', async () => {
+    await page.click('#new');
+    await page.selectOption('#type', 'client_credentials');
+    const shown = async () =>
+      await page
+        .locator('#fields label[data-field]:visible')
+        .evaluateAll((ls) => ls.map((l) => l.getAttribute('data-field')));
+    const method = (m: string) => page.selectOption('select[name="clientAuthMethod"]', m);
+    expect(await shown()).toContain('clientSecret');
+    expect(await shown()).not.toEqual(expect.arrayContaining(['algorithm']));
+    expect(await shown()).not.toContain('certificate');
+    expect(await shown()).not.toContain('privateKey');
+    await method('client_secret_jwt');
+    expect(await shown()).toEqual(expect.arrayContaining(['clientSecret', 'algorithm']));
+    expect(await shown()).not.toContain('certificate');
+    await method('tls_client_auth');
+    expect(await shown()).toEqual(expect.arrayContaining(['certificate', 'privateKey']));
+    expect(await shown()).not.toContain('clientSecret');
+    expect(await shown()).not.toContain('algorithm');
+    await method('client_secret_post');
+    expect(await shown()).toContain('clientSecret');
+    expect(await shown()).not.toContain('certificate');
+    // github_app has no client authentication method at all.
+    await page.selectOption('#type', 'github_app');
+    expect(await shown()).not.toContain('clientAuthMethod');
+    await page.click('#cancel');
+  });
+
+  it('does not cut off the Client authentication select (any option, form open at 1024 px)', async () => {
+    await page.setViewportSize({ width: 1024, height: 800 });
+    await page.click('#new');
+    await page.selectOption('#type', 'client_credentials');
+    const cut = await page.locator('select[name="clientAuthMethod"]').evaluate((select: HTMLSelectElement) => {
+      const ctx = document.createElement('canvas').getContext('2d') as CanvasRenderingContext2D;
+      const style = getComputedStyle(select);
+      ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const room =
+        select.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight) - 20;
+      return [...select.options].map((o) => o.text).filter((t) => ctx.measureText(t).width > room);
+    });
+    expect(cut).toEqual([]);
+    await page.click('#cancel');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('reports every problem of a definition at once, and a field fixed is no longer red', async () => {
+    await page.click('#new');
+    await page.selectOption('#type', 'client_credentials');
+    await page.fill('input[name="key"]', 'draft_api');
+    await page.click('#save');
+    await page.locator('[data-outcome="refused"]').waitFor();
+    const red = async () =>
+      page.locator('#form label.invalid').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-field')));
+    // The client id, the endpoint (or issuer) and the client secret (or mTLS), in one answer.
+    expect(await red()).toEqual(expect.arrayContaining(['clientId', 'tokenEndpoint', 'clientSecret']));
+    await page.fill('input[name="clientId"]', 'acme-worker');
+    expect(await red()).not.toContain('clientId');
+    expect(await red()).toEqual(expect.arrayContaining(['tokenEndpoint', 'clientSecret']));
+    expect(await page.locator('label[data-field="clientId"] .field-error').count()).toBe(0);
+    await page.click('#cancel');
+  });
+
+  it('clears the Saved banner after another action, and logs each save and delete on the server (names only)', async () => {
+    await openEdit('billing');
+    await page.fill('input[name="timeout"]', 'PT15S');
+    await page.click('#save');
+    await page.locator('[data-outcome="saved"]').waitFor();
+    expect(logged).toContain(`saved 'billing' (tenant main) in ${file}`);
+    // Deleting another credential from the list: the banner about billing goes.
+    await page.click('button[data-delete="reports_api"]');
+    await page.click('#confirm-delete');
+    await page.locator('tr[data-key="reports_api"]').waitFor({ state: 'detached' });
+    expect(await page.locator('#result').isVisible()).toBe(false);
+    expect(logged).toContain(`deleted 'reports_api' (tenant main, namespace company.team.reports) from ${file}`);
+    // Editing after a save clears it too.
+    await page.fill('input[name="timeout"]', 'PT16S');
+    await page.click('#save');
+    await page.locator('[data-outcome="saved"]').waitFor();
+    await page.fill('input[name="timeout"]', 'PT17S');
+    expect(await page.locator('#result').isVisible()).toBe(false);
+    expect(logged.join('\n')).not.toContain(SECRET);
+    await page.click('#cancel');
+  });
+
+  it('warns on a rename that flows may use the old key', async () => {
+    await openEdit('billing');
+    await page.fill('input[name="key"]', 'billing_v2');
+    const hint = await page.locator('label:has(input[name="key"]) .hint').innerText();
+    expect(hint).toContain("credential('billing')");
+    expect(hint).toContain('flows');
+    await page.click('#save');
+    await page.locator('[data-outcome="saved"]').waitFor();
+    expect(await page.locator('#result').innerText()).toContain("credential('billing')");
+    expect(logged.at(-1)).toContain("renamed or moved from 'billing'");
+  });
+
+  it('serves a favicon (no 404 while the page loads)', async () => {
+    const missing: string[] = [];
+    const other = await browser.newPage();
+    other.on('response', (r) => r.status() >= 400 && missing.push(`${r.status()} ${r.url()}`));
+    await other.goto(ui.url);
+    await other.locator('tr[data-key="acme_orders"]').waitFor();
+    const icon = await other.locator('link[rel="icon"]').getAttribute('href');
+    expect((await other.request.get(`${ui.origin}${icon}`)).status()).toBe(200);
+    expect((await other.request.get(`${ui.origin}/favicon.ico`)).status()).toBe(200);
+    expect(missing).toEqual([]);
+    await other.close();
+  });
+
+  it('disables New credential, saying why, without a session key or with a broken file', async () => {
+    const none = await browser.newPage();
+    await none.goto(`${ui.origin}/`);
+    await none.locator('#notice').waitFor();
+    expect(await none.locator('#new').isDisabled()).toBe(true);
+    expect(await none.locator('#new-reason').innerText()).toContain('session key');
+    await none.close();
+    const good = await readFile(file, 'utf8');
+    await writeFile(file, 'credentials:\n  a:\n    type: magic\n');
+    await page.reload();
+    await page.locator('#notice li').first().waitFor();
+    expect(await page.locator('#new').isDisabled()).toBe(true);
+    expect(await page.locator('#new-reason').innerText()).toContain('fix');
+    await writeFile(file, good);
+    await page.reload();
+    await page.locator('tr[data-key="acme_orders"]').waitFor();
+    expect(await page.locator('#new').isDisabled()).toBe(false);
+    expect(await page.locator('#new-reason').isVisible()).toBe(false);
+    expect(pageErrors).toEqual([]);
+  });
 });

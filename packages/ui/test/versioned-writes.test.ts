@@ -115,3 +115,26 @@ it('lists each credential with its version', async () => {
   const other = list.tenants[0]?.credentials.find((c) => c.key === 'other');
   expect(other?.version).toBe((await call('POST', '/definition', { tenantId: 'main', key: 'other' })).json.version);
 });
+
+it('reports every problem of a definition at once (also with a wrong key), each field once', async () => {
+  const r = await call('PUT', '/credentials', {
+    tenantId: 'main',
+    key: 'draft',
+    definition: { type: 'client_credentials' },
+    create: true,
+  });
+  expect(r.status).toBe(400);
+  const paths = (r.json.issues as { path: string }[]).map((i) => i.path);
+  expect(paths).toEqual(expect.arrayContaining(['clientId', 'tokenEndpoint', 'clientSecret']));
+  expect(new Set(paths).size).toBe(paths.length);
+  const bad = await call('PUT', '/credentials', {
+    tenantId: 'main',
+    key: '',
+    definition: { type: 'client_credentials', tokenEndpoint: 'x', timeout: 5 },
+    create: true,
+  });
+  expect((bad.json.issues as { path: string }[]).map((i) => i.path)).toEqual(
+    expect.arrayContaining(['key', 'tokenEndpoint', 'timeout', 'clientId', 'clientSecret']),
+  );
+  expect(await readFile(file, 'utf8')).not.toContain('draft');
+});

@@ -83,12 +83,28 @@ function refused(status: number, data: ApiError, what: string): boolean {
   return false;
 }
 
+/** "New credential" works only with a session key and a file the UI can read; else it says why not. */
+function canCreate(reason: string | undefined) {
+  const button = $<HTMLButtonElement>('new');
+  button.disabled = reason !== undefined;
+  button.title = reason ?? '';
+  const why = $('new-reason');
+  why.hidden = reason === undefined;
+  why.textContent = reason ?? '';
+}
+
 async function refresh() {
   const { status, data } = await api<ListResponse>('GET', '/credentials');
   if (status !== 200) {
     if (!refused(status, data, 'Cannot list credentials')) notice(data.message ?? `HTTP ${status}`, [], 'bad');
+    canCreate(
+      sessionProblem(status, data)
+        ? 'needs the session key: open the URL printed by `credflow ui`'
+        : 'fix the problems of the file first, then reload',
+    );
     return;
   }
+  canCreate(undefined);
   state = data;
   if ($('notice').classList.contains('bad')) notice(undefined);
   $('file').textContent = data.file;
@@ -136,6 +152,16 @@ function where(): Where {
   return { tenantId: value('tenantId') || 'main', ...(namespace ? { namespace } : {}), key: value('key') };
 }
 
+/** Flows find a credential by its key (and their namespace): renaming or moving one breaks the flows that use it. */
+function renameWarning(w: Where): string | undefined {
+  if (!editing || !w.key) return undefined;
+  if (w.key !== editing.key)
+    return `renaming: flows that use credential('${editing.key}') must be changed to credential('${w.key}')`;
+  if (w.tenantId !== editing.tenantId || (w.namespace ?? '') !== (editing.namespace ?? ''))
+    return `moving: flows that use credential('${editing.key}') where it is no longer visible will not find it`;
+  return undefined;
+}
+
 /** Checks tenant, namespace and key as the config does (Kestra-style namespaces) and says what will be created. */
 function checkWhere(): boolean {
   if (!state) return true;
@@ -168,7 +194,7 @@ function checkWhere(): boolean {
       'key',
       w.key && !new RegExp(p.key).test(w.key)
         ? "keys start with a letter or '_' and use letters, digits, '_', '.' and '-'"
-        : undefined,
+        : renameWarning(w),
       Boolean(w.key) && !new RegExp(p.key).test(w.key),
     ],
   ];
@@ -210,6 +236,12 @@ function showIssues(issues: readonly Issue[]): Issue[] {
     } else unplaced.push(i);
   }
   return unplaced;
+}
+
+/** A "Saved" banner is about the last save only: it goes at the next action. */
+function clearSaved() {
+  const r = $('result');
+  if (r.querySelector('[data-outcome="saved"]')) r.hidden = true;
 }
 
 function result(kind: 'busy' | 'ok' | 'bad', ...content: (Node | string)[]) {
@@ -299,6 +331,7 @@ type TestAnswer = {
 
 /** Tests a credential as saved, from its row: the outcome in a line under it (never the token). */
 async function testRow(c: Summary, row: HTMLTableRowElement) {
+  clearSaved();
   const loc = locOf(c);
   row.nextElementSibling?.matches('tr.test-result') && row.nextElementSibling.remove();
   const cell = el('td', { colspan: '4' }, el('span', { class: 'spinner' }), `Testing ${c.key}…`);
@@ -351,12 +384,15 @@ async function save(event: Event) {
     ...(editing ? { original: editing, ...(editingVersion ? { version: editingVersion } : {}) } : { create: true }),
   });
   if (status === 200 && data.saved) {
+    const warning = renameWarning(to);
+    if ($('notice').classList.contains('ok')) notice(undefined);
     await refresh();
     await openEdit({ ...to, level: to.namespace ? 'namespace' : 'tenant' } as Summary, true);
     result(
       'ok',
       el('strong', { 'data-outcome': 'saved' }, `✓ Saved '${to.key}'`),
       ` to ${state?.file ?? 'credflow.yaml'}`,
+      ...(warning ? [el('p', { class: 'warning' }, `⚠ ${warning.replace(/^(renaming|moving): /, '')}.`)] : []),
     );
   } else if (isStale(status, data)) {
     conflict(data);
@@ -412,6 +448,7 @@ function conflict(data: ConflictAnswer) {
 }
 
 async function remove(loc: Where, version: string | undefined) {
+  clearSaved();
   const dialog = $<HTMLDialogElement>('confirm');
   $('confirm-text').replaceChildren(
     'Delete ',
@@ -535,4 +572,14 @@ $('type').addEventListener('change', () => form.switchType(value('type')));
 $('where').addEventListener('input', checkWhere);
 $('test').addEventListener('click', () => void testConnection());
 formEl.addEventListener('submit', (e) => void save(e));
+/** A field changed: it is no longer marked wrong (the next save or test checks it again), and a "Saved" banner goes. */
+function edited(event: Event) {
+  clearSaved();
+  const label = (event.target as HTMLElement).closest('label');
+  if (!label || label.closest('#where')) return;
+  label.classList.remove('invalid', 'conflict');
+  for (const e of label.querySelectorAll('.field-error')) e.remove();
+}
+formEl.addEventListener('input', edited);
+formEl.addEventListener('change', edited);
 void refresh();

@@ -127,10 +127,25 @@ export class CredentialForm {
     this.#commonBox.replaceChildren(
       ...this.#widgets.filter((w) => COMMON_FIELDS.includes(w.field)).map((w) => w.label),
     );
+    this.#widgets
+      .find((w) => w.field.name === 'clientAuthMethod')
+      ?.label.addEventListener('change', () => this.#showApplicable());
+    this.#showApplicable();
     this.#otherInitial = Object.keys(this.#raw)
       .filter((k) => k !== 'type' && !shown.has(k))
       .map((k) => this.#sources[k]?.pair ?? `${k}: ${JSON.stringify(this.#raw[k])}`)
       .join('\n');
+  }
+
+  /** Hides the fields the chosen client authentication method does not use (unless they hold a value). */
+  #showApplicable() {
+    const method = this.#widgets.find((w) => w.field.name === 'clientAuthMethod')?.read() ?? '';
+    for (const w of this.#widgets) {
+      const { methods } = w.field;
+      if (!methods) continue;
+      const empty = w.read() === stateOf(w.field, undefined, undefined);
+      w.label.hidden = !methods.includes(method) && empty;
+    }
   }
 
   #sizeOther() {

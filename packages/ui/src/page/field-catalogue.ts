@@ -24,6 +24,10 @@ export interface Field {
   placeholder?: string;
   required?: boolean;
   help?: string;
+  /** A whole row of the form (options too long for half of it). */
+  wide?: boolean;
+  /** Shown only for these client authentication methods ('' is the default one); always shown when it holds a value. */
+  methods?: readonly string[];
 }
 
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
@@ -56,25 +60,29 @@ const discoverable: Field[] = [
   },
   { name: 'caCertificate', label: 'Trusted CA (private PKI)', kind: 'secret' },
 ];
-/** Client authentication of client_credentials and token_exchange. */
+const SECRET_METHODS = ['', 'client_secret_basic', 'client_secret_post', 'client_secret_jwt'];
+const MTLS_METHODS = ['tls_client_auth', 'self_signed_tls_client_auth'];
+/** Client authentication of client_credentials and token_exchange: each field where its method uses it. */
 const clientAuth: Field[] = [
-  { name: 'clientSecret', label: 'Client secret', kind: 'secret' },
   {
     name: 'clientAuthMethod',
     label: 'Client authentication',
     kind: 'select',
     options: ALL_AUTH_METHODS,
-    defaultText: 'client_secret_basic, or one the issuer advertises',
+    defaultText: 'client_secret_basic, or as discovered',
+    wide: true,
   },
+  { name: 'clientSecret', label: 'Client secret', kind: 'secret', methods: SECRET_METHODS },
   {
     name: 'algorithm',
     label: 'client_secret_jwt algorithm',
     kind: 'select',
     options: ['HS256', 'HS384', 'HS512'],
     defaultText: 'HS256',
+    methods: ['client_secret_jwt'],
   },
-  { name: 'certificate', label: 'mTLS client certificate', kind: 'secret' },
-  { name: 'privateKey', label: 'mTLS client key', kind: 'secret' },
+  { name: 'certificate', label: 'mTLS client certificate', kind: 'secret', methods: MTLS_METHODS },
+  { name: 'privateKey', label: 'mTLS client key', kind: 'secret', methods: MTLS_METHODS },
 ];
 const signer: Field = {
   name: 'signer',
@@ -102,6 +110,7 @@ const authMethod: Field = {
   kind: 'select',
   options: AUTH_METHODS,
   defaultText: 'client_secret_basic',
+  wide: true,
 };
 const signing: Field[] = [
   { name: 'privateKey', label: 'Private key', kind: 'secret', required: true },

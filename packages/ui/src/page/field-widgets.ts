@@ -113,7 +113,7 @@ function control(name: string, attrs: Record<string, string> = {}) {
 
 /** Builds the widget of a field. */
 export function createWidget(field: Field): Widget {
-  const wide = ['secret', 'textOrSecret', 'yaml'].includes(field.kind);
+  const wide = field.wide || ['secret', 'textOrSecret', 'yaml'].includes(field.kind);
   const label = el(
     'label',
     { 'data-field': field.name, ...(wide ? { class: 'wide' } : {}) },

@@ -61,6 +61,33 @@ function location(b: Where | undefined): CredentialLocation {
   return loc as CredentialLocation;
 }
 
+/**
+ * The location and definition a body names, refused with every problem at
+ * once: a wrong key, tenant or namespace, and the definition's own problems
+ * (checked at a stand-in place of the default tenant).
+ */
+async function placed(
+  file: ConfigFile,
+  body: Body,
+): Promise<{ loc: CredentialLocation; def: Record<string, unknown> }> {
+  let loc: CredentialLocation;
+  try {
+    loc = location(body);
+  } catch (err) {
+    if (!(err instanceof DefinitionError)) throw err;
+    const def = definitionFrom(body);
+    const more = await file.validate({ tenantId: DEFAULT_TENANT, key: 'credflow_stand_in' }, def).then(
+      () => [],
+      (e: unknown) => {
+        if (e instanceof DefinitionError) return e.issues;
+        throw e;
+      },
+    );
+    throw more.length ? new DefinitionError([...err.issues, ...more]) : err;
+  }
+  return { loc, def: definitionFrom(body) };
+}
+
 /** The scope a credential at `loc` is resolved in (its own tenant and namespace). */
 const scopeOf = (loc: CredentialLocation): Scope => ({
   tenantId: loc.tenantId,
@@ -229,10 +256,10 @@ export function createApi(options: ApiOptions): Hono {
 
   api.post('/test', async (c) => {
     const body = await readBody(c);
-    const loc = location(body);
+    const { loc, def } = await placed(file, body);
     // The file as it would be with this definition at its place: secrets resolve in the
     // credential's own tenant and namespace, as `credflow credentials test` resolves them.
-    const config = await file.validate(loc, definitionFrom(body));
+    const config = await file.validate(loc, def);
     const store = storeFor(config);
     // The answer holds server text (scopes, RFC 6749 error text): masked with every value the mint produced or sent.
     const masker = new Masker();
@@ -273,8 +300,7 @@ export function createApi(options: ApiOptions): Hono {
 
   api.put('/credentials', async (c) => {
     const body = await readBody(c);
-    const loc = location(body);
-    const def = definitionFrom(body);
+    const { loc, def } = await placed(file, body);
     const original = body.original ? location(body.original) : undefined;
     const expected = versionOf(body, c.req.header('if-match'));
     // A change made to the file meanwhile first (what changed), then field-level errors, named relative to the definition.

@@ -7,7 +7,7 @@ import { type Document, parseDocument } from 'yaml';
 import { type CredentialLocation, yamlPath } from './credential-location.js';
 import { changedFields, definitionVersion } from './definition-version.js';
 import { type FieldSource, fieldSources } from './field-sources.js';
-import { DefinitionError, UiConflictError, UiFileError, UiNotFoundError } from './ui-errors.js';
+import { DefinitionError, type FieldIssue, UiConflictError, UiFileError, UiNotFoundError } from './ui-errors.js';
 import { deleteKey, moveKey } from './yaml/yaml-edit.js';
 import { locate, parseForEdit } from './yaml/yaml-locate.js';
 import { patchValue } from './yaml/yaml-patch.js';
@@ -16,6 +16,42 @@ export { DefinitionError, type FieldIssue } from './ui-errors.js';
 
 const samePlace = (a: CredentialLocation, b: CredentialLocation) =>
   yamlPath(a).join('\u0000') === yamlPath(b).join('\u0000');
+
+/** Values that pass a field's own check, tried in turn to stand in for a field reported wrong. */
+const STAND_INS: unknown[] = [
+  { secret: 'CREDFLOW_STAND_IN' },
+  'https://stand-in.invalid/token',
+  'PT1M',
+  'stand-in',
+  1,
+  true,
+  ['stand-in'],
+  {},
+];
+const topField = (path: string) => path.split('.')[0] ?? path;
+
+/**
+ * The problems the config reports only once every field is valid on its
+ * own (tokenEndpoint or issuer, clientSecret or mTLS, ...): found with a
+ * stand-in value for each field already reported, so that one save reports
+ * every problem at once, each named once, by the config's own checks.
+ */
+function laterIssues(
+  definition: unknown,
+  issues: readonly FieldIssue[],
+  issuesOf: (def: unknown) => FieldIssue[],
+): FieldIssue[] {
+  if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) return [];
+  const fields = [...new Set(issues.map((i) => topField(i.path)))];
+  if (fields.includes('') || fields.includes('type')) return [];
+  const def: Record<string, unknown> = { ...(definition as Record<string, unknown>) };
+  for (const field of fields) {
+    const fits = STAND_INS.find((v) => !issuesOf({ ...def, [field]: v }).some((i) => topField(i.path) === field));
+    if (fits === undefined) return [];
+    def[field] = fits;
+  }
+  return issuesOf(def).filter((i) => i.path !== '' && !fields.includes(topField(i.path)));
+}
 
 /** How many loaded versions are remembered to name what changed in a conflict. */
 const REMEMBERED_VERSIONS = 500;
@@ -145,19 +181,29 @@ export class ConfigFile {
    */
   async validate(loc: CredentialLocation, definition: unknown): Promise<CredflowConfig> {
     const path = yamlPath(loc);
-    const text = patchValue(await this.#editable(), path, definition);
-    try {
-      return parseConfig(text, { file: this.path, baseDir: this.baseDir });
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      const prefix = formatPath(path);
-      throw new DefinitionError(
-        err.issues.map((i) => ({
+    const base = await this.#editable();
+    const prefix = formatPath(path);
+    const parse = (def: unknown) =>
+      parseConfig(patchValue(base, path, def), { file: this.path, baseDir: this.baseDir });
+    const issuesOf = (def: unknown): FieldIssue[] => {
+      try {
+        parse(def);
+        return [];
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        return err.issues.map((i) => ({
           path: i.path.startsWith(`${prefix}.`) ? i.path.slice(prefix.length + 1) : i.path === prefix ? '' : i.path,
           message: i.message,
-        })),
-      );
+        }));
+      }
+    };
+    try {
+      return parse(definition);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
     }
+    const issues = issuesOf(definition);
+    throw new DefinitionError([...issues, ...laterIssues(definition, issues, issuesOf)]);
   }
 
   async #editable(): Promise<string> {

@@ -36,6 +36,9 @@ export interface UiServer {
 
 const STATIC: Record<string, { file: URL; type: string }> = {
   '/': { file: new URL('../../static/index.html', import.meta.url), type: 'text/html; charset=utf-8' },
+  '/favicon.svg': { file: new URL('../../static/favicon.svg', import.meta.url), type: 'image/svg+xml' },
+  // Browsers ask for /favicon.ico when a page names no icon (another page of the origin, a bookmark).
+  '/favicon.ico': { file: new URL('../../static/favicon.svg', import.meta.url), type: 'image/svg+xml' },
   '/styles.css': { file: new URL('../../static/styles.css', import.meta.url), type: 'text/css; charset=utf-8' },
   '/app.js': { file: new URL('../../dist/page/app.js', import.meta.url), type: 'text/javascript; charset=utf-8' },
 };
