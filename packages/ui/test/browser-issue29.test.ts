@@ -1,7 +1,7 @@
 // Issue 29 in headless Chromium: versioned writes (no lost update), inherited
 // credentials, the form's fields by type and client authentication method,
 // and the list's scopes and per-row Test.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnvSecretProvider } from '@credflow/credentials-core';
@@ -19,6 +19,14 @@ let file: string;
 let page: Page;
 const pageErrors: string[] = [];
 const logged: string[] = [];
+// CREDFLOW_SCREENSHOT=1 writes the README's screenshots to docs/.
+const SHOTS = process.env.CREDFLOW_SCREENSHOT ? new URL('../../../docs/', import.meta.url).pathname : undefined;
+
+async function shot(name: string) {
+  if (!SHOTS) return;
+  await mkdir(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, name), fullPage: true });
+}
 
 const CONFIG = (endpoint: string) => `secrets:
   - type: env
@@ -124,6 +132,7 @@ describe.skipIf(!chromiumAvailable)('issue 29: credflow ui in headless Chromium'
     expect(text).toContain('changed in the file');
     expect(text).toContain('clientId');
     expect(text).not.toContain(SECRET);
+    await shot('ui-conflict.png');
     const after = await readFile(file, 'utf8');
     expect(after).toContain('clientId: acme-worker-v2 # rotated by ops');
     expect(after).toContain('timeout: PT10S');
@@ -180,6 +189,7 @@ describe.skipIf(!chromiumAvailable)('issue 29: credflow ui in headless Chromium'
     const acme = reports.locator('tr.inherited[data-inherited="acme_orders"]');
     expect(await acme.locator('a.origin').innerText()).toContain('tenant main');
     expect(await reports.locator('tr[data-key]').count()).toBe(1);
+    await shot('ui-inherited.png');
     // The link leads to the credential where it is defined, which can be edited there.
     await team.locator('a.origin').click();
     const origin = page.locator('.namespace[data-namespace="company.team"] tr[data-key="team_api"]');
