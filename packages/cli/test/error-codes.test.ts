@@ -42,7 +42,14 @@ const errorClasses = classes.filter((c) => {
 });
 /** Internal plumbing, thrown and caught inside nunjucks or one module: never reaches a caller. */
 // RenderLimitError and RegexError are thrown inside a render and reach callers as a TemplateError (ERR_TEMPLATE).
-const INTERNAL = new Set(['LocatedTemplateError', 'PatternError', 'TransientStatus', 'RenderLimitError', 'RegexError']);
+const INTERNAL = new Set([
+  'LocatedTemplateError',
+  'PatternError',
+  'TransientStatus',
+  'RenderLimitError',
+  'RegexError',
+  'DerivedValueTooLargeError',
+]);
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const table = readme.slice(readme.indexOf('### Error codes'), readme.indexOf('## Using the store'));
 
