@@ -4,6 +4,7 @@ import { defaultFilter, firstLastFilters, joinFilter, keysFilter, lengthFilter, 
 import { base64decodeFilter, base64encodeFilter, hashFilters, urldecodeFilter, urlencodeFilter } from './encoding.js';
 import { escapeCharFilter } from './escape-char.js';
 import { indentFilter, nindentFilter } from './indent.js';
+import { fromIonFunction, ION_READER, toIonFilter } from './ion.js';
 import { jqFilter } from './jq.js';
 import { fromJsonFilter, fromJsonFunction, toJsonFilter } from './json.js';
 import { DATE_FILTERS, DATE_FUNCTIONS, lazyDateFunction, patchDateLoading } from './lazy-dates.js';
@@ -69,6 +70,7 @@ const FILTERS: Record<string, Fn> = {
   yaml: yamlFilter,
   numberFormat: numberFormatFilter,
   numberformat: numberFormatFilter,
+  toIon: toIonFilter,
 };
 
 const FUNCTIONS: Record<string, Fn> = {
@@ -81,6 +83,7 @@ const FUNCTIONS: Record<string, Fn> = {
   id: idFunction,
   randomInt: randomIntFunction,
   yaml: yamlFunction,
+  fromIon: fromIonFunction,
 };
 
 /** Pebble's tests credflow adds to nunjucks' own (`is empty`, `is map`) and Kestra's `is json`. */
@@ -104,10 +107,13 @@ const REGISTERED = Symbol.for('credflow.standard-library');
  * `urldecode`, `sha256`, `sha1`, `sha512`, `md5`, `number`, `indent` and
  * `nindent` (Kestra's `amount, prefix`), `escapeChar`, `chunk`, `flatten`,
  * `distinct`, `merge`, `rsort`, `className`, `max()`, `min()`, `uuid()`,
- * `id()`, `randomInt()`, and the tests `empty`, `map`, `json`. Call it after
+ * `id()`, `randomInt()`, `jq` (async, in a worker), `yaml` and `yaml()`,
+ * `numberFormat`, `toIon` and `fromIon()`, and the tests `empty`, `map`,
+ * `json`. Call it after
  * `registerCredentials` (it wraps the sandbox's `replace`). Every result is
  * plain data: text, numbers, booleans, lists, maps. The date filters and
- * `now()` load their implementation (luxon) before the first template that
+ * `now()` (luxon), `yaml()` (the yaml package) and `fromIon()` (ion-js)
+ * load their implementation before the first template that
  * names one of them renders.
  * @see https://kestra.io/docs/expressions
  */
@@ -116,6 +122,7 @@ export function registerStandardLibrary(env: nunjucks.Environment): void {
   if (marked[REGISTERED]) return;
   patchDateLoading(internalsOf(env).Template, (tmplEnv) => REGISTERED in (tmplEnv as object));
   YAML_READER.patch(internalsOf(env).Template);
+  ION_READER.patch(internalsOf(env).Template);
   for (const [name, fn] of Object.entries(FILTERS)) env.addFilter(name, fn as (...args: unknown[]) => unknown);
   const replace = env.getFilter('replace') as (this: unknown, ...args: unknown[]) => unknown;
   env.addFilter('replace', makeReplaceFilter(replace) as (...args: unknown[]) => unknown);
