@@ -49,6 +49,7 @@ const INTERNAL = new Set([
   'RenderLimitError',
   'RegexError',
   'DerivedValueTooLargeError',
+  'JqError', // converted to a stdlib error (ERR_TEMPLATE) before it leaves the jq filter
 ]);
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const table = readme.slice(readme.indexOf('### Error codes'), readme.indexOf('## Using the store'));

@@ -76,8 +76,10 @@ export function dictsort(value: unknown, caseSensitive?: unknown, by?: unknown):
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) throw new Error('dictsort filter: val must be a map');
-  const index = by === undefined || by === 'key' ? 0 : by === 'value' ? 1 : -1;
-  if (index < 0) throw new Error('dictsort filter: You can only sort by either key or value');
+  if (by !== undefined && by !== 'key' && by !== 'value') {
+    throw new Error('dictsort filter: You can only sort by either key or value');
+  }
+  const index = by === 'value' ? 1 : 0;
   const entries = Object.keys(value).map((k): [string, unknown] => [k, (value as Record<string, unknown>)[k]]);
   const norm = (v: unknown) => (!caseSensitive && typeof v === 'string' ? v.toUpperCase() : v);
   return entries.sort((t1, t2) => {
