@@ -122,6 +122,8 @@ function toConfig(data: Parsed, file: string, baseDir: string, doc: Document, lc
       ...(data.templates.syntax ? { syntax: data.templates.syntax } : {}),
       ...(data.templates.limits ? { limits: renderLimits(data.templates.limits) } : {}),
     },
+    tasks: { process: { enabled: data.tasks.process?.enabled === true } },
+    ...(data.flows ? { flows: { dir: resolve(baseDir, data.flows.dir) } } : {}),
     ...(data.cache?.shared ? { cache: { shared: sharedCacheConfig(data.cache.shared, baseDir) } } : {}),
     ...(data.audit ? { audit: toAuditConfig(data.audit, baseDir) } : {}),
     secrets: main.secrets.filter((s): s is LocalSecretProviderConfig => s.type === 'env' || s.type === 'file'),

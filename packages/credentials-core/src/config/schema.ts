@@ -105,6 +105,16 @@ function build(grantTypes: readonly GrantType[]) {
         })
         .prefault({}),
     ),
+    // SPEC section 5: script tasks run as local processes only when enabled here.
+    tasks: orAbsent(
+      z
+        .strictObject({
+          process: z.strictObject({ enabled: z.boolean({ error: 'expected true or false' }) }).optional(),
+        })
+        .prefault({}),
+    ),
+    // Where subflows are found (by namespace and id), relative to this file.
+    flows: orAbsent(z.strictObject({ dir: z.string({ error: 'expected a directory' }).min(1) }).optional()),
     // A function: each parse gets its own provider object (the schema is kept across parses).
     secrets: orAbsent(
       z.array(secretProvider).default(() => [{ type: 'env' as const, encoding: 'base64' as const, prefix: 'SECRET_' }]),

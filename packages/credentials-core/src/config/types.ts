@@ -56,6 +56,13 @@ export interface CredflowConfig {
    * own syntax is used (SPEC section 4).
    */
   templates: { syntax?: 'credflow' | 'pebble'; limits?: TemplateLimitsConfig };
+  /**
+   * `tasks.process.enabled`: script tasks (`io.kestra.plugin.scripts.shell.*`)
+   * run as local processes only when true (SPEC section 5); default false.
+   */
+  tasks: { process: { enabled: boolean } };
+  /** `flows.dir`: where subflows are found, made absolute (relative to the config file). */
+  flows?: { dir: string };
   /** The top-level `cache:` block: `shared` names a cache many processes share (SPEC section 8). */
   cache?: CacheConfig;
   /** `audit:`: where the audit log of mints goes (SPEC section 9); absent, none is written. */

@@ -263,8 +263,14 @@ export class Executor {
         addOutputs(this.d.outputs, node, outputs);
         delete node.run.error;
         delete node.run.errorCode;
+        if (type.finalState?.(outputs) === 'WARNING') return 'WARNING';
         return attemptNo > 1 && retry?.warningOnRetry ? 'WARNING' : 'SUCCESS';
       } catch (err) {
+        if (err instanceof TaskError && err.outputs) {
+          // Kestra keeps what a failed task produced (a script's exitCode and vars), for `errors` tasks too.
+          node.lastOutputs = err.outputs;
+          addOutputs(this.d.outputs, node, err.outputs);
+        }
         this.fail(node, task, path, err, props);
         const killed = this.d.signal.aborted;
         attempt.state = killed ? 'KILLED' : 'FAILED';

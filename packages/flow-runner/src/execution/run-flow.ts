@@ -7,6 +7,7 @@ import { FlowError } from '../flow/flow-errors.js';
 import { coerceOutput } from '../flow/output-types.js';
 import { resolveInputs } from '../inputs/resolve-inputs.js';
 import { taskTypeMap } from '../tasks/builtin-tasks.js';
+import { processTaskIssues } from '../tasks/script/process-gate.js';
 import type { LogLevel, TaskType } from '../tasks/task-type.js';
 import type { Execution, LogEntry } from './execution.js';
 import { Executor } from './executor.js';
@@ -29,6 +30,12 @@ export interface RunFlowOptions {
   signal?: AbortSignal;
   /** Masker to use (e.g. to mask the caller's own output too). */
   masker?: Masker;
+  /**
+   * Whether script tasks may run local processes; default: the store's
+   * `tasks.process.enabled` (credflow.yaml). When not, a flow holding one is
+   * refused with a {@link FlowError} before anything runs.
+   */
+  processTasks?: boolean;
 }
 
 /**
@@ -49,6 +56,10 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
         message: 'the flow is disabled: it does not run',
       },
     ]);
+  }
+  if (!(options.processTasks ?? options.store.config.tasks?.process.enabled === true)) {
+    const issues = processTaskIssues(flow, options.store.config.file);
+    if (issues.length) throw new FlowError(flow.source.file, issues);
   }
   const inputs = resolveInputs(flow.inputs, options.inputs ?? {});
   const masker = options.masker ?? new Masker();

@@ -2,6 +2,8 @@ import { didYouMean, formatPath } from '@credflow/credentials-core/internal';
 import { analyzeTemplate } from '@credflow/template-extension';
 import type nunjucks from 'nunjucks';
 import { allTaskIds } from '../flow/walk-tasks.js';
+import { processTasksDisabledMessage } from '../tasks/script/process-gate.js';
+import { SCRIPT_TASK_TYPES } from '../tasks/script/shell-tasks.js';
 import { hasTemplate } from './template-environment.js';
 
 /** What a flow's templates may name, for the checks made before anything runs. */
@@ -130,13 +132,21 @@ export function templateProblems(
 export function flowTemplateChecker(
   /** The environment, or the environment of each flow (its file's syntax, see `templateEnvironments`). */
   envOf: nunjucks.Environment | ((flow: FlowShape) => nunjucks.Environment),
-  store: { list(scope: { tenantId?: string; namespace?: string }): { key: string }[] },
+  store: {
+    list(scope: { tenantId?: string; namespace?: string }): { key: string }[];
+    /** Its credflow.yaml: script tasks are refused unless `tasks.process.enabled`. */
+    config?: { file?: string; tasks?: { process?: { enabled?: boolean } } };
+  },
   tenantId: string,
   /** Check credential keys (not when there is no credflow.yaml: nothing would be found). */
   checkCredentials = true,
 ): (src: string, flow: FlowShape, path?: readonly (string | number)[]) => string[] {
   const contexts = new WeakMap<FlowShape, TemplateContext>();
+  const processTasks = store.config?.tasks?.process?.enabled === true;
   return (src, flow, path) => {
+    if (!processTasks && path?.at(-1) === 'type' && SCRIPT_TASK_TYPES.has(src)) {
+      return [processTasksDisabledMessage(src, store.config?.file)];
+    }
     let context = contexts.get(flow);
     if (!context) {
       const scope = { tenantId, namespace: flow.namespace };

@@ -9,6 +9,7 @@ import { logTask } from './log-task.js';
 import { outputValuesTask } from './output-values-task.js';
 import { requestTask } from './request-task.js';
 import { returnTask } from './return-task.js';
+import { shellCommandsTask, shellScriptTask } from './script/shell-tasks.js';
 import { sleepTask } from './sleep-task.js';
 import type { TaskType } from './task-type.js';
 
@@ -29,6 +30,8 @@ export const builtinTasks: readonly TaskType[] = [
   parallelTask,
   sequentialTask,
   allowFailureTask,
+  shellCommandsTask,
+  shellScriptTask,
 ];
 
 /** Task types by type name and alias. */

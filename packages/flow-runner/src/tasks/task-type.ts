@@ -29,11 +29,14 @@ export class TaskError extends CredflowError {
   readonly property: string | undefined;
   /** What is wrong, without the property name. */
   readonly reason: string;
+  /** Outputs the failed task still produced (Kestra: a script's `exitCode` and `vars`). */
+  readonly outputs: Record<string, unknown> | undefined;
 
-  constructor(message: string, options?: { cause?: unknown; property?: string }) {
+  constructor(message: string, options?: { cause?: unknown; property?: string; outputs?: Record<string, unknown> }) {
     super(options?.property ? `${options.property}: ${message}` : message, { cause: options?.cause });
     this.property = options?.property;
     this.reason = message;
+    this.outputs = options?.outputs;
   }
 }
 
@@ -78,6 +81,8 @@ export interface RunnableTaskType extends TaskTypeBase {
   unauthorized?(outputs: Record<string, unknown>): boolean;
   /** Fails the task from its outputs (e.g. a non-2xx response) after any retry. */
   check?(outputs: Record<string, unknown>, props: Record<string, unknown>): void;
+  /** The state a successful run ends in, when not SUCCESS (Kestra's `Output.finalState`, e.g. a script that wrote to stderr). */
+  finalState?(outputs: Record<string, unknown>): 'WARNING' | undefined;
 }
 
 /** A task that runs other tasks (Kestra's FlowableTask: If, ForEach, Parallel…). */
