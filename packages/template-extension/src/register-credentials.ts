@@ -121,6 +121,7 @@ export function registerCredentials(env: Environment, options: RegisterOptions):
       tags: [],
       [EXTENSION_MARK]: true,
       functionGlobals: () => new Set(Object.keys(globals).filter((k) => typeof globals[k] === 'function')),
+      asyncFilters: () => new Set((env as unknown as { asyncFilters: string[] }).asyncFilters),
       strict: options.strictVariables !== false,
     };
     env.addExtension('credflow', extension as never);

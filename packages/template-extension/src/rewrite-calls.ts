@@ -20,6 +20,8 @@ export interface CredflowExtension {
   [EXTENSION_MARK]: true;
   /** Names of the environment's globals that are functions, at parse time. */
   functionGlobals(): ReadonlySet<string>;
+  /** Names of the environment's asynchronous filters (`jq`, a host's), at parse time. */
+  asyncFilters?(): ReadonlySet<string>;
   /** Strict variables (see `RegisterOptions.strictVariables`). */
   strict: boolean;
 }
@@ -55,14 +57,22 @@ export function patchParser(nj: NunjucksInternals): void {
       ? withPebbleStrings(() => original.call(this, src, extensions, opts))
       : original.call(this, src, extensions, opts);
     return ours
-      ? rewriteCalls(sandboxAst(ast, nj, { functionGlobals: ours.functionGlobals(), strict: ours.strict }), nj)
+      ? rewriteCalls(
+          sandboxAst(ast, nj, { functionGlobals: ours.functionGlobals(), strict: ours.strict }),
+          nj,
+          ours.asyncFilters?.() ?? new Set(),
+        )
       : ast;
   };
   parser[PATCHED] = true;
 }
 
 /** Rewrites the calls in place; throws a TemplateError where they cannot work. */
-export function rewriteCalls(ast: NjNode, nj: NunjucksInternals): NjNode {
+export function rewriteCalls(
+  ast: NjNode,
+  nj: NunjucksInternals,
+  asyncFilters: ReadonlySet<string> = new Set(),
+): NjNode {
   const { nodes } = nj;
   const isA = (node: unknown, type: string): boolean =>
     node instanceof (nodes[type] as unknown as abstract new (...a: never[]) => object);
@@ -207,6 +217,17 @@ export function rewriteCalls(ast: NjNode, nj: NunjucksInternals): NjNode {
       if (isA(node, 'Set') && node.body) node.body = visit(node.body, inner);
     }
     if (!where && (isA(node, 'For') || isA(node, 'If') || isA(node, 'Set'))) return fixStatement(node);
+    // Any asynchronous filter (`jq`, a host's) would render empty where nunjucks cannot wait.
+    if (where && isA(node, 'Filter') && isA(node.name, 'Symbol')) {
+      const name = String((node.name as NjNode).value);
+      if (asyncFilters.has(name) && !ours.has(name)) {
+        throw new nj.lib.TemplateError(
+          `the '${name}' filter cannot be used inside ${where}: it is asynchronous and would render empty. Apply it outside and pass the value in (e.g. <% set v = x | ${name}(...) %>)`,
+          node.lineno + 1,
+          node.colno + 1,
+        );
+      }
+    }
     if (isA(node, 'FunCall') && !isA(node, 'Filter') && isA(node.name, 'Symbol')) {
       const name = (node.name as NjNode).value as string;
       if (Object.hasOwn(FUNCTIONS, name)) {

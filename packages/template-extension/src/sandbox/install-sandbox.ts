@@ -148,6 +148,9 @@ export function installSandbox(env: Environment, nj: NunjucksInternals): void {
   env.addFilter(SANDBOX_FILTERS.concat, checkedJoin('~') as never);
   env.addFilter(SANDBOX_FILTERS.add, checkedJoin('+') as never);
   env.addFilter(SANDBOX_FILTERS.arithmetic, arithmetic as never);
+  env.addFilter(SANDBOX_FILTERS.global, function global(this: Ctx, name: string) {
+    return Object.hasOwn(this.env.globals, name) ? this.env.globals[name] : undefined;
+  } as never);
   env.addFilter(SANDBOX_FILTERS.regex, regexLiteral as never);
   env.addFilter(SANDBOX_FILTERS.tick, function tick(this: unknown, line?: number, column?: number, loop?: unknown) {
     const budget = budgetOf(this);

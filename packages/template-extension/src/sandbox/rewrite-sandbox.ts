@@ -21,6 +21,7 @@ export const SANDBOX_FILTERS = {
   iterable: '__credflow_iterable',
   context: '__credflow_context',
   arithmetic: '__credflow_arithmetic',
+  global: '__credflow_global',
 } as const;
 
 /**
@@ -270,8 +271,14 @@ export function sandboxAst(ast: NjNode, nj: NunjucksInternals, options: SandboxO
       // `super()` is lifted by nunjucks' transformer by its name, and
       // `credential()`/`secret()` become async filters next: leave them.
       if (isA(callee, 'Symbol') && ASYNC_CALLS.has(callee.value as string)) return node;
+      // Pebble keeps functions apart from variables: `yaml(yaml)` calls the function even where a
+      // variable `yaml` exists.
+      const calleeNode =
+        isA(callee, 'Symbol') && functionGlobals.has(callee.value as string)
+          ? filter(callee, SANDBOX_FILTERS.global, [lit(callee, String(callee.value))])
+          : (node.name as NjNode);
       node.name = filter(node, SANDBOX_FILTERS.callee, [
-        node.name as NjNode,
+        calleeNode,
         lit(node, describe(callee)),
         lit(node, node.lineno + 1),
         lit(node, node.colno + 1),

@@ -77,6 +77,18 @@ describe("Kestra's semantics in both syntaxes", () => {
     expect(await both(src, { n: null })).toBe(expected);
   });
 
+  it('functions are apart from variables: yaml(yaml) calls the function (YamlFunctionTest)', async () => {
+    expect((await render(pebble, '{{ yaml(yaml).a }}', { yaml: 'a: 1' })).output).toBe('1');
+    expect((await render(credflow, '<< fromJson(fromJson).k >>', { fromJson: '{"k": "v"}' })).output).toBe('v');
+  });
+
+  it('an asynchronous filter (jq) inside a macro is refused where it would render empty', async () => {
+    const err = await render(pebble, "{% macro m() %}{{ {'a': 1} | jq('.a') }}{% endmacro %}{{ m() }}", {}).catch(
+      (e: Error) => e,
+    );
+    expect((err as Error).message).toContain("the 'jq' filter cannot be used inside a macro");
+  });
+
   it('a map literal may end right before }} in the Pebble syntax', async () => {
     expect((await render(pebble, "{{ {'a': 1}}}", {})).output).toBe('{"a":1}');
     expect((await render(pebble, "{{ 'x' }}}", {})).output).toBe('x}');
