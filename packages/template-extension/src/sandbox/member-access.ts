@@ -46,6 +46,8 @@ export function memberAccess(
     );
   };
   if (typeof key === 'number' && Number.isInteger(key)) key = String(key);
+  // An undefined or null key (`block[missing]` under `??` or `is defined`) finds nothing, as in Pebble.
+  if (key === undefined || key === null) return missing();
   if (typeof key !== 'string') {
     if (obj === undefined || obj === null) return missing();
     throw refuse('a computed key must be a string or an integer');

@@ -20,6 +20,7 @@ import {
 import { numberFormatFilter } from './number-format.js';
 import { numberFilter } from './numbers.js';
 import { idFunction, randomIntFunction, uuidFunction } from './random.js';
+import { sliceFilter } from './slice.js';
 import {
   abbreviateFilter,
   affixFilters,
@@ -41,6 +42,7 @@ const FILTERS: Record<string, Fn> = {
   json: toJsonFilter,
   fromJson: fromJsonFilter,
   abbreviate: abbreviateFilter,
+  slice: sliceFilter,
   slugify: slugifyFilter,
   ...substringFilters,
   trim: trimFilter,
