@@ -67,6 +67,9 @@ const ARITHMETIC_NODES: Readonly<Record<string, string>> = {
   Pos: 'pos',
 };
 
+/** Pebble's word operators: not map keys when written bare. */
+const OPERATOR_WORDS = new Set(['not', 'and', 'or', 'is', 'in', 'contains', 'equals']);
+
 /** Tests under which an undefined value is not an error. */
 const LENIENT_TESTS = new Set(['defined', 'undefined']);
 /** Filters whose input may be undefined. */
@@ -173,6 +176,14 @@ export function sandboxAst(ast: NjNode, nj: NunjucksInternals, options: SandboxO
         throw forbid(key, String(key.value), `'${String(key.value)}' cannot be a key`);
       }
       checkName(key); // `{a: 1}`: a literal key, not a variable
+      if (isA(key, 'Symbol') && OPERATOR_WORDS.has(String(key.value))) {
+        // Pebble reads `{not: x}` as the operator `not`, a syntax error (ToJsonFilterTest#exception).
+        throw new nj.lib.TemplateError(
+          `'${String(key.value)}' is an operator, not a map key: quote it ('${String(key.value)}')`,
+          key.lineno + 1,
+          key.colno + 1,
+        );
+      }
       node.value = visit(node.value, false);
       return node;
     }
