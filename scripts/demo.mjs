@@ -43,12 +43,40 @@ function credflow(args, env) {
   });
 }
 
+/**
+ * What flows/flow-control.yaml must show (its `--json` document): WARNING (region ap fails on purpose,
+ * its errors: task runs, allowFailure keeps the flow going), one run per region, the script's line
+ * with the token masked, the script's own call to the API (HTTP 200, when curl is installed) and finally:.
+ */
+function checkFlowControl(stdout) {
+  let e;
+  try {
+    e = JSON.parse(stdout);
+  } catch {
+    return { problem: 'no JSON document on stdout' };
+  }
+  const runs = (id) => e.taskRuns.filter((t) => t.taskId === id);
+  const regions = runs('region').map((t) => `${t.value}:${t.state}`);
+  if (e.state !== 'WARNING') return { problem: `state ${e.state}, expected WARNING` };
+  if (regions.join(' ') !== 'eu:SUCCESS us:SUCCESS ap:WARNING') return { problem: `regions ${regions.join(' ')}` };
+  if (runs('region_failed').length !== 1 || runs('done').length !== 1)
+    return { problem: 'errors: or finally: did not run' };
+  if (!e.logs.some((l) => l.taskId === 'script' && l.message === 'the script got a token: ******'))
+    return { problem: "the script's line with the token (masked) is missing" };
+  const status = e.outputs.scriptStatus;
+  if (status !== '200' && status !== '0') return { problem: `the script's call to the API answered ${status}` };
+  return {
+    note: `  -> the script got the token in its env (its line shows ******)${status === '200' ? ' and called the API with it: HTTP 200' : ' (curl is not installed: no API call)'}`,
+  };
+}
+
 const demo = await startDemoEnvironment();
 const dir = await mkdtemp(join(tmpdir(), 'credflow-demo-'));
 let failures = 0;
 try {
   const config = join(dir, 'credflow.yaml');
-  await writeFile(config, demo.configYaml);
+  // Script tasks (flows/flow-control.yaml) run local processes: enabled here, as an operator would.
+  await writeFile(config, `${demo.configYaml}\ntasks:\n  process:\n    enabled: true\n`);
   // The HTTPS servers' certificates come from a CA made for this run: Request tasks trust it as an operator would.
   const caFile = join(dir, 'demo-ca.pem');
   await writeFile(caFile, demo.caCertificate);
@@ -89,13 +117,20 @@ try {
   for (const file of flows) {
     const args = ['run', join('flows', file), '--config', config];
     if (file !== 'hello.yaml') args.push('--input', `api=${HTTPS_FLOWS.has(file) ? demo.mtlsApi.url : demo.api.url}`);
+    if (file === 'flow-control.yaml') args.push('--json');
     const r = await credflow(args, env);
     const expected = EXPECTED_FAILURES.has(file) ? 1 : 0;
-    const ok = r.code === expected;
+    let ok = r.code === expected;
+    let note = '';
+    if (file === 'flow-control.yaml') {
+      const c = checkFlowControl(r.stdout);
+      if (c.problem) ok = false;
+      note = c.problem ? `\n  UNEXPECTED (flow-control.yaml): ${c.problem}` : `\n${c.note}`;
+    }
     if (!ok) failures++;
     console.log(`${bold(`$ credflow ${args.join(' ')}`)}\n${r.stderr.trimEnd()}`);
     console.log(
-      `  -> exit ${r.code}${expected ? ' (this flow fails on purpose: see its errors: task)' : ''}${ok ? '' : '  UNEXPECTED'}\n`,
+      `  -> exit ${r.code}${expected ? ' (this flow fails on purpose: see its errors: task)' : ''}${ok ? '' : '  UNEXPECTED'}${note}\n`,
     );
   }
   // Every secret (the AppRole's ids and the client secret in Vault among them), every token the API saw
