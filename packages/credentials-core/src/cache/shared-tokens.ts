@@ -125,8 +125,9 @@ export class SharedTokens {
     if (this.#clock.now() < this.#retryAt) return this.#hand(id, await mint());
     const epoch = this.#epochs.get(id) ?? 0;
     const hash = identityHash(id);
-    const entryKey = `${this.#prefix}t:${hash}`;
-    const lockKey = `${this.#prefix}l:${hash}`;
+    // The hash is a hash tag ({...}): in a Redis Cluster an identity's entry and lock share a slot (one master).
+    const entryKey = `${this.#prefix}t:{${hash}}`;
+    const lockKey = `${this.#prefix}l:{${hash}}`;
     const deadline = this.#clock.now() + this.#waitTimeoutMs;
     let pause = POLL_FIRST_MS;
     for (;;) {
@@ -279,7 +280,7 @@ export class SharedTokens {
   }
 
   async #drop(id: string, token: string | undefined): Promise<void> {
-    const entryKey = `${this.#prefix}t:${identityHash(id)}`;
+    const entryKey = `${this.#prefix}t:{${identityHash(id)}}`;
     if (token === undefined) return this.#cache.delete(entryKey);
     const envelope = await this.#cache.get(entryKey);
     if (envelope === undefined) return;

@@ -5,7 +5,7 @@ import { ConfigError, ConfigNotFoundError } from '../errors.js';
 import { builtinGrantTypes } from '../grants/builtin.js';
 import type { GrantType } from '../grants/grant.js';
 import { toAuditConfig } from './audit-config.js';
-import type { SharedCacheConfig } from './cache-config.js';
+import { absoluteSharedCachePaths, type SharedCacheConfig } from './cache-config.js';
 import { buildConfigSchema } from './schema.js';
 import type {
   CredentialDefinition,
@@ -131,9 +131,9 @@ function toConfig(data: Parsed, file: string, baseDir: string, doc: Document, lc
   };
 }
 
-/** `cache.shared` with a `file` URL made absolute (relative to the config file). */
+/** `cache.shared` with its `file` paths (URL, TLS CA) made absolute (relative to the config file). */
 function sharedCacheConfig(shared: SharedCacheConfig, baseDir: string): SharedCacheConfig {
-  return 'file' in shared.url ? { ...shared, url: { file: resolve(baseDir, shared.url.file) } } : shared;
+  return absoluteSharedCachePaths(shared, baseDir);
 }
 
 function duplicate(file: string, path: string[], doc: Document, lc: LineCounter): never {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { lazily } from '../lazily.js';
+import { notInstalledMessage, type OptionalIntegration } from '../optional-packages.js';
 import { durationField, endpointField } from './fields.js';
 
 /**
@@ -57,6 +58,18 @@ const vaultPath = (what: string) =>
     )
     .refine((p) => !p.split('/').includes('..'), `${what} must not contain '..'`);
 
+/**
+ * A config naming an integration whose library is not installed fails at
+ * load, at its `type`, with the install command (the libraries are optional
+ * peer dependencies: README, "Packages and optional integrations").
+ */
+export const requireInstalled =
+  (integration: OptionalIntegration) =>
+  (_value: unknown, ctx: z.RefinementCtx): void => {
+    const message = notInstalledMessage(integration);
+    if (message !== undefined) ctx.addIssue({ code: 'custom', message, path: ['type'] });
+  };
+
 /** `secrets:` entries: every provider type with its fields (SPEC section 2). */
 function buildSecretProviderSchema() {
   const bootstrapField = buildBootstrapField();
@@ -90,29 +103,35 @@ function buildSecretProviderSchema() {
         cacheTtl,
         timeout,
       }),
-      z.strictObject({
-        type: z.literal('aws-secrets-manager'),
-        region: z.string().regex(/^[a-z0-9-]+$/, 'expected an AWS region such as eu-west-1'),
-        prefix,
-        endpoint: endpointField().optional(),
-        cacheTtl,
-        timeout,
-      }),
-      z.strictObject({
-        type: z.literal('gcp-secret-manager'),
-        project: z.string().regex(/^[a-z0-9][a-z0-9-:.]{0,127}$/, 'expected a Google Cloud project id'),
-        prefix,
-        endpoint: endpointField().optional(),
-        cacheTtl,
-        timeout,
-      }),
-      z.strictObject({
-        type: z.literal('azure-key-vault'),
-        vaultUrl: https,
-        prefix,
-        cacheTtl,
-        timeout,
-      }),
+      z
+        .strictObject({
+          type: z.literal('aws-secrets-manager'),
+          region: z.string().regex(/^[a-z0-9-]+$/, 'expected an AWS region such as eu-west-1'),
+          prefix,
+          endpoint: endpointField().optional(),
+          cacheTtl,
+          timeout,
+        })
+        .superRefine(requireInstalled('aws-secrets-manager')),
+      z
+        .strictObject({
+          type: z.literal('gcp-secret-manager'),
+          project: z.string().regex(/^[a-z0-9][a-z0-9-:.]{0,127}$/, 'expected a Google Cloud project id'),
+          prefix,
+          endpoint: endpointField().optional(),
+          cacheTtl,
+          timeout,
+        })
+        .superRefine(requireInstalled('gcp-secret-manager')),
+      z
+        .strictObject({
+          type: z.literal('azure-key-vault'),
+          vaultUrl: https,
+          prefix,
+          cacheTtl,
+          timeout,
+        })
+        .superRefine(requireInstalled('azure-key-vault')),
     ],
     {
       error: (iss) =>

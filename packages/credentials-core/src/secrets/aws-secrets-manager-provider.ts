@@ -1,6 +1,6 @@
 import type { GetSecretValueCommandOutput, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SecretProviderConfig } from '../config/secret-provider-schema.js';
-import { loadSdk } from './load-sdk.js';
+import { isPackageMissing, loadSdk } from './load-sdk.js';
 import { defaultReadRetry, type ReadOutcome, type ReadRetryPolicy, retryRead } from './retry-read.js';
 import { SecretAccessDeniedError } from './secret-errors.js';
 import type { SecretProvider, SecretReadOptions } from './secret-provider.js';
@@ -42,6 +42,7 @@ export class AwsSecretsManagerProvider implements SecretProvider {
   get(name: string, options: SecretReadOptions = {}): Promise<string | undefined> {
     const where = { provider: this.description, secret: name, scope: options.scope ?? 'no scope given' };
     const classify = (err: unknown): ReadOutcome => {
+      if (isPackageMissing(err)) return { kind: 'final', error: err }; // not installed: the install command, no retries
       const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; code?: string };
       const status = e.$metadata?.httpStatusCode;
       if (e.name && DENIED.has(e.name)) {

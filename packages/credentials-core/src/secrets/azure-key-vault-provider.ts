@@ -1,7 +1,7 @@
 import type { SecretClient } from '@azure/keyvault-secrets';
 import { isLoopbackHost } from '../config/loopback.js';
 import type { SecretProviderConfig } from '../config/secret-provider-schema.js';
-import { loadSdk } from './load-sdk.js';
+import { isPackageMissing, loadSdk } from './load-sdk.js';
 import { defaultReadRetry, type ReadOutcome, type ReadRetryPolicy, retryRead } from './retry-read.js';
 import { SecretAccessDeniedError } from './secret-errors.js';
 import type { SecretProvider, SecretReadOptions } from './secret-provider.js';
@@ -41,6 +41,7 @@ export class AzureKeyVaultProvider implements SecretProvider {
   get(name: string, options: SecretReadOptions = {}): Promise<string | undefined> {
     const where = { provider: this.description, secret: name, scope: options.scope ?? 'no scope given' };
     const classify = (err: unknown): ReadOutcome => {
+      if (isPackageMissing(err)) return { kind: 'final', error: err }; // not installed: the install command, no retries
       const e = err as { statusCode?: number; code?: string; name?: string };
       const status = e.statusCode;
       if (

@@ -58,7 +58,16 @@ export class EnvSecretProvider implements SecretProvider {
         `secret '${name}': environment variable ${variable} is base64 that does not decode to UTF-8 text: if it holds the plain value, encode it (printf %s 'value' | base64) or set "encoding: plain" on the env provider`,
       );
     }
-    return bytes.toString('utf8');
+    const text = bytes.toString('utf8');
+    if (/^[^\n]+\r?\n$/.test(text) && !this.#warned.has(variable)) {
+      // `echo value | base64` encodes the newline echo adds: the server then sees a wrong
+      // secret and answers invalid_client. A one-line value is meant (a PEM key spans lines).
+      this.#warned.add(variable);
+      this.#logger.warn(
+        `secret '${name}': environment variable ${variable} decodes to one line ending with a newline, which is sent as part of the secret (as 'echo value | base64' makes): if the newline is not part of it, encode without one (printf %s 'value' | base64)`,
+      );
+    }
+    return text;
   }
 
   async list(): Promise<string[]> {

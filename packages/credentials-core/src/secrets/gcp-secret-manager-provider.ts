@@ -1,6 +1,6 @@
 import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import type { SecretProviderConfig } from '../config/secret-provider-schema.js';
-import { loadSdk } from './load-sdk.js';
+import { isPackageMissing, loadSdk } from './load-sdk.js';
 import { defaultReadRetry, type ReadOutcome, type ReadRetryPolicy, retryRead } from './retry-read.js';
 import { SecretAccessDeniedError } from './secret-errors.js';
 import type { SecretProvider, SecretReadOptions } from './secret-provider.js';
@@ -50,6 +50,7 @@ export class GcpSecretManagerProvider implements SecretProvider {
   get(name: string, options: SecretReadOptions = {}): Promise<string | undefined> {
     const where = { provider: this.description, secret: name, scope: options.scope ?? 'no scope given' };
     const classify = (err: unknown): ReadOutcome => {
+      if (isPackageMissing(err)) return { kind: 'final', error: err }; // not installed: the install command, no retries
       const e = err as { code?: number | string; name?: string };
       const kind = statusKind(e.code);
       if (kind === 'denied') {

@@ -71,7 +71,7 @@ describe.skipIf(!shouldRunRedisTests())('shared token cache on redis-server (one
     expect(idp.mintsOf('c0')).toBe(1);
     const keys = await redisKeys();
     expect(keys).toHaveLength(1);
-    expect(keys[0]).toMatch(/^credflow:t:[A-Za-z0-9_-]{43}$/);
+    expect(keys[0]).toMatch(/^credflow:t:\{[A-Za-z0-9_-]{43}\}$/);
   });
 
   it('1,000 concurrent calls over 4 stores on a cold cache: 1 mint, the lock released', async () => {

@@ -254,7 +254,7 @@ describe.skipIf(!shouldRunRedisTests())('shared token cache across processes (re
     expect(dump).toHaveLength(3); // one entry per identity, locks released
     for (const e of dump) {
       expect(e.type).toBe('string');
-      expect(e.key).toMatch(/^credflow:t:[A-Za-z0-9_-]{43}$/);
+      expect(e.key).toMatch(/^credflow:t:\{[A-Za-z0-9_-]{43}\}$/);
       const ttl = Number(await redis.command('PTTL', e.key));
       expect(ttl).toBeGreaterThan(3_500_000);
       expect(ttl).toBeLessThanOrEqual(3_600_000); // the entry ends with the token
