@@ -4,33 +4,17 @@
  * the `credflow` command and a host-app script run there against a real
  * authorization server on loopback.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type AuthServer, startAuthServer } from '@credflow/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from './cli-helpers.js';
+import { describeWeight, installWeight, npmProject, packWorkspace, sh } from './pack-install-helpers.js';
 
 const PUBLIC = ['credentials-core', 'template-extension', 'flow-runner', 'ui', 'cli'];
 const SECRET = 'pack-install-client-secret';
 let as: AuthServer;
 let project: string;
-
-function sh(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; out: string }>((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out }));
-  });
-}
 
 beforeAll(async () => {
   as = await startAuthServer({
@@ -44,25 +28,13 @@ beforeAll(async () => {
       },
     ],
   });
-  const packs = await mkdtemp(join(tmpdir(), 'credflow-packs-'));
-  for (const p of PUBLIC) {
-    const r = await sh('pnpm', ['pack', '--pack-destination', packs], join(ROOT, 'packages', p));
-    expect(r.code, r.out).toBe(0);
-  }
-  const tarballs = await readdir(packs);
-  project = await mkdtemp(join(tmpdir(), 'credflow-host-'));
+  const tarballs = await packWorkspace(PUBLIC);
   const dependencies: Record<string, string> = { nunjucks: '~3.2.4' };
-  for (const p of PUBLIC) {
-    const file = tarballs.find((t) => t.startsWith(`credflow-${p}-`));
-    expect(file, p).toBeDefined();
-    dependencies[`@credflow/${p}`] = `file:${join(packs, file as string)}`;
-  }
-  await writeFile(
-    join(project, 'package.json'),
-    JSON.stringify({ name: 'host', private: true, type: 'module', dependencies }),
+  for (const p of PUBLIC) dependencies[`@credflow/${p}`] = `file:${tarballs.get(p)}`;
+  project = await npmProject(dependencies);
+  console.log(
+    `the credflow command and every package (the CLI brings every integration): ${describeWeight(await installWeight(project))}`,
   );
-  const install = await sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], project);
-  expect(install.code, install.out).toBe(0);
   await writeFile(
     join(project, 'credflow.yaml'),
     `credentials:\n  api: { type: client_credentials, tokenEndpoint: "${as.tokenEndpoint}", clientId: c, clientSecret: { secret: CLIENT } }\n`,
@@ -75,6 +47,29 @@ afterAll(async () => {
 const env = () => ({ SECRET_CLIENT: Buffer.from(SECRET).toString('base64') });
 
 describe('credflow installed from its packages into a project outside the repo', () => {
+  it('the CLI brings every optional integration (cloud SDKs, ioredis), so the command does everything', async () => {
+    for (const p of [
+      '@aws-sdk/client-secrets-manager',
+      '@google-cloud/secret-manager',
+      '@azure/identity',
+      '@azure/keyvault-secrets',
+      'ioredis',
+    ]) {
+      expect(existsSync(join(project, 'node_modules', p, 'package.json')), p).toBe(true);
+    }
+    await writeFile(
+      join(project, 'cloud.yaml'),
+      'secrets:\n  - type: aws-secrets-manager\n    region: eu-west-1\ncredentials: {}\n',
+    );
+    const load = [
+      "import { CredentialStore } from '@credflow/credentials-core';",
+      "await CredentialStore.fromFile('cloud.yaml');",
+      "console.log('loaded');",
+    ].join('\n');
+    const r = await sh(process.execPath, ['--input-type=module', '-e', load], project);
+    expect(r.out.trim()).toBe('loaded');
+  });
+
   it('npx credflow --help', async () => {
     const r = await sh('npx', ['--no-install', 'credflow', '--help'], project);
     expect(r.code, r.out).toBe(0);

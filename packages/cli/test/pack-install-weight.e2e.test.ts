@@ -1,0 +1,86 @@
+/**
+ * Install weight of a host app that embeds credential() (SPEC section 1):
+ * @credflow/credentials-core and @credflow/template-extension packed as
+ * published, installed with nunjucks by npm into a new project outside the
+ * repository. The optional integrations (cloud SDKs, ioredis) are optional
+ * peer dependencies: not installed here, and a config naming one fails at
+ * load with the install command.
+ *
+ * Measured (file bytes under node_modules, every package copy counted):
+ * before issue 30, 103.4 MB and 218 packages; after, 29.9 MB and 31
+ * packages (google-auth-library 10 alone: 11.3 MB, 23 packages). The
+ * bounds below fail the test if it grows back.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  describeWeight,
+  type InstallWeight,
+  installWeight,
+  npmProject,
+  packWorkspace,
+  sh,
+} from './pack-install-helpers.js';
+
+/** Bounds of the host-app set: today's figures plus a little room, far below the 103 MB / 218 packages of before. */
+const MAX_MB = 33;
+const MAX_PACKAGES = 36;
+/** What only an integration a config names may bring. */
+const OPTIONAL =
+  /^(@aws-sdk\/|@aws-crypto\/|@smithy\/|@google-cloud\/|@grpc\/|google-gax$|protobufjs$|@azure\/|@azure-rest\/|ioredis$|@opentelemetry\/sdk-)/;
+
+let project: string;
+let weight: InstallWeight;
+
+beforeAll(async () => {
+  const tarballs = await packWorkspace(['credentials-core', 'template-extension']);
+  project = await npmProject({
+    nunjucks: '~3.2.4',
+    '@credflow/credentials-core': `file:${tarballs.get('credentials-core')}`,
+    '@credflow/template-extension': `file:${tarballs.get('template-extension')}`,
+  });
+  weight = await installWeight(project);
+  console.log(`host-app set (credentials-core, template-extension, nunjucks): ${describeWeight(weight)}`);
+  console.log(`  ${weight.packages.join(' ')}`);
+}, 600_000);
+
+describe('a host app embedding credential() with env/file secrets', () => {
+  it(`installs at most ${MAX_MB} MB and ${MAX_PACKAGES} packages, none of the optional integrations`, () => {
+    expect(weight.packages.filter((p) => OPTIONAL.test(p))).toEqual([]);
+    expect(weight.bytes / 1e6).toBeLessThanOrEqual(MAX_MB);
+    expect(weight.packages.length).toBeLessThanOrEqual(MAX_PACKAGES);
+  });
+
+  it('a config naming an integration that is not installed fails at load with the install command', async () => {
+    await writeFile(
+      join(project, 'cloud.yaml'),
+      'secrets:\n  - type: aws-secrets-manager\n    region: eu-west-1\ncredentials: {}\n',
+    );
+    await writeFile(
+      join(project, 'redis.yaml'),
+      'cache:\n  shared:\n    type: redis\n    url: { env: R }\n    encryptionKey: { secret: K }\ncredentials: {}\n',
+    );
+    await writeFile(
+      join(project, 'load.mjs'),
+      [
+        "import { CredentialStore } from '@credflow/credentials-core';",
+        'try {',
+        '  await CredentialStore.fromFile(process.argv[2]);',
+        "  console.log('loaded');",
+        '} catch (err) {',
+        "  console.log(err.code + ': ' + err.message);",
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const cloud = await sh(process.execPath, ['load.mjs', 'cloud.yaml'], project);
+    expect(cloud.out).toContain('ERR_CONFIG_INVALID');
+    expect(cloud.out).toContain('cloud.yaml:2: secrets[0].type:');
+    expect(cloud.out).toContain('npm install @aws-sdk/client-secrets-manager@^3');
+    const redis = await sh(process.execPath, ['load.mjs', 'redis.yaml'], project);
+    expect(redis.out).toContain('redis.yaml:3: cache.shared.type:');
+    expect(redis.out).toContain('npm install ioredis@^5');
+    console.log(cloud.out.trim());
+  });
+});
