@@ -3,6 +3,7 @@ export { type RunFlowOptions, runFlow } from './execution/run-flow.js';
 export { flowTemplateChecker, type TemplateContext } from './execution/template-checks.js';
 export { createTemplateEnvironment, templateEnvironments } from './execution/template-environment.js';
 export type { Flow, FlowInput, FlowTask } from './flow/flow.js';
+export { FlowDirectory, type FlowResolver } from './flow/flow-directory.js';
 export { FlowError, FlowNotFoundError } from './flow/flow-errors.js';
 export { detectFlowSyntax, type TemplateSyntax } from './flow/flow-syntax.js';
 export { type LoadFlowOptions, loadFlow, parseFlow } from './flow/load-flow.js';

@@ -11,6 +11,8 @@ it('exports exactly its public API', () => {
       'builtinTasks',
       'FlowError',
       'FlowNotFoundError',
+      // Where Subflow tasks find flows (SPEC section 5: --flows DIR, flows.dir in credflow.yaml).
+      'FlowDirectory',
       'createTemplateEnvironment',
       // The environment of each flow, in its file's syntax (SPEC section 4), and how that is decided.
       'templateEnvironments',

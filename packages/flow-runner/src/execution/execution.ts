@@ -11,7 +11,7 @@ export interface Execution {
   flowId: string;
   namespace: string;
   tenantId: string;
-  /** The flow's labels (rendered as written). */
+  /** Its labels: the flow's, those given (`--label`, a Subflow task's) and `system.correlationId`. */
   labels: Record<string, string>;
   /** SUCCESS, WARNING, FAILED or KILLED. */
   state: State;
@@ -23,6 +23,13 @@ export interface Execution {
   startDate: string;
   endDate: string;
   durationMs: number;
+  /**
+   * Subflow executions this one started (nested ones included), in the order
+   * started, each of the same shape (its own list empty); empty for a subflow execution.
+   */
+  subflowExecutions: Execution[];
+  /** For a subflow execution: the Subflow task that started it and its execution (`trigger` in templates). */
+  trigger?: { id: string; type: string; variables: Record<string, unknown> };
   /**
    * Set when a template reached past the sandbox (ERR_TEMPLATE_FORBIDDEN):
    * the execution stopped there, without its `errors` tasks.

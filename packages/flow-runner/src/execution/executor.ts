@@ -11,6 +11,8 @@ import {
   type FlowableTaskType,
   type LogLevel,
   type RunnableTaskType,
+  type SubflowRequest,
+  type SubflowResult,
   type TaskContext,
   TaskError,
   type TaskType,
@@ -45,6 +47,8 @@ export interface ExecutorDeps {
   /** Runs `fn` inside the task's span. */
   traced(task: { taskId: string; type: string }, fn: () => Promise<TaskRun>): Promise<TaskRun>;
   onSandboxViolation(): void;
+  /** Runs a subflow execution (Subflow tasks), when a flows directory is set. */
+  runSubflow?: (request: SubflowRequest, task: { id: string; type: string }) => Promise<SubflowResult>;
 }
 
 /**
@@ -193,6 +197,12 @@ export class Executor {
       store: this.d.store,
       scope: this.d.scope,
       signal,
+      ...(this.d.runSubflow
+        ? {
+            runSubflow: (r: SubflowRequest) =>
+              this.d.runSubflow?.(r, { id: task.id, type: task.type }) as Promise<SubflowResult>,
+          }
+        : {}),
       log: (level, m) => {
         if (LEVEL_RANK[level] >= min) this.d.log(task.id, node.run.id, level, m);
       },
@@ -338,7 +348,15 @@ export class Executor {
     signal: AbortSignal,
   ): Promise<Record<string, unknown>> {
     const tctx = this.taskContext(task, node, signal);
-    let rendered = await this.render(props, path, ctx);
+    // Properties the task takes as written (Subflow's `outputs`, rendered in the subflow execution).
+    const raw = (type.rawProperties ?? []).filter((k) => k in props);
+    const renderable = raw.length ? Object.fromEntries(Object.entries(props).filter(([k]) => !raw.includes(k))) : props;
+    const renderAll = async () => {
+      const r = await this.render(renderable, path, ctx);
+      for (const k of raw) (r.value as Record<string, unknown>)[k] = props[k];
+      return r;
+    };
+    let rendered = await renderAll();
     let outputs = await type.run(rendered.value as Record<string, unknown>, tctx);
     if (type.unauthorized?.(outputs) && rendered.credentials.length > 0) {
       // The API refused the token (revoked, rotated): drop it, fetch a fresh one, retry once.
@@ -358,7 +376,7 @@ export class Executor {
       );
       const now = new Date().toISOString();
       node.run.attempts.splice(node.run.attempts.length - 1, 0, { state: 'FAILED', startDate: now, endDate: now });
-      rendered = await this.render(props, path, ctx);
+      rendered = await renderAll();
       outputs = await type.run(rendered.value as Record<string, unknown>, tctx);
     }
     node.lastOutputs = outputs;

@@ -3,12 +3,19 @@ import { type CredentialStore, DEFAULT_TENANT, Masker } from '@credflow/credenti
 import { startExecutionTrace } from '@credflow/credentials-core/internal';
 import type { Environment } from 'nunjucks';
 import type { Flow } from '../flow/flow.js';
+import type { FlowResolver } from '../flow/flow-directory.js';
 import { FlowError } from '../flow/flow-errors.js';
 import { coerceOutput } from '../flow/output-types.js';
 import { resolveInputs } from '../inputs/resolve-inputs.js';
 import { taskTypeMap } from '../tasks/builtin-tasks.js';
 import { processTaskIssues } from '../tasks/script/process-gate.js';
-import type { LogLevel, TaskType } from '../tasks/task-type.js';
+import {
+  type LogLevel,
+  type SubflowRequest,
+  type SubflowResult,
+  TaskError,
+  type TaskType,
+} from '../tasks/task-type.js';
 import type { Execution, LogEntry } from './execution.js';
 import { Executor } from './executor.js';
 import { renderProperties } from './render-properties.js';
@@ -36,6 +43,42 @@ export interface RunFlowOptions {
    * refused with a {@link FlowError} before anything runs.
    */
   processTasks?: boolean;
+  /** Where Subflow tasks find flows (e.g. a {@link FlowDirectory}); absent, a Subflow task fails saying so. */
+  flows?: FlowResolver;
+  /** Labels of this execution besides the flow's (`--label k=v`). */
+  labels?: Record<string, string>;
+  /** The environment of each subflow (its file's syntax); default one made for the store per flow. */
+  envOf?: (flow: Flow) => Environment;
+}
+
+/** Subflow executions nested deeper than this fail (a flow calling itself would never end). */
+export const MAX_SUBFLOW_DEPTH = 16;
+
+/** What a subflow execution gets from the execution that started it. */
+interface SubflowParent {
+  id: string;
+  trigger: { id: string; type: string; variables: Record<string, unknown> };
+  /** Its labels: the parent's (inheritLabels) or its system ones, then the task's. */
+  labels: Record<string, string>;
+  /** Sensitive values so far, shared: what a subflow derives from one is masked too. */
+  sensitive: Set<string>;
+  family: Family;
+  depth: number;
+  /** The task's `outputs` (Kestra's deprecated form), rendered in the subflow execution at its end. */
+  taskOutputs?: Record<string, unknown>;
+}
+
+/** What every execution of one run shares: the subflow executions in the order started, and those not waited for. */
+interface Family {
+  executions: (Execution | undefined)[];
+  pending: Set<Promise<unknown>>;
+}
+
+interface ExecutionResult {
+  execution: Execution;
+  /** The flow's outputs (or the task's `outputs` for a subflow), not masked. */
+  outputs?: Record<string, unknown>;
+  outputsError?: string;
 }
 
 /**
@@ -48,6 +91,35 @@ export interface RunFlowOptions {
  * the result and every log line is masked.
  */
 export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Execution> {
+  return (await prepareExecution(flow, options))().then((r) => r.execution);
+}
+
+/** Kestra's labels as templates see them: `system.correlationId` is `labels.system.correlationId`. */
+function nestedLabels(labels: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(labels)) {
+    out[k] = v;
+    const parts = k.split('.');
+    if (parts.length < 2) continue;
+    let node = out;
+    for (const part of parts.slice(0, -1)) {
+      if (!node[part] || typeof node[part] !== 'object') node[part] = {};
+      node = node[part] as Record<string, unknown>;
+    }
+    node[parts.at(-1) as string] = v;
+  }
+  return out;
+}
+
+/**
+ * Checks a flow and its inputs (throwing before anything runs) and returns
+ * the function that runs it.
+ */
+async function prepareExecution(
+  flow: Flow,
+  options: RunFlowOptions,
+  sub?: SubflowParent,
+): Promise<() => Promise<ExecutionResult>> {
   if (flow.disabled) {
     throw new FlowError(flow.source.file, [
       {
@@ -62,9 +134,18 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
     if (issues.length) throw new FlowError(flow.source.file, issues);
   }
   const inputs = resolveInputs(flow.inputs, options.inputs ?? {});
+  return () => execute(flow, options, inputs, sub);
+}
+
+async function execute(
+  flow: Flow,
+  options: RunFlowOptions,
+  inputs: Record<string, unknown>,
+  sub: SubflowParent | undefined,
+): Promise<ExecutionResult> {
   const masker = options.masker ?? new Masker();
   // Every sensitive value of the execution so far: what a template derives from one is masked too.
-  const sensitive = new Set<string>();
+  const sensitive = sub?.sensitive ?? new Set<string>();
   const addSensitive = (v: string): void => {
     sensitive.add(v);
     masker.add(v);
@@ -75,12 +156,19 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
   }
   const store = options.store;
   const unsubscribe = store.onSensitiveValue(masker.add);
-  const env = options.env ?? createTemplateEnvironment(store, flow.syntax);
+  const env = sub
+    ? (options.envOf?.(flow) ?? createTemplateEnvironment(store, flow.syntax))
+    : (options.env ?? createTemplateEnvironment(store, flow.syntax));
   const types = taskTypeMap(options.tasks);
   const tenantId = options.tenantId || DEFAULT_TENANT;
   const started = performance.now();
   const startDate = new Date().toISOString();
-  const id = randomUUID();
+  const id = sub?.id ?? randomUUID();
+  const family: Family = sub?.family ?? { executions: [], pending: new Set() };
+  // Kestra's execution labels: the flow's (not system ones), then those given; a correlation id always.
+  const ownLabels = Object.fromEntries(Object.entries(flow.labels).filter(([k]) => !k.startsWith('system.')));
+  const labels: Record<string, string> = { ...ownLabels, ...(sub ? sub.labels : (options.labels ?? {})) };
+  labels['system.correlationId'] ??= id;
   const signal = options.signal ?? new AbortController().signal;
   const outputs: Record<string, unknown> = {};
   const logs: LogEntry[] = [];
@@ -94,7 +182,8 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
     outputs,
     flow: { id: flow.id, namespace: flow.namespace, tenantId, ...(flow.revision ? { revision: flow.revision } : {}) },
     execution,
-    labels: flow.labels,
+    labels: nestedLabels(labels),
+    ...(sub ? { trigger: sub.trigger.variables } : {}),
   };
   // The execution's scope, fixed here: templates get it from the host, never from the context.
   const scope = { tenantId, namespace: flow.namespace };
@@ -109,6 +198,68 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
     logs.push(entry);
     options.onLog?.(entry);
   };
+  const flows = options.flows;
+  const runSubflow = flows
+    ? async (req: SubflowRequest, task: { id: string; type: string }): Promise<SubflowResult> => {
+        const depth = (sub?.depth ?? 0) + 1;
+        if (depth > MAX_SUBFLOW_DEPTH) {
+          throw new TaskError(`subflows nest deeper than ${MAX_SUBFLOW_DEPTH} executions: does a flow call itself?`);
+        }
+        const child = await flows.find(req.namespace, req.flowId);
+        const childId = randomUUID();
+        const childLabels = req.inheritLabels
+          ? { ...labels }
+          : Object.fromEntries(Object.entries(labels).filter(([k]) => k.startsWith('system.')));
+        Object.assign(childLabels, req.labels);
+        let start: () => Promise<ExecutionResult>;
+        try {
+          start = await prepareExecution(
+            child,
+            { ...options, inputs: req.inputs, masker },
+            {
+              id: childId,
+              trigger: {
+                id: task.id,
+                type: task.type,
+                variables: {
+                  executionId: id,
+                  namespace: flow.namespace,
+                  flowId: flow.id,
+                  ...(flow.revision ? { flowRevision: flow.revision } : {}),
+                },
+              },
+              labels: childLabels,
+              sensitive,
+              family,
+              depth,
+              ...(req.outputs ? { taskOutputs: req.outputs } : {}),
+            },
+          );
+        } catch (err) {
+          throw new TaskError(`subflow ${req.namespace}.${req.flowId}: ${(err as Error).message}`, { cause: err });
+        }
+        const slot = family.executions.length;
+        family.executions.push(undefined);
+        const done = start().then((r) => {
+          family.executions[slot] = r.execution;
+          if (r.execution.sandboxViolation) sandboxViolation = true;
+          return r;
+        });
+        if (!req.wait) {
+          const p = done.catch(() => {});
+          family.pending.add(p);
+          void p.finally(() => family.pending.delete(p));
+          return { executionId: childId };
+        }
+        const r = await done;
+        return {
+          executionId: childId,
+          execution: r.execution,
+          ...(r.outputs ? { outputs: r.outputs } : {}),
+          ...(r.outputsError !== undefined ? { outputsError: r.outputsError } : {}),
+        };
+      }
+    : undefined;
   const executor = new Executor({
     flow,
     env,
@@ -126,6 +277,7 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
     onSandboxViolation: () => {
       sandboxViolation = true;
     },
+    ...(runSubflow ? { runSubflow } : {}),
   });
   if (flow.triggers.length) {
     log(
@@ -169,17 +321,33 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
         }
       }
     }
+    // A subflow's outputs for its Subflow task: its flow outputs, else the task's own `outputs` (Kestra's
+    // deprecated form) rendered here, whatever the state.
+    let extracted: Record<string, unknown> | undefined = flow.outputs.length ? flowOutputs : undefined;
+    let outputsError: string | undefined;
+    if (sub?.taskOutputs && !flow.outputs.length) {
+      try {
+        const r = await trace.run(() =>
+          renderProperties(env, flow, sub.taskOutputs, ['outputs'], ctx, scope, addSensitive, sensitive),
+        );
+        extracted = r.value as Record<string, unknown>;
+      } catch (err) {
+        outputsError = masker.mask((err as Error).message);
+      }
+    }
     execution.state = state;
     if (!sandboxViolation && !signal.aborted && flow.afterExecution.length) {
       await executor.runSequence(flow.afterExecution, ['afterExecution']);
     }
+    // Subflow executions not waited for end before the run does (credflow run is one process).
+    if (!sub) while (family.pending.size) await Promise.all([...family.pending]);
     const endDate = new Date().toISOString();
-    return {
+    const result: Execution = {
       id,
       flowId: flow.id,
       namespace: flow.namespace,
       tenantId,
-      labels: flow.labels,
+      labels,
       state,
       // Masked now, with every sensitive value the execution met (a later token masks an earlier output too).
       taskRuns: executor.nodes.map(({ run, outputs: o, lastOutputs }) => ({
@@ -192,10 +360,34 @@ export async function runFlow(flow: Flow, options: RunFlowOptions): Promise<Exec
       startDate,
       endDate,
       durationMs: Math.round(performance.now() - started),
+      // Masked again now: a value met later in the run (a subflow's token) masks an earlier execution too.
+      subflowExecutions: sub
+        ? []
+        : family.executions.filter((e): e is Execution => e !== undefined).map((e) => remask(e, masker)),
+      ...(sub ? { trigger: sub.trigger } : {}),
       ...(sandboxViolation ? { sandboxViolation: true } : {}),
+    };
+    return {
+      execution: result,
+      ...(extracted ? { outputs: extracted } : {}),
+      ...(outputsError !== undefined ? { outputsError } : {}),
     };
   } finally {
     trace.end(signal.aborted ? 'FAILED' : state === 'WARNING' ? 'SUCCESS' : state);
     unsubscribe();
   }
+}
+
+/** An execution masked with every value the masker knows now. */
+function remask(e: Execution, masker: Masker): Execution {
+  return {
+    ...e,
+    taskRuns: e.taskRuns.map((r) => ({
+      ...r,
+      outputs: masker.maskDeep(r.outputs),
+      ...(r.error !== undefined ? { error: masker.mask(r.error) } : {}),
+    })),
+    outputs: masker.maskDeep(e.outputs),
+    logs: e.logs.map((l) => ({ ...l, message: masker.mask(l.message) })),
+  };
 }

@@ -31,6 +31,8 @@ export const CONTEXT_ROOTS = [
   'task',
   'taskrun',
   'parents',
+  // a subflow execution's: the Subflow task and execution that started it
+  'trigger',
 ] as const;
 
 // `{{ name…` or `{% tag` in text rendered with credflow's `<< >>`, and the reverse.
@@ -147,6 +149,8 @@ export function flowTemplateChecker(
     if (!processTasks && path?.at(-1) === 'type' && SCRIPT_TASK_TYPES.has(src)) {
       return [processTasksDisabledMessage(src, store.config?.file)];
     }
+    // A Subflow task's `outputs` are rendered in the subflow execution: they name its tasks, not this flow's.
+    if (path && isSubflowOutputs(flow, path)) return [];
     let context = contexts.get(flow);
     if (!context) {
       const scope = { tenantId, namespace: flow.namespace };
@@ -178,4 +182,23 @@ interface FlowShape {
   variables: Record<string, unknown>;
   tasks: readonly { id: string }[];
   errors: readonly { id: string }[];
+}
+
+const SUBFLOW_TYPES = new Set([
+  'io.kestra.plugin.core.flow.Subflow',
+  'io.kestra.core.tasks.flows.Subflow',
+  'io.kestra.core.tasks.flows.Flow',
+]);
+
+/** Whether `path` is inside the `outputs` of a Subflow task. */
+function isSubflowOutputs(flow: FlowShape, path: readonly (string | number)[]): boolean {
+  const at = path.indexOf('outputs');
+  if (at < 2) return false;
+  let node: unknown = flow;
+  for (const k of path.slice(0, at)) {
+    if (!node || typeof node !== 'object') return false;
+    node = (node as Record<string | number, unknown>)[k];
+  }
+  const type = (node as { type?: unknown } | undefined)?.type;
+  return typeof type === 'string' && SUBFLOW_TYPES.has(type);
 }

@@ -4,6 +4,7 @@ import { eachParallelTask, eachSequentialTask, forEachTask } from './flow/for-ea
 import { ifTask } from './flow/if-task.js';
 import { parallelTask } from './flow/parallel-task.js';
 import { allowFailureTask, sequentialTask } from './flow/sequential-task.js';
+import { subflowTask } from './flow/subflow-task.js';
 import { switchTask } from './flow/switch-task.js';
 import { logTask } from './log-task.js';
 import { outputValuesTask } from './output-values-task.js';
@@ -30,6 +31,7 @@ export const builtinTasks: readonly TaskType[] = [
   parallelTask,
   sequentialTask,
   allowFailureTask,
+  subflowTask,
   shellCommandsTask,
   shellScriptTask,
 ];

@@ -1,5 +1,6 @@
 import { type CredentialStore, CredflowError, type Scope } from '@credflow/credentials-core';
 import type { z } from 'zod';
+import type { Execution } from '../execution/execution.js';
 import type { FlowTask } from '../flow/flow.js';
 
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -15,6 +16,34 @@ export interface TaskContext {
   scope?: Scope;
   /** Aborted when the execution is cancelled. */
   signal: AbortSignal;
+  /** Runs another flow as a subflow execution of this one (absent: no flows directory is set). */
+  runSubflow?(request: SubflowRequest): Promise<SubflowResult>;
+}
+
+/** What a Subflow task asks for (its properties rendered, except `outputs`). */
+export interface SubflowRequest {
+  namespace: string;
+  flowId: string;
+  inputs: Record<string, unknown>;
+  /** The task's `labels`, rendered. */
+  labels: Record<string, string>;
+  /** Pass all of this execution's labels on (else only its `system.*` ones, as Kestra). */
+  inheritLabels: boolean;
+  /** Wait for the subflow execution to end (else it runs alongside). */
+  wait: boolean;
+  /** Kestra's deprecated task `outputs`: rendered in the subflow execution once it ends, when its flow has none. */
+  outputs?: Record<string, unknown>;
+}
+
+/** A subflow execution as its Subflow task sees it. */
+export interface SubflowResult {
+  executionId: string;
+  /** The ended execution (masked), when waited for. */
+  execution?: Execution;
+  /** Its outputs (the flow's, else the task's `outputs` rendered in it), not masked: the task's outputs. */
+  outputs?: Record<string, unknown>;
+  /** Why `outputs` could not be rendered. */
+  outputsError?: string;
 }
 
 /**
@@ -69,6 +98,8 @@ interface TaskTypeBase {
   readonly type: string;
   /** Other names accepted for the type (older Kestra names). */
   readonly aliases?: readonly string[];
+  /** Properties passed to the task as written, not rendered before it runs (Subflow's `outputs`). */
+  readonly rawProperties?: readonly string[];
   /** The task's own fields; a flowable task's task lists use `task`, the schema of one task. */
   readonly fields: z.ZodRawShape | ((task: z.ZodType) => z.ZodRawShape);
 }

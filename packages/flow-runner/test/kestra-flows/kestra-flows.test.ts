@@ -6,16 +6,22 @@ import { CredentialStore } from '@credflow/credentials-core';
 import { describe, expect, it } from 'vitest';
 import type { Execution, State } from '../../src/execution/execution.js';
 import { runFlow } from '../../src/execution/run-flow.js';
+import { FlowDirectory } from '../../src/flow/flow-directory.js';
 import { parseFlow } from '../../src/flow/load-flow.js';
 
 const FLOWS = join(import.meta.dirname, 'flows');
 
 /** Runs a Kestra flow unchanged, with Kestra's template syntax (Pebble's `{{ }}`). */
-async function run(file: string, inputs: Record<string, unknown> = {}): Promise<Execution & { find: Find }> {
+async function run(
+  file: string,
+  inputs: Record<string, unknown> = {},
+  labels: Record<string, string> = {},
+): Promise<Execution & { find: Find }> {
   const text = await readFile(join(FLOWS, file), 'utf8');
   const flow = parseFlow(text, file);
   const store = CredentialStore.fromYaml('templates: { syntax: pebble }\n');
-  const e = await runFlow(flow, { store, inputs });
+  // Subflows are found among the suite's flows, by namespace and id, as Kestra's test repository holds them.
+  const e = await runFlow(flow, { store, inputs, labels, flows: new FlowDirectory(FLOWS) });
   const find: Find = (taskId) => e.taskRuns.filter((r) => r.taskId === taskId);
   return Object.assign(e, { find });
 }
@@ -275,4 +281,101 @@ describe('retry (core/.../RetryCaseTest.java via jdbc/.../JdbcRunnerRetryTest.ja
     },
     15_000,
   );
+});
+
+describe('Subflow (plugin/core/flow/FlowCaseTest.java via SubflowRunnerTest/FlowTest)', () => {
+  // run(input, fromState, triggerState, count, outputs, testInherited)
+  it.each([
+    ['waitSuccess', 'OK', 'SUCCESS', 'SUCCESS', 2, 'default > amazing', true],
+    ['waitFailed', 'THIRD', 'FAILED', 'FAILED', 4, 'Error Trigger ! error-t1', true],
+    ['invalidOutputs', 'FIRST', 'FAILED', 'SUCCESS', 2, undefined, true],
+    ['noLabels', 'OK', 'SUCCESS', 'SUCCESS', 2, 'default > amazing', false],
+  ] as const)(
+    '%s: string=%s, parent %s, subflow %s',
+    async (_m, input, fromState, triggerState, count, outputs, inherited) => {
+      const file = inherited ? 'task-flow.yaml' : 'task-flow-inherited-labels.yaml';
+      const e = await run(file, { string: input }, inherited ? { mainFlowExecutionLabel: 'execFoo' } : {});
+      expect(e.taskRuns).toHaveLength(1);
+      const launch = e.taskRuns[0];
+      expect(launch?.attempts).toHaveLength(1);
+      expect(launch?.attempts[0]?.state).toBe(fromState);
+      expect(e.state).toBe(fromState);
+      const triggered = e.subflowExecutions.find((x) => x.flowId === 'switch');
+      expect(triggered).toBeDefined();
+      if (!triggered) return;
+      if (outputs) {
+        expect(String((launch?.outputs.outputs as Record<string, unknown> | undefined)?.extracted)).toContain(outputs);
+        expect(launch?.outputs.state).toBe(triggered.state);
+      }
+      expect(launch?.outputs.executionId).toBe(triggered.id);
+      expect(triggered.trigger?.type).toBe('io.kestra.plugin.core.flow.Subflow');
+      expect(triggered.trigger?.variables).toMatchObject({
+        executionId: e.id,
+        flowId: e.flowId,
+        namespace: e.namespace,
+      });
+      expect(triggered.taskRuns).toHaveLength(count);
+      expect(triggered.state).toBe(triggerState);
+      if (inherited) {
+        expect(triggered.labels).toEqual({
+          'system.correlationId': e.id,
+          mainFlowExecutionLabel: 'execFoo',
+          mainFlowLabel: 'flowFoo',
+          launchTaskLabel: 'launchFoo',
+          switchFlowLabel: 'switchFoo',
+        });
+      } else {
+        expect(triggered.labels).toEqual({
+          'system.correlationId': e.id,
+          launchTaskLabel: 'launchFoo',
+          switchFlowLabel: 'switchFoo',
+        });
+      }
+    },
+  );
+});
+
+describe('system.correlationId (plugin/core/flow/CorrelationIdTest.java)', () => {
+  it('shouldHaveCorrelationId: subflow-parent.yaml, child and grand-child carry the parent execution id', async () => {
+    const e = await run('subflow-parent.yaml');
+    expect(e.state).toBe('SUCCESS');
+    const child = e.subflowExecutions.find((x) => x.flowId === 'subflow-child');
+    const grandChild = e.subflowExecutions.find((x) => x.flowId === 'subflow-grand-child');
+    expect(child?.state).toBe('SUCCESS');
+    expect(child?.labels['system.correlationId']).toBe(e.id);
+    expect(grandChild?.state).toBe('SUCCESS');
+    expect(grandChild?.labels['system.correlationId']).toBe(e.id);
+    // Kestra's labels are nested in templates: {{ labels.system.correlationId }}.
+    expect(grandChild?.logs.map((l) => l.message)).toEqual([`My grandparent is ${e.id}`]);
+  });
+});
+
+describe('allowFailure / allowWarning on a Subflow (TaskWithAllowFailureTest, TaskWithAllowWarningTest executableTask_Flow)', () => {
+  it.each([
+    ['task-allow-failure-executable-flow.yml', 'WARNING'],
+    ['task-allow-warning-executable-flow.yml', 'SUCCESS'],
+  ])('%s ends %s with 2 task runs', async (file, state) => {
+    const e = await run(file);
+    expect(e.state).toBe(state);
+    expect(e.taskRuns).toHaveLength(2);
+    expect(e.subflowExecutions[0]?.state).toBe('FAILED');
+  });
+});
+
+describe('a subflow that does not exist (jdbc/.../JdbcRunnerTest.java eachParallelWithSubflowMissing)', () => {
+  it('each-parallel-subflow-notfound.yml ends FAILED, at least the EachParallel and one Subflow task run FAILED', async () => {
+    const e = await run('each-parallel-subflow-notfound.yml');
+    expect(e.state).toBe('FAILED');
+    expect(e.taskRuns.filter((r) => r.state === 'FAILED').length).toBeGreaterThanOrEqual(2);
+    expect(e.taskRuns.find((r) => r.taskId === 'subflow-not-exist')?.error).toContain(
+      "no flow 'value-1' in namespace 'dev' in the flows directory",
+    );
+  });
+});
+
+describe('a flow-level retry (core/.../RetryCaseTest.java retrySubflow)', () => {
+  // Differs: credflow does not support Kestra's flow-level `retry` (a new execution per attempt): the flow is refused.
+  it('retry-subflow.yaml is refused when loaded', async () => {
+    await expect(run('retry-subflow.yaml')).rejects.toThrow(/retry/);
+  });
 });

@@ -1,0 +1,105 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { didYouMean } from '@credflow/credentials-core/internal';
+import { parse } from 'yaml';
+import { TaskError } from '../tasks/task-type.js';
+import type { Flow } from './flow.js';
+import { type LoadFlowOptions, loadFlow } from './load-flow.js';
+
+/** Where a Subflow task finds the flow it runs, by namespace and id. */
+export interface FlowResolver {
+  /** The flow, loaded and checked; throws a {@link TaskError} saying why when there is none. */
+  find(namespace: string, flowId: string): Promise<Flow>;
+}
+
+/** At most this many files are looked at in a flows directory (and this deep). */
+const MAX_FILES = 10_000;
+const MAX_DEPTH = 8;
+
+/**
+ * The flows of a directory (`--flows DIR`, `flows: { dir }` in credflow.yaml),
+ * found by namespace and id as Kestra finds a subflow: every `.yaml`/`.yml`
+ * file below it (subdirectories included) is indexed by its `namespace` and
+ * `id` on first use; a flow is loaded (and checked, with `options`) when a
+ * Subflow task asks for it. Files that are not flows are skipped; two files
+ * with the same namespace and id are an error when that flow is asked for.
+ */
+export class FlowDirectory implements FlowResolver {
+  private index: Promise<Map<string, string[]>> | undefined;
+  private readonly loaded = new Map<string, Promise<Flow>>();
+
+  constructor(
+    readonly dir: string,
+    private readonly options: LoadFlowOptions = {},
+  ) {}
+
+  async find(namespace: string, flowId: string): Promise<Flow> {
+    this.index ??= this.scan();
+    const index = await this.index;
+    const key = `${namespace}\u0000${flowId}`;
+    const files = index.get(key);
+    if (!files) {
+      const known = [...index.keys()].map((k) => k.replace('\u0000', '.'));
+      throw new TaskError(
+        `no flow '${flowId}' in namespace '${namespace}' in the flows directory ${this.dir}${didYouMean(`${namespace}.${flowId}`, known)}`,
+      );
+    }
+    if (files.length > 1) {
+      throw new TaskError(
+        `flow '${namespace}.${flowId}' is defined by more than one file of ${this.dir}: ${files.map((f) => relative(this.dir, f)).join(', ')}`,
+      );
+    }
+    let flow = this.loaded.get(key);
+    if (!flow) {
+      flow = loadFlow(files[0] as string, this.options);
+      this.loaded.set(key, flow);
+    }
+    return flow;
+  }
+
+  private async scan(): Promise<Map<string, string[]>> {
+    const index = new Map<string, string[]>();
+    let count = 0;
+    const walk = async (dir: string, depth: number): Promise<void> => {
+      let entries: import('node:fs').Dirent[];
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if (depth === 0) {
+          throw new TaskError(`cannot read the flows directory ${this.dir}: ${(err as NodeJS.ErrnoException).code}`);
+        }
+        return;
+      }
+      entries.sort((a, b) => a.name.localeCompare(b.name));
+      for (const e of entries) {
+        if (count >= MAX_FILES) return;
+        const path = join(dir, e.name);
+        if (e.isDirectory() && depth < MAX_DEPTH && !e.name.startsWith('.') && e.name !== 'node_modules') {
+          await walk(path, depth + 1);
+        } else if (e.isFile() && /\.ya?ml$/.test(e.name)) {
+          count++;
+          const head = await idOf(path);
+          if (!head) continue;
+          const key = `${head.namespace}\u0000${head.id}`;
+          index.set(key, [...(index.get(key) ?? []), path]);
+        }
+      }
+    };
+    await walk(this.dir, 0);
+    return index;
+  }
+}
+
+/** The `id` and `namespace` of a flow file, or nothing when it is not one (or not YAML). */
+async function idOf(file: string): Promise<{ id: string; namespace: string } | undefined> {
+  try {
+    const text = await readFile(file, 'utf8');
+    if (text.length > 10 * 1024 * 1024) return undefined;
+    const data = parse(text, { maxAliasCount: 100 }) as unknown;
+    if (!data || typeof data !== 'object') return undefined;
+    const { id, namespace } = data as { id?: unknown; namespace?: unknown };
+    return typeof id === 'string' && typeof namespace === 'string' ? { id, namespace } : undefined;
+  } catch {
+    return undefined;
+  }
+}
