@@ -87,17 +87,17 @@ export class RenderState {
     const id = `c\u0000${tenantId}\u0000${scope.namespace ?? ''}\u0000${key}\u0000${minValidity ?? ''}`;
     const known = this.#memo.get(id);
     if (known !== undefined) return known;
-    const used: UsedCredential = { key, tenantId, ...(scope.namespace ? { namespace: scope.namespace } : {}) };
+    const used = new UsedCredentialRecord(key, tenantId, scope.namespace);
     this.credentials.set(id, used);
     const hit = minValidity === undefined ? this.store.peekToken(key, scope) : undefined;
     if (hit !== undefined) {
       this.#memo.set(id, hit);
-      keepToken(used, hit);
+      used.keep(hit);
       return this.#report(hit);
     }
     const options = minValidity === undefined ? undefined : { minValidity };
     const p = this.store.getToken(key, scope, options).then((v) => {
-      keepToken(used, v);
+      used.keep(v);
       return this.#report(v);
     });
     this.#memo.set(id, p);
@@ -129,6 +129,28 @@ const MIN_SENSITIVE = 4;
 /** Most distinct derived values one session registers (masking costs grow with their number). */
 const MAX_DERIVED = 5_000;
 
-function keepToken(used: UsedCredential, token: string): void {
-  Object.defineProperty(used, 'token', { value: token, enumerable: false, configurable: true, writable: true });
+/**
+ * A {@link UsedCredential}: the token sits in a private field behind a
+ * getter on the prototype, so it stays out of JSON and `Object.keys` (and
+ * costs no property definition per render).
+ */
+class UsedCredentialRecord implements UsedCredential {
+  readonly key: string;
+  readonly tenantId: string;
+  readonly namespace?: string;
+  #token: string | undefined;
+
+  constructor(key: string, tenantId: string, namespace: string | undefined) {
+    this.key = key;
+    this.tenantId = tenantId;
+    if (namespace) this.namespace = namespace;
+  }
+
+  get token(): string | undefined {
+    return this.#token;
+  }
+
+  keep(token: string): void {
+    this.#token = token;
+  }
 }
