@@ -7,6 +7,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Colours on (stderr is a TTY and NO_COLOR is unset). */
   color: boolean;
+  /** Raw byte writers (`exec` passes a command's output through unchanged); text writers are used without them. */
+  bytes?: { stdout: (data: Uint8Array) => void; stderr: (data: Uint8Array) => void };
 }
 
 export const processIo = (): CliIo => ({
@@ -14,6 +16,7 @@ export const processIo = (): CliIo => ({
   stderr: (t) => process.stderr.write(t),
   env: process.env,
   color: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
+  bytes: { stdout: (d) => process.stdout.write(d), stderr: (d) => process.stderr.write(d) },
 });
 
 /** Exit codes: 0 success, 1 failed (flow or token), 2 usage, config or flow errors. */

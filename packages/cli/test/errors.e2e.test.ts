@@ -29,7 +29,7 @@ describe('flow errors exit 2 before any task runs, naming file, path and line', 
     [
       'unknown task type',
       'id: f\nnamespace: a.b\ntasks:\n  - id: x\n    type: io.kestra.Nope\n',
-      ':5: tasks[0].type: unknown task type: expected one of io.kestra.plugin.core.http.Request',
+      ":5: tasks[0].type: unknown task type 'io.kestra.Nope': expected one of io.kestra.plugin.core.http.Request",
     ],
     [
       'missing id',

@@ -66,9 +66,19 @@ export abstract class YamlFileError extends CredflowError {
   readonly issues: readonly ConfigIssue[];
 
   constructor(file: string, issues: readonly ConfigIssue[]) {
-    super(formatConfigIssues(file, issues));
+    super('');
     this.file = file;
     this.issues = issues;
+    // Made when first read, once the concrete class has set its code: a flow file's
+    // problems are headed "invalid flow", a config file's "invalid config".
+    Object.defineProperty(this, 'message', {
+      get: () => formatConfigIssues(file, issues, this.code.startsWith('ERR_FLOW') ? 'flow' : 'config'),
+      set: (value: string) => {
+        Object.defineProperty(this, 'message', { value, writable: true, configurable: true, enumerable: false });
+      },
+      configurable: true,
+      enumerable: false,
+    });
   }
 }
 
@@ -108,7 +118,7 @@ export class SecretProviderBootstrapError extends CredflowError {
   readonly code = 'ERR_SECRET_PROVIDER_BOOTSTRAP';
 }
 
-function formatConfigIssues(file: string, issues: readonly ConfigIssue[]): string {
+function formatConfigIssues(file: string, issues: readonly ConfigIssue[], kind: 'flow' | 'config'): string {
   if (issues.length === 1 && issues[0] && !issues[0].path && issues[0].line === undefined) {
     return `${file}: ${issues[0].message}`;
   }
@@ -118,7 +128,7 @@ function formatConfigIssues(file: string, issues: readonly ConfigIssue[]): strin
   });
   return issues.length === 1
     ? (lines[0] ?? '')
-    : `invalid config (${issues.length} problems):\n  ${lines.join('\n  ')}`;
+    : `invalid ${kind} (${issues.length} problems):\n  ${lines.join('\n  ')}`;
 }
 
 /** A secret that cannot be found or used. Never carries the value. */

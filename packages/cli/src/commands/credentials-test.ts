@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
-import { CredentialNotFoundError, CredflowError, Masker } from '@credflow/credentials-core';
+import { type CredentialStore, CredflowError, Masker } from '@credflow/credentials-core';
 import { formatDuration } from '@credflow/credentials-core/internal';
 import { HELP_OPTION, SCOPE_OPTIONS, usage } from '../args.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
 import { loadStore, warnUnknownTenant } from '../load-store.js';
+import { errorJson, exitCodeOf } from '../report.js';
+import { resolveKey, suggestSecret } from '../suggest.js';
 
 export const TEST_HELP = `Usage: credflow credentials test KEY [options]
 
@@ -38,13 +40,22 @@ export async function credentialsTest(args: string[], io: CliIo): Promise<number
   }
   if (positionals.length !== 1) throw new UsageError('credentials test needs one credential key');
   const key = positionals[0] as string;
-  const store = await loadStore(values.config, io);
-  warnUnknownTenant(store, values.tenant, io);
+  let store: CredentialStore;
+  let resolved: ReturnType<CredentialStore['resolve']>;
   const scope = {
     ...(values.tenant ? { tenantId: values.tenant } : {}),
     ...(values.namespace ? { namespace: values.namespace } : {}),
   };
-  const resolved = store.resolve(key, scope); // unknown key: CredentialNotFoundError, exit 2
+  try {
+    store = await loadStore(values.config, io);
+    warnUnknownTenant(store, values.tenant, io);
+    resolved = resolveKey(store, key, scope); // unknown key: CredentialNotFoundError, exit 2
+  } catch (err) {
+    // Config errors and unknown keys: with --json, the same document as a failed mint (exit 2).
+    if (!values.json) throw err;
+    io.stdout(`${JSON.stringify({ ok: false, key, error: errorJson(err) })}\n`);
+    return exitCodeOf(err);
+  }
   // Everything printed goes through one masker that hears every value the mint produces or sends:
   // a server may echo the secret, the client_secret_basic header or the assertion in scope or error text.
   const masker = new Masker();
@@ -92,14 +103,14 @@ export async function credentialsTest(args: string[], io: CliIo): Promise<number
     }
     return EXIT.OK;
   } catch (err) {
-    if (err instanceof CredentialNotFoundError) throw err;
+    await suggestSecret(err, store, resolved);
     const e = err as CredflowError & { status?: number };
     const code = e instanceof CredflowError ? e.code : 'ERR_UNEXPECTED';
     if (values.json) {
       printJson({
         ok: false,
         key,
-        error: { code, message: e.message, ...(typeof e.status === 'number' ? { status: e.status } : {}) },
+        error: { ...errorJson(e), ...(typeof e.status === 'number' ? { status: e.status } : {}) },
       });
     } else {
       print(

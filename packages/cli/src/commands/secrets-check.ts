@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { CredflowError, DEFAULT_TENANT } from '@credflow/credentials-core';
-import { describeScope, SecretScopes } from '@credflow/credentials-core/internal';
+import { CredflowError, DEFAULT_TENANT, type SecretProvider } from '@credflow/credentials-core';
+import { describeScope, didYouMean, SecretScopes } from '@credflow/credentials-core/internal';
 import { HELP_OPTION, SCOPE_OPTIONS, usage } from '../args.js';
 import { type CliIo, EXIT, paint } from '../io.js';
 import { loadStore, warnUnknownTenant } from '../load-store.js';
@@ -109,11 +109,30 @@ async function locate(
       }
       return { status: 'ok', provider: p.description };
     }
-    return { status: 'missing', error: { code: 'ERR_SECRET_NOT_FOUND', message: `no provider of ${label} holds it` } };
+    return {
+      status: 'missing',
+      error: {
+        code: 'ERR_SECRET_NOT_FOUND',
+        message: `no provider of ${label} holds it${didYouMean(name, await listNames(scopes.providers(scope)))}`,
+      },
+    };
   } catch (err) {
     const e = err instanceof CredflowError ? err : undefined;
     return { status: 'error', error: { code: e?.code ?? 'ERR_UNEXPECTED', message: e?.message ?? 'unexpected error' } };
   }
+}
+
+/** The names the providers can list (never values), for "did you mean". */
+async function listNames(providers: readonly SecretProvider[]): Promise<string[]> {
+  const names: string[] = [];
+  for (const p of providers) {
+    try {
+      names.push(...((await p.list?.()) ?? []));
+    } catch {
+      // no suggestion from a provider that cannot list
+    }
+  }
+  return names;
 }
 
 function hasSubkey(value: string, subkey: string): boolean {

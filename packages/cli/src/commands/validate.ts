@@ -4,6 +4,7 @@ import { flowTemplateChecker, loadFlow, templateEnvironments } from '@credflow/f
 import { CONFIG_OPTION, HELP_OPTION, usage } from '../args.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
 import { loadStore, NO_CONFIG, warnUnknownTenant } from '../load-store.js';
+import { errorJson } from '../report.js';
 
 export const VALIDATE_HELP = `Usage: credflow validate FLOW.yaml... [options]
 
@@ -16,6 +17,7 @@ names the file, the YAML path and the line.
 Options:
   --config F       credflow.yaml to use (default: $CREDFLOW_CONFIG, else ./credflow.yaml)
   --tenant T       tenant whose credentials the flows use (default: main)
+  --json           print { "ok", "files": [{ "file", "ok", "flow"?, "error"? }] } on stdout
   -h, --help       show this help
 
 Exit codes: 0 all valid, 2 any problem.
@@ -25,7 +27,7 @@ export async function validate(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = usage(() =>
     parseArgs({
       args,
-      options: { ...HELP_OPTION, ...CONFIG_OPTION, tenant: { type: 'string' } },
+      options: { ...HELP_OPTION, ...CONFIG_OPTION, tenant: { type: 'string' }, json: { type: 'boolean' } },
       allowPositionals: true,
       strict: true,
     }),
@@ -39,6 +41,7 @@ export async function validate(args: string[], io: CliIo): Promise<number> {
   warnUnknownTenant(store, values.tenant, io);
   const envOf = templateEnvironments(store);
   let bad = 0;
+  const files: Record<string, unknown>[] = [];
   for (const file of positionals) {
     try {
       const flow = await loadFlow(file, {
@@ -49,12 +52,17 @@ export async function validate(args: string[], io: CliIo): Promise<number> {
           store.config.file !== NO_CONFIG,
         ),
       });
-      io.stdout(`${paint(io, 'green', '✓')} ${file}: ${flow.namespace}.${flow.id}, ${flow.tasks.length} task(s)\n`);
+      files.push({ file, ok: true, flow: `${flow.namespace}.${flow.id}`, tasks: flow.tasks.length });
+      if (!values.json) {
+        io.stdout(`${paint(io, 'green', '✓')} ${file}: ${flow.namespace}.${flow.id}, ${flow.tasks.length} task(s)\n`);
+      }
     } catch (err) {
       if (!(err instanceof YamlFileError)) throw err;
       bad++;
-      io.stdout(`${paint(io, 'red', '✗')} ${err.message}\n`);
+      files.push({ file, ok: false, error: errorJson(err) });
+      if (!values.json) io.stdout(`${paint(io, 'red', '✗')} ${err.message}\n`);
     }
   }
+  if (values.json) io.stdout(`${JSON.stringify({ ok: bad === 0, files }, null, 2)}\n`);
   return bad ? EXIT.USAGE : EXIT.OK;
 }

@@ -10,6 +10,7 @@ import {
   LineCounter,
   type Node,
   Parser,
+  type YAMLError,
   YAMLParseError,
 } from 'yaml';
 import type { z } from 'zod';
@@ -17,6 +18,7 @@ import { didYouMean } from '../did-you-mean.js';
 import { ConfigError, type ConfigIssue, type YamlFileErrorClass } from '../errors.js';
 import { schemaKeys } from './schema-keys.js';
 import { findTooDeepIn, MAX_YAML_DEPTH } from './yaml-depth.js';
+import { findIndentationFault } from './yaml-indentation.js';
 
 /** A parsed YAML file with what is needed to point at its lines. */
 export interface YamlSource {
@@ -70,16 +72,7 @@ export function readYaml(text: string, file: string, invalid: YamlFileErrorClass
     ]);
   }
   const doc = composeDocument(tokens, text.length, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new invalid(
-      file,
-      doc.errors.map((e) => ({
-        path: '',
-        line: lineCounter.linePos(e.pos[0]).line,
-        message: `YAML syntax error: ${e.message.split('\n')[0]}${yamlHint(e.code)}`,
-      })),
-    );
-  }
+  if (doc.errors.length > 0) throw new invalid(file, syntaxIssues(text, doc.errors, lineCounter));
   const protoKeys = protoKeyIssues(doc, lineCounter);
   if (protoKeys.length > 0) throw new invalid(file, protoKeys);
   let data: unknown;
@@ -89,6 +82,35 @@ export function readYaml(text: string, file: string, invalid: YamlFileErrorClass
     throw new invalid(file, [{ path: '', message: `cannot read YAML: ${(err as Error).message}` }]);
   }
   return { file, doc, lineCounter, data };
+}
+
+/**
+ * The problems of a file the YAML parser refused. One misplaced line makes
+ * the parser report several errors around it, none at the line itself:
+ * when the indentation check finds that line next to the first error, it is
+ * the one problem reported. Otherwise each line's first error, once.
+ */
+function syntaxIssues(text: string, errors: readonly YAMLError[], lc: LineCounter): ConfigIssue[] {
+  const located = errors.map((e) => ({ line: lc.linePos(e.pos[0]).line, error: e })).sort((a, b) => a.line - b.line);
+  const first = located[0]?.line ?? 1;
+  const fault = findIndentationFault(text);
+  if (fault && Math.abs(fault.line - first) <= 2) {
+    return [
+      {
+        path: '',
+        line: fault.line,
+        message: `YAML syntax error: wrong indentation: this line is indented ${fault.indent} space${fault.indent === 1 ? '' : 's'} where ${fault.expected} ${fault.expected === 1 ? 'is' : 'are'} expected (the keys of one mapping, and the items of one list, start at the same column)`,
+      },
+    ];
+  }
+  const seen = new Set<number>();
+  return located
+    .filter((l) => !seen.has(l.line) && seen.add(l.line))
+    .map(({ line, error }) => ({
+      path: '',
+      line,
+      message: `YAML syntax error: ${error.message.split('\n')[0]}${yamlHint(error.code)}`,
+    }));
 }
 
 /**
@@ -184,10 +206,26 @@ export function issuesFromZod(
       }
       continue;
     }
+    if (issue.code === 'invalid_union' && issue.input === undefined && !('discriminator' in issue)) {
+      // A field of several possible shapes that is missing.
+      out.push({ path: formatPath(path), line: locate(doc, path, lc), message: 'is required' });
+      continue;
+    }
     if (issue.code === 'invalid_union' && path.length > 0) {
       // An unknown discriminator: point at `type`.
       const typePath = path.at(-1) === 'type' ? path : [...path, 'type'];
-      out.push({ path: formatPath(typePath), line: locate(doc, typePath, lc), message: issue.message });
+      const input = issue.input;
+      const given = input !== null && typeof input === 'object' ? (input as { type?: unknown }).type : input;
+      const options = (issue as { options?: unknown }).options;
+      out.push({
+        path: formatPath(typePath),
+        line: locate(doc, typePath, lc),
+        message: withGivenType(
+          issue.message,
+          given ?? doc.getIn(typePath),
+          Array.isArray(options) ? options.filter((o): o is string => typeof o === 'string') : undefined,
+        ),
+      });
       continue;
     }
     if (issue.code === 'invalid_key') {
@@ -207,6 +245,19 @@ export function issuesFromZod(
     });
   }
   return out;
+}
+
+/**
+ * `unknown task type 'io.kestra.plugin.core.log.Logg' (did you mean
+ * 'io.kestra.plugin.core.log.Log'?): expected one of ...`: the type given,
+ * and the closest of the types the message lists.
+ */
+function withGivenType(message: string, given: unknown, options: readonly string[] | undefined): string {
+  const head = /^unknown [\w ]*?type\b/.exec(message);
+  if (!head || typeof given !== 'string') return message;
+  const known = options ?? /expected one of (.+)$/.exec(message)?.[1]?.split(/, | or /) ?? [];
+  const shown = given.length > 80 ? `${given.slice(0, 80)}…` : given;
+  return `${head[0]} '${shown}'${didYouMean(given, known)}${message.slice(head[0].length)}`;
 }
 
 function cleanMessage(message: string): string {

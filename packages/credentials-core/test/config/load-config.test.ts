@@ -102,7 +102,7 @@ tenants:
   it('refuses an unknown type, listing the known ones', () => {
     const err = configError(GOOD.replace('type: client_credentials', 'type: magic'));
     expect(err.issues[0]).toMatchObject({ path: 'credentials.my_oauth.type', line: 4 });
-    expect(err.issues[0]?.message).toContain('unknown credential type: expected one of client_credentials');
+    expect(err.issues[0]?.message).toContain("unknown credential type 'magic': expected one of client_credentials");
   });
 
   it('reports a missing field as required', () => {
