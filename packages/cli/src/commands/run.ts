@@ -1,7 +1,8 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_TENANT, Masker } from '@credflow/credentials-core';
 import type { Execution, LogEntry, LogLevel } from '@credflow/flow-runner';
-import { flowTemplateChecker, loadFlow, runFlow, templateEnvironments } from '@credflow/flow-runner';
+import { FlowDirectory, flowTemplateChecker, loadFlow, runFlow, templateEnvironments } from '@credflow/flow-runner';
 import { CONFIG_OPTION, HELP_OPTION, usage } from '../args.js';
 import { parseInputArgs } from '../input-args.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
@@ -15,6 +16,9 @@ Runs a flow. Log lines go to stderr; with --json, stdout holds one JSON document
 Options:
   --config F       credflow.yaml to use (default: $CREDFLOW_CONFIG, else ./credflow.yaml)
   --tenant T       tenant to run in (default: main)
+  --flows DIR      where Subflow tasks find flows, by namespace and id (default:
+                   flows.dir in credflow.yaml)
+  --label k=v      a label of the execution; repeat for more
   --input k=v      input value; repeat for more inputs. Keep secrets out of argv
                    with k=@env:VAR (environment variable VAR) or k=@file:PATH
                    (the file, one trailing newline trimmed, at most 1 MiB);
@@ -40,6 +44,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         ...{
           ...CONFIG_OPTION,
           tenant: { type: 'string' },
+          flows: { type: 'string' },
+          label: { type: 'string', multiple: true },
           input: { type: 'string', multiple: true },
           json: { type: 'boolean' },
           otel: { type: 'boolean' },
@@ -56,10 +62,16 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1)
     throw new UsageError(positionals.length ? 'run takes one flow file' : 'run needs a flow file');
   const inputs = await parseInputArgs(values.input ?? [], { env: io.env, cwd: process.cwd() });
+  const labels: Record<string, string> = {};
+  for (const l of values.label ?? []) {
+    const eq = l.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--label takes key=value (got '${l.slice(0, 40)}')`);
+    labels[l.slice(0, eq)] = l.slice(eq + 1);
+  }
   // Registered before the store exists, so its first mint is exported too.
   const otel = wantsOtel(values.otel, io.env) ? await startOtelExport(io.env) : undefined;
   try {
-    return await runWith(positionals[0] as string, values, inputs, io);
+    return await runWith(positionals[0] as string, values, inputs, labels, io);
   } finally {
     await otel?.shutdown();
   }
@@ -67,16 +79,26 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
 async function runWith(
   file: string,
-  values: { config?: string | undefined; tenant?: string | undefined; json?: boolean | undefined },
+  values: {
+    config?: string | undefined;
+    tenant?: string | undefined;
+    json?: boolean | undefined;
+    flows?: string | undefined;
+  },
   inputs: Record<string, unknown>,
+  labels: Record<string, string>,
   io: CliIo,
 ): Promise<number> {
   const store = await loadStore(values.config, io);
   warnUnknownTenant(store, values.tenant, io);
   const envOf = templateEnvironments(store);
-  const flow = await loadFlow(file, {
+  const checks = {
     checkTemplate: flowTemplateChecker(envOf, store, values.tenant || DEFAULT_TENANT, store.config.file !== NO_CONFIG),
-  });
+  };
+  const flow = await loadFlow(file, checks);
+  // Subflows: --flows DIR, else flows.dir of credflow.yaml; each is checked as this flow was.
+  const flowsDir = values.flows ? resolve(values.flows) : store.config.flows?.dir;
+  const flows = flowsDir ? new FlowDirectory(flowsDir, checks) : undefined;
   const env = envOf(flow);
   if (store.config.file === NO_CONFIG && JSON.stringify(flow.tasks).includes('credential(')) {
     io.stderr(
@@ -98,7 +120,10 @@ async function runWith(
       store,
       inputs,
       env,
+      envOf,
       masker,
+      labels,
+      ...(flows ? { flows } : {}),
       onLog,
       signal: controller.signal,
       ...(values.tenant ? { tenantId: values.tenant } : {}),
@@ -118,7 +143,7 @@ async function runWith(
 const EXIT_KILLED = 130;
 
 /** The `--json` document of an execution (SPEC section 6): task runs in the order created. */
-function executionJson(e: Execution) {
+function executionJson(e: Execution): Record<string, unknown> {
   return {
     id: e.id,
     flowId: e.flowId,
@@ -147,7 +172,8 @@ function executionJson(e: Execution) {
       level: l.level,
       message: l.message,
     })),
-    subflowExecutions: [],
+    ...(e.trigger ? { trigger: e.trigger } : {}),
+    subflowExecutions: e.subflowExecutions.map(executionJson),
   };
 }
 
@@ -175,6 +201,11 @@ function printSummary(e: Execution, io: CliIo): void {
     const retry = r.attempts.length > 1 ? ` (${r.attempts.length} attempts)` : '';
     lines.push(
       `  ${mark} ${label(r).padEnd(width)}  ${r.state.padEnd(7)} ${String(r.durationMs).padStart(6)} ms${retry}${r.error ? `  ${r.error}` : ''}`,
+    );
+  }
+  for (const sub of e.subflowExecutions) {
+    lines.push(
+      `  subflow ${sub.namespace}.${sub.flowId} (execution ${sub.id.slice(0, 8)}, from task ${sub.trigger?.id ?? '?'}): ${sub.state}, ${sub.taskRuns.length} task run(s)`,
     );
   }
   if (ok && Object.keys(e.outputs).length) lines.push(`  outputs: ${JSON.stringify(e.outputs)}`);
