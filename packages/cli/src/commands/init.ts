@@ -67,9 +67,6 @@ tasks:
   - id: log
     type: io.kestra.plugin.core.log.Log
     message: "status << outputs.call.code >>"
-outputs:
-  - id: status
-    value: "<< outputs.call.code >>"
 `;
 
 /** `credflow init [DIR]`: a starter credflow.yaml and one flow; refuses to overwrite. */
