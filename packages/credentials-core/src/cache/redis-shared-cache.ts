@@ -238,8 +238,13 @@ export class RedisSharedCache implements SharedCache {
       );
     }
     // Failures reach the operations that meet them; without a listener ioredis would print them.
-    client.on('error', () => {});
-    client.on('node error', () => {});
+    // The first one is kept: a refused certificate or password says more than "Connection is closed".
+    let cause: Error | undefined;
+    const keep = (err: unknown) => {
+      if (cause === undefined && err instanceof Error) cause = err;
+    };
+    client.on('error', keep);
+    client.on('node error', keep);
     const current = this.#client;
     client.on('end', () => {
       if (this.#client === current) this.#client = undefined;
@@ -255,7 +260,7 @@ export class RedisSharedCache implements SharedCache {
       ]);
     } catch (err) {
       client.disconnect();
-      throw err;
+      throw cause !== undefined && err instanceof Error && /closed|ready/i.test(err.message) ? cause : err;
     } finally {
       clearTimeout(timer);
     }

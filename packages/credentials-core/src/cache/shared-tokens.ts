@@ -33,6 +33,13 @@ export interface SharedCacheOptions {
 
 /** After a failure, the shared cache is left alone this long before it is tried again. */
 const RETRY_AFTER_FAILURE_MS = 1000;
+/**
+ * A failure this soon after the store came back belongs to the same outage
+ * and is not warned about again: a Redis Cluster with one master down
+ * answers for the other masters' slots while it fails for that one's, and
+ * a Sentinel failover comes and goes for seconds.
+ */
+const SAME_OUTAGE_MS = 60_000;
 /** First and longest pause between polls of a waiter. */
 const POLL_FIRST_MS = 20;
 const POLL_MAX_MS = 250;
@@ -58,7 +65,9 @@ type Read = { kind: 'hit'; token: AccessToken } | { kind: 'miss' } | { kind: 'ot
  *   it), and this process never takes that token from the store again.
  * - A failing or slow store: the call mints in this process, one warning is
  *   logged, and the store is tried again a second later; after it answers,
- *   a later failure warns again. A missing or malformed key is an error;
+ *   a later failure warns again, unless it comes within a minute of the
+ *   last warning (the same outage: a Cluster with one master down, a
+ *   Sentinel failover in progress). A missing or malformed key is an error;
  *   entries sealed with another key or unreadable are never opened and
  *   never handed out.
  */
@@ -74,6 +83,8 @@ export class SharedTokens {
   /** Monotonic ms before which the store is not tried (it failed); 0 while it answers. */
   #retryAt = 0;
   #down = false;
+  /** Monotonic ms of the last warning about an outage (undefined: none yet). */
+  #warnedAt: number | undefined;
   #warnedOtherKey = false;
   readonly #warnedEntries = new Set<string>();
   /** Tokens this process was told were refused, per identity: never taken from the store again. */
@@ -320,9 +331,12 @@ export class SharedTokens {
   }
 
   #failed(err: unknown): void {
-    this.#retryAt = this.#clock.now() + RETRY_AFTER_FAILURE_MS;
+    const now = this.#clock.now();
+    this.#retryAt = now + RETRY_AFTER_FAILURE_MS;
     if (this.#down) return;
     this.#down = true;
+    if (this.#warnedAt !== undefined && now - this.#warnedAt < SAME_OUTAGE_MS) return;
+    this.#warnedAt = now;
     const reason = (err instanceof Error ? err.message : String(err)).slice(0, 200);
     const e =
       err instanceof SharedCacheUnavailableError ? err : new SharedCacheUnavailableError(this.description, reason);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/errors.js';
-import { installCommand, OPTIONAL_INTEGRATIONS } from '../../src/optional-packages.js';
+import { installCommand, OPTIONAL_INTEGRATIONS, type OptionalPackage } from '../../src/optional-packages.js';
 import { isPackageInstalled } from '../../src/package-installed.js';
 import { isPackageMissing, loadSdk } from '../../src/secrets/load-sdk.js';
 
@@ -88,7 +88,7 @@ describe('packages', () => {
   it('the optional libraries are optional peer dependencies of core (ranges as in the install command), devDependencies for its tests, dependencies of the CLI', () => {
     const core = pkg('credentials-core');
     const cli = pkg('cli');
-    const all = Object.values(OPTIONAL_INTEGRATIONS).flatMap((i) => i.packages);
+    const all = Object.values(OPTIONAL_INTEGRATIONS).flatMap((i): readonly OptionalPackage[] => i.packages);
     expect(Object.keys(core.peerDependencies ?? {}).sort()).toEqual(all.map((p) => p.name).sort());
     for (const p of all) {
       expect(core.peerDependencies?.[p.name]).toBe(p.range);
