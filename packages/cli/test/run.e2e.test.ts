@@ -211,9 +211,10 @@ describe('credflow run: scope', () => {
       header('credflow.demo') + request('x', '/api/oidc/ping', 'team_oauth'),
     );
     // Found before anything runs: the key is written in the template.
+    // With --json, a flow refused before anything runs is the { ok: false, error } document on stdout (SPEC section 6).
     const r1 = await run(other);
     expect(r1.code).toBe(2);
-    expect(r1.stderr).toContain(
+    expect(JSON.parse(r1.stdout).error.message).toContain(
       "credential 'team_oauth' is not defined for this flow (tenant 'main', namespace 'credflow.demo')",
     );
     const team = await flowFile(
@@ -223,7 +224,9 @@ describe('credflow run: scope', () => {
     expect((await run(team)).code).toBe(0);
     const r2 = await run(team, ['--tenant', 'acme']);
     expect(r2.code).toBe(2);
-    expect(r2.stderr).toContain("credential 'team_oauth' is not defined for this flow (tenant 'acme'");
+    expect(JSON.parse(r2.stdout).error.message).toContain(
+      "credential 'team_oauth' is not defined for this flow (tenant 'acme'",
+    );
     // A key computed at run time is checked when the task runs.
     const dynamic = await flowFile(
       'other-ns-dynamic.yaml',
