@@ -124,6 +124,7 @@ function toConfig(data: Parsed, file: string, baseDir: string, doc: Document, lc
     },
     tasks: { process: { enabled: data.tasks.process?.enabled === true } },
     ...(data.flows ? { flows: { dir: resolve(baseDir, data.flows.dir) } } : {}),
+    ...(data.globals ? { globals: data.globals } : {}),
     ...(data.cache?.shared ? { cache: { shared: sharedCacheConfig(data.cache.shared, baseDir) } } : {}),
     ...(data.audit ? { audit: toAuditConfig(data.audit, baseDir) } : {}),
     secrets: main.secrets.filter((s): s is LocalSecretProviderConfig => s.type === 'env' || s.type === 'file'),

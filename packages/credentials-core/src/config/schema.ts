@@ -113,6 +113,8 @@ function build(grantTypes: readonly GrantType[]) {
         })
         .prefault({}),
     ),
+    // Kestra's `globals`: values every flow reads as `globals.<name>`.
+    globals: orAbsent(z.record(z.string(), z.unknown()).optional()),
     // Where subflows are found (by namespace and id), relative to this file.
     flows: orAbsent(z.strictObject({ dir: z.string({ error: 'expected a directory' }).min(1) }).optional()),
     // A function: each parse gets its own provider object (the schema is kept across parses).

@@ -61,6 +61,8 @@ export interface CredflowConfig {
    * run as local processes only when true (SPEC section 5); default false.
    */
   tasks: { process: { enabled: boolean } };
+  /** `globals:`: Kestra's global variables, read by every flow as `globals.<name>` (plain data, never secrets). */
+  globals?: Record<string, unknown>;
   /** `flows.dir`: where subflows are found, made absolute (relative to the config file). */
   flows?: { dir: string };
   /** The top-level `cache:` block: `shared` names a cache many processes share (SPEC section 8). */

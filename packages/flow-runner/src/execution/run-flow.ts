@@ -47,6 +47,12 @@ export interface RunFlowOptions {
   flows?: FlowResolver;
   /** Labels of this execution besides the flow's (`--label k=v`). */
   labels?: Record<string, string>;
+  /**
+   * Kestra's `envs`: environment variables named `ENV_*`, keys lower-cased
+   * without the prefix (`ENV_REGION` is `envs.region`). Default: read from
+   * `process.env`; never any other variable (`SECRET_*` stay out).
+   */
+  envs?: Record<string, string>;
   /** The environment of each subflow (its file's syntax); default one made for the store per flow. */
   envOf?: (flow: Flow) => Environment;
 }
@@ -180,9 +186,11 @@ async function execute(
     inputs,
     vars: flow.variables,
     outputs,
-    flow: { id: flow.id, namespace: flow.namespace, tenantId, ...(flow.revision ? { revision: flow.revision } : {}) },
+    flow: { id: flow.id, namespace: flow.namespace, tenantId, revision: flow.revision ?? 1 },
     execution,
     labels: nestedLabels(labels),
+    envs: options.envs ?? envsFrom(process.env),
+    globals: store.config.globals ?? {},
     ...(sub ? { trigger: sub.trigger.variables } : {}),
   };
   // The execution's scope, fixed here: templates get it from the host, never from the context.
@@ -390,4 +398,18 @@ function remask(e: Execution, masker: Masker): Execution {
     outputs: masker.maskDeep(e.outputs),
     logs: e.logs.map((l) => ({ ...l, message: masker.mask(l.message) })),
   };
+}
+
+/** Kestra's default prefix for the variables flows read as `envs` (`kestra.variables.env-vars-prefix`). */
+const ENV_PREFIX = 'ENV_';
+
+/** `ENV_*` variables of `env`, keys lower-cased without the prefix (Kestra's `envs`). */
+export function envsFrom(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (name.startsWith(ENV_PREFIX) && name.length > ENV_PREFIX.length && value !== undefined) {
+      out[name.slice(ENV_PREFIX.length).toLowerCase()] = value;
+    }
+  }
+  return out;
 }

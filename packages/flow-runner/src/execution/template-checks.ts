@@ -1,5 +1,5 @@
 import { didYouMean, formatPath } from '@credflow/credentials-core/internal';
-import { analyzeTemplate } from '@credflow/template-extension';
+import { analyzeTemplate, kestraUnsupported } from '@credflow/template-extension';
 import type nunjucks from 'nunjucks';
 import { allTaskIds } from '../flow/walk-tasks.js';
 import { processTasksDisabledMessage } from '../tasks/script/process-gate.js';
@@ -33,6 +33,9 @@ export const CONTEXT_ROOTS = [
   'parents',
   // a subflow execution's: the Subflow task and execution that started it
   'trigger',
+  // ENV_* environment variables, and `globals:` of credflow.yaml
+  'envs',
+  'globals',
 ] as const;
 
 // `{{ name…` or `{% tag` in text rendered with credflow's `<< >>`, and the reverse.
@@ -89,18 +92,24 @@ export function templateProblems(
         );
       }
     } else if (call.name !== 'secret' && !functionNames.includes(call.name)) {
-      problems.push(`${at(call.line)}: unknown function '${call.name}()'${didYouMean(call.name, functionNames)}`);
+      problems.push(
+        `${at(call.line)}: ${kestraUnsupported('function', call.name) ?? `unknown function '${call.name}()'${didYouMean(call.name, functionNames)}`}`,
+      );
     }
   }
   const filterNames = Object.keys(filters).filter((f) => !f.startsWith('__credflow'));
   for (const f of analysis.filters) {
     if (!Object.hasOwn(filters, f.name)) {
-      problems.push(`${at(f.line)}: unknown filter '${f.name}'${didYouMean(f.name, filterNames)}`);
+      problems.push(
+        `${at(f.line)}: ${kestraUnsupported('filter', f.name) ?? `unknown filter '${f.name}'${didYouMean(f.name, filterNames)}`}`,
+      );
     }
   }
   for (const t of analysis.tests) {
     if (!Object.hasOwn(tests, t.name)) {
-      problems.push(`${at(t.line)}: unknown test '${t.name}'${didYouMean(t.name, Object.keys(tests))}`);
+      problems.push(
+        `${at(t.line)}: ${kestraUnsupported('test', t.name) ?? `unknown test '${t.name}'${didYouMean(t.name, Object.keys(tests))}`}`,
+      );
     }
   }
   const roots = [...CONTEXT_ROOTS, ...Object.keys(globals)];
