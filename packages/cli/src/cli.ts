@@ -116,7 +116,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const { didYouMean } = await import('@credflow/credentials-core/internal');
     throw new UsageError(`unknown command '${command}'${didYouMean(command, NAMES)}`);
   } catch (err) {
-    return report(err, { path, json: wantsJson(rest), io });
+    // exec has no --json: what follows its options is the command's own.
+    return report(err, { path, json: command !== 'exec' && wantsJson(rest), io });
   }
 }
 

@@ -301,6 +301,11 @@ describe('credflow exec', () => {
     expect((await runCli(['exec', '--env', '1X=demo_oauth', '--', 'true'])).stderr).toContain(
       "'1X' is not a variable name",
     );
+    // The command's own --json is not credflow's: errors stay on stderr.
+    const own = await runCli(['exec', '--env', 'T=nope', '--config', config, 'sh', '-c', 'true', '--json']);
+    expect(own.code).toBe(2);
+    expect(own.stdout).toBe('');
+    expect(own.stderr).toContain("Cannot find credential 'nope'");
   });
 
   it('forwards signals to the command, and exits as it does', async () => {
