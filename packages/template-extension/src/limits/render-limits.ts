@@ -57,6 +57,8 @@ export class RenderBudget {
   readonly limits: RenderLimits;
   iterations = 0;
   depth = 0;
+  /** Characters printed so far, captured blocks and macro output included. */
+  printed = 0;
   /**
    * The first limit the render reached. nunjucks rewraps errors into plain
    * ones (losing their cause), so the render's error is told from here.
@@ -93,6 +95,24 @@ export class RenderBudget {
   checkTime(line?: number, column?: number): void {
     if (Date.now() > this.#deadline) {
       throw this.reached('timeoutMs', `the render ran longer than ${this.limits.timeoutMs / 1000} s`, line, column);
+    }
+  }
+
+  /**
+   * `length` more characters printed. Everything a render prints, in its
+   * output, captured blocks (`set … endset`, `filter`) and macro bodies, may
+   * total at most 4 × `maxOutputBytes`: a loop printing into a captured
+   * block would otherwise fill memory before any string is checked.
+   */
+  print(length: number, line?: number, column?: number): void {
+    this.printed += length;
+    if (this.printed > 4 * this.limits.maxOutputBytes) {
+      throw this.reached(
+        'maxOutputBytes',
+        `more than ${4 * this.limits.maxOutputBytes} characters printed in all (captured blocks and macro output included)`,
+        line,
+        column,
+      );
     }
   }
 

@@ -152,9 +152,18 @@ export function installSandbox(env: Environment, nj: NunjucksInternals): void {
     return Object.hasOwn(this.env.globals, name) ? this.env.globals[name] : undefined;
   } as never);
   env.addFilter(SANDBOX_FILTERS.regex, regexLiteral as never);
-  env.addFilter(SANDBOX_FILTERS.tick, function tick(this: unknown, line?: number, column?: number, loop?: unknown) {
+  env.addFilter(SANDBOX_FILTERS.tick, function tick(
+    this: unknown,
+    line?: number,
+    column?: number,
+    loop?: unknown,
+    literal?: number,
+  ) {
     const budget = budgetOf(this);
-    if (budget) budget.tick(line, column);
+    if (budget) {
+      budget.tick(line, column);
+      if (literal) budget.print(literal, line, column);
+    }
     pebbleLoop(loop);
     return '';
   } as never);
@@ -165,7 +174,13 @@ export function installSandbox(env: Environment, nj: NunjucksInternals): void {
     return { ...(this.ctx ?? {}) };
   } as never);
   env.addFilter(SANDBOX_FILTERS.print, function print(this: unknown, value: unknown) {
-    return printValue(value, (n) => (budgetOf(this) ?? new RenderBudget(DEFAULT_RENDER_LIMITS)).checkLength(n));
+    const budget = budgetOf(this) ?? new RenderBudget(DEFAULT_RENDER_LIMITS);
+    const out = printValue(value, (n) => budget.checkLength(n));
+    if (typeof out === 'string') budget.print(out.length);
+    else if (out !== null && typeof out === 'object' && typeof (out as { val?: unknown }).val === 'string') {
+      budget.print((out as { val: string }).val.length);
+    }
+    return out;
   } as never);
   env.addFilter(SANDBOX_FILTERS.callee, function callee(
     this: Ctx,

@@ -246,6 +246,7 @@ export function sandboxAst(ast: NjNode, nj: NunjucksInternals, options: SandboxO
             lit(node, node.lineno + 1),
             lit(node, node.colno + 1),
             new nodes.Symbol!(node.lineno, node.colno, 'loop'),
+            lit(node, literalLength(body)),
           ]),
         ]),
         ...(body.children ?? []),
@@ -429,6 +430,17 @@ export function sandboxAst(ast: NjNode, nj: NunjucksInternals, options: SandboxO
       return n;
     }
     return isOwnCall(n) ? n : filter(n, SANDBOX_FILTERS.print, [n]);
+  };
+
+  /** The literal text a loop body prints each time (nested loops and macros count their own). */
+  const literalLength = (n: unknown): number => {
+    if (Array.isArray(n)) return n.reduce((sum: number, c) => sum + literalLength(c), 0);
+    if (!isA(n, 'Node')) return 0;
+    const node = n as NjNode;
+    if (isA(node, 'TemplateData')) return typeof node.value === 'string' ? node.value.length : 0;
+    if (isA(node, 'For') || isA(node, 'Macro')) return 0;
+    if (isA(node, 'NodeList')) return literalLength(node.children ?? []);
+    return node.fields.reduce((sum, f) => sum + literalLength(node[f]), 0);
   };
 
   /** `credential(...)` / `secret(...)`: their output is text already (and marked verbatim later). */

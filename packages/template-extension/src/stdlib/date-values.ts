@@ -151,12 +151,41 @@ export function toMoment(
   return { dt, subMilliNanos: nanos % 1e6 };
 }
 
+/** Bounds of a date read with `existingFormat` (Luxon parses with a backtracking regular expression). */
+const MAX_PARSED_TEXT = 100;
+const MAX_PATTERN_FIELDS = 12;
+
+/** The number of fields of a Java date pattern: runs of one pattern letter, outside quotes. */
+function patternFields(pattern: string): number {
+  let fields = 0;
+  let quoted = false;
+  let previous = '';
+  for (const c of pattern) {
+    if (c === "'") {
+      quoted = !quoted;
+      previous = '';
+    } else if (!quoted && /[A-Za-z]/.test(c)) {
+      if (c !== previous) fields++;
+      previous = c;
+    } else previous = '';
+  }
+  return fields;
+}
+
 function parseWithPattern(
   callee: Callee,
   value: string,
   pattern: string,
   opts: { zone: Zone; setZone: boolean; locale: string },
 ): DateTime {
+  // Luxon reads a format with a backtracking regular expression: many adjacent variable-width
+  // fields over a long text take exponential time. Bound both (a real date has a few fields).
+  if (value.length > MAX_PARSED_TEXT) {
+    throw stdlibError(callee, `a date to parse with 'existingFormat' is at most ${MAX_PARSED_TEXT} characters`);
+  }
+  if (patternFields(pattern) > MAX_PATTERN_FIELDS) {
+    throw stdlibError(callee, `argument 'existingFormat' has more than ${MAX_PATTERN_FIELDS} fields`);
+  }
   let format: string;
   try {
     format = luxonParseFormat(pattern);

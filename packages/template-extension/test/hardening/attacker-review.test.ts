@@ -58,6 +58,26 @@ describe('no template ends the process', () => {
 });
 
 describe('no template runs without bound', () => {
+  it('printing into a captured block counts: everything printed may total 4 x maxOutputBytes', async () => {
+    expect(
+      await failure(
+        "<% set s %><% for i in range(100000) %><% for j in range(10) %><< 'x' | center(200) >><% endfor %><% endfor %><% endset %><< s | length >>",
+      ),
+    ).toContain('characters printed in all');
+    const literal = 'y'.repeat(1000);
+    expect(await failure(`<% set s %><% for i in range(100000) %>${literal}<% endfor %><% endset %>`)).toContain(
+      'characters printed in all',
+    );
+  });
+
+  it('a date read with a long existingFormat is refused before Luxon backtracks on it', async () => {
+    expect(
+      await failure(
+        "<< '1111111111111111111111111111111111111111111111111111x' | date('yyyy', existingFormat='dHmsdHmsdHmsdHmsdHmsdHmsdHmsdHmsdHmsdHms') >>",
+      ),
+    ).toContain("argument 'existingFormat' has more than 12 fields");
+  });
+
   it('exponential macro recursion is bounded by loop iterations', async () => {
     expect(
       await failure('<% macro f(n) %><% if n < 60 %><< f(n+1) >><< f(n+1) >><% endif %><% endmacro %><< f(0) >>'),
