@@ -27,6 +27,7 @@ beforeAll(async () => {
   const creds = `credentials:\n  dot: { type: client_credentials, tokenEndpoint: "${as.tokenEndpoint}", clientId: c, clientSecret: { secret: CLIENT } }\n`;
   await writeFile(cfg(), creds);
   await writeFile(cfg('pebble'), `templates: { syntax: pebble }\n${creds}`);
+  await writeFile(cfg('credflow'), `templates: { syntax: credflow }\n${creds}`);
 });
 afterAll(async () => {
   await as?.close();
@@ -72,11 +73,29 @@ async function refused(file: string, expected: RegExp, config = cfg()) {
 }
 
 describe('mistakes a Kestra user makes are caught before anything runs', () => {
-  it('Pebble {{ }} in a credflow-syntax flow, with the hint', async () => {
+  it('Pebble {{ }} where credflow.yaml forces the credflow syntax, with the hint', async () => {
     await refused(
       await flow('pebble_in_credflow', `"{{ credential('dot') }}"`),
-      /looks like a Pebble expression .* write << … >> and <% … %>, or set `templates: \{ syntax: pebble \}`/,
+      /looks like a Pebble expression .* sets `templates: \{ syntax: credflow \}`: write << … >> and <% … %>, or remove the setting/,
+      cfg('credflow'),
     );
+  });
+
+  it('a flow file mixing both syntaxes, naming a line of each; without a setting each file uses its own', async () => {
+    const mixed = await flow(
+      'mixed',
+      `"{{ credential('dot') }}"`,
+      '  - id: more\n    type: io.kestra.plugin.core.log.Log\n    message: "<< 1 >>"\n',
+    );
+    const v = await runCli(['validate', '--config', cfg(), mixed], env());
+    expect(v.code).toBe(2);
+    expect(v.stdout).toMatch(
+      /mixes both template syntaxes: Pebble's \{\{ \}\} \(line 13\) and credflow's << >> \(line 16\)/,
+    );
+    const pebbleOnly = await flow('pebble_only', `"{{ credential('dot') | length > 0 }}"`);
+    const r = await runCli(['run', '--config', cfg(), pebbleOnly], env());
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('true');
   });
 
   it('a misspelt input (strict variables), with "did you mean"', async () => {
