@@ -76,7 +76,7 @@ describe('mistakes a Kestra user makes are caught before anything runs', () => {
   it('Pebble {{ }} where credflow.yaml forces the credflow syntax, with the hint', async () => {
     await refused(
       await flow('pebble_in_credflow', `"{{ credential('dot') }}"`),
-      /looks like a Pebble expression .* sets `templates: \{ syntax: credflow \}`: write << … >> and <% … %>, or remove the setting/,
+      /looks like a Pebble expression .* `templates: \{ syntax: credflow \}` in credflow.yaml\): write << … >> and <% … %>/,
       cfg('credflow'),
     );
   });

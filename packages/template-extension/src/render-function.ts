@@ -3,6 +3,7 @@ import { RenderLimitError } from './limits/render-limits.js';
 import { bindFrame } from './render-frames.js';
 import type { RenderFrame } from './render-state.js';
 import { templateFor } from './render-string.js';
+import { holdsSensitive } from './sandbox/derived-values.js';
 import { asForbiddenError } from './sandbox/template-forbidden-error.js';
 import { parseNunjucksError } from './template-error.js';
 import { type Callback, requireFrame, splitArgs } from './template-functions.js';
@@ -51,7 +52,11 @@ export function makeRenderFunctions() {
         }
         const f = frame;
         renderValue(this, f, toRender, recursive, 0).then(
-          (v) => deliverValue(cb, v),
+          (v) => {
+            // What render() makes of a sensitive value is derived from it (a list of its characters).
+            if (f.state.values.size > 0 && holdsSensitive([toRender], f.state.values)) f.state.derive(v);
+            deliverValue(cb, v);
+          },
           (err: Error) => {
             const error = nestedError(err);
             f.failure ??= { error, line, column };
@@ -124,6 +129,8 @@ async function renderText(context: Context, frame: RenderFrame, text: string, re
         `Too many rendering attempts: render() nested or repeated more than ${budget.limits.maxDepth} times`,
       );
     }
+    // Each render counts as a loop iteration and checks the clock (a fan-out of renders is bounded).
+    budget.tick();
     budget.depth++;
     let next: string;
     try {

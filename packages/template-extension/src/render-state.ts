@@ -1,6 +1,6 @@
 import { type CredentialStore, DEFAULT_TENANT, type Scope } from '@credflow/credentials-core';
 import type { RenderBudget } from './limits/render-limits.js';
-import { sensitiveLeaves } from './sandbox/derived-values.js';
+import { DerivedValueTooLargeError, sensitiveLeaves } from './sandbox/derived-values.js';
 
 /** A credential a render used, so a caller can drop its cached token after a 401. */
 export interface UsedCredential {
@@ -66,10 +66,16 @@ export class RenderState {
    * 4 characters are reported as sensitive.
    */
   derive(result: unknown): void {
-    for (const leaf of sensitiveLeaves(result)) {
+    const keys: string[] = [];
+    const leaves = sensitiveLeaves(result, keys);
+    // A map's keys are sensitive too, unless a sensitive value holds them as its own JSON or YAML
+    // keys (a JSON secret's field names are structure): a key a template or parser made from a
+    // secret's content (`{(.pw | ascii_upcase): 1}`) is not written that way in any of them.
+    for (const key of keys) if (key.length >= MIN_SENSITIVE && !this.#isOwnKey(key)) leaves.push(key);
+    for (const leaf of leaves) {
       if (leaf.length < MIN_SENSITIVE || this.values.has(leaf)) continue;
       if (++this.#derived > MAX_DERIVED) {
-        throw new Error(
+        throw new DerivedValueTooLargeError(
           `more than ${MAX_DERIVED} values derived from secrets or tokens in one render: each would have to be masked in every output`,
         );
       }
@@ -113,6 +119,16 @@ export class RenderState {
       this.#memo.set(id, p);
     }
     return p;
+  }
+
+  #isOwnKey(key: string): boolean {
+    const quoted = JSON.stringify(key);
+    for (const v of this.values) {
+      if (v.includes(`${quoted}:`) || v.includes(`${quoted} :`) || v.includes(`\n${key}:`) || v.startsWith(`${key}:`)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   #report(value: string): string {

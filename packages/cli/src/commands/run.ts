@@ -92,8 +92,10 @@ async function runWith(
   const store = await loadStore(values.config, io);
   warnUnknownTenant(store, values.tenant, io);
   const envOf = templateEnvironments(store);
+  const forced = store.config.templates.syntax;
   const checks = {
     checkTemplate: flowTemplateChecker(envOf, store, values.tenant || DEFAULT_TENANT, store.config.file !== NO_CONFIG),
+    ...(forced ? { syntax: forced } : {}),
   };
   const flow = await loadFlow(file, checks);
   // Subflows: --flows DIR, else flows.dir of credflow.yaml; each is checked as this flow was.

@@ -44,6 +44,7 @@ export async function validate(args: string[], io: CliIo): Promise<number> {
   const files: Record<string, unknown>[] = [];
   for (const file of positionals) {
     try {
+      const forced = store.config.templates.syntax;
       const flow = await loadFlow(file, {
         checkTemplate: flowTemplateChecker(
           envOf,
@@ -51,6 +52,7 @@ export async function validate(args: string[], io: CliIo): Promise<number> {
           values.tenant || DEFAULT_TENANT,
           store.config.file !== NO_CONFIG,
         ),
+        ...(forced ? { syntax: forced } : {}),
       });
       files.push({ file, ok: true, flow: `${flow.namespace}.${flow.id}`, tasks: flow.tasks.length });
       if (!values.json) {

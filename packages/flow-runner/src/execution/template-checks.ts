@@ -62,7 +62,7 @@ export function templateProblems(
   const pebble = !(env as unknown as { opts: { tags?: unknown } }).opts.tags;
   if (!pebble && PEBBLE_LIKE.test(src)) {
     return [
-      'this looks like a Pebble expression ({{ … }} or {% … %}), but credflow.yaml sets `templates: { syntax: credflow }`: write << … >> and <% … %>, or remove the setting (each flow file then uses its own syntax)',
+      "this looks like a Pebble expression ({{ … }} or {% … %}) in a flow rendered with credflow's << >> (its other templates, or `templates: { syntax: credflow }` in credflow.yaml): write << … >> and <% … %>, or write the whole file in Pebble's syntax",
     ];
   }
   if (pebble && CREDFLOW_LIKE.test(src)) {

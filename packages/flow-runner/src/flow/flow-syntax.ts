@@ -1,41 +1,54 @@
+import type { ConfigIssue } from '@credflow/credentials-core';
 import { FlowError } from './flow-errors.js';
 
 /** credflow's `<< >>`/`<% %>` or Pebble's `{{ }}`/`{% %}` (as in Kestra). */
 export type TemplateSyntax = 'credflow' | 'pebble';
 
-/** `{{`, `{%`: Pebble's delimiters. */
-const PEBBLE = /\{\{|\{%/;
-/** `<<`, `<%`: credflow's delimiters (not YAML's merge key `<<:`). */
-const CREDFLOW = /<<(?!\s*:)|<%/;
-
-/** The first line (1-based) of `text` that matches `re` outside a YAML comment line. */
-function firstLine(lines: readonly string[], re: RegExp): number | undefined {
-  for (const [i, line] of lines.entries()) {
-    if (/^\s*#/.test(line)) continue;
-    if (re.test(line)) return i + 1;
-  }
-  return undefined;
-}
+/** An expression or tag in Pebble's delimiters: `{{ … }}`, `{% … %}`. */
+const PEBBLE = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/;
+/**
+ * An expression or tag in credflow's delimiters: `<< … >>`, `<% … %>`, with
+ * a space (or nunjucks' `-`) after the opening, so a shell here-document
+ * (`cat <<EOF >> out.txt`) or a shift (`1 << 4`) is not taken for one.
+ */
+const CREDFLOW = /<<-?\s[\s\S]*?>>|<%-?\s[\s\S]*?%>/;
 
 /**
- * The template syntax a flow file is written in (SPEC section 4: "the
- * syntax is decided per flow file"): Pebble when its text holds `{{` or
- * `{%`, credflow's when it holds `<<` or `<%`, `undefined` when it holds
- * neither. A file that holds both is an error naming a line of each, so one
- * repository can hold flows of both kinds and move one flow at a time.
+ * The template syntax a flow is written in (SPEC section 4: "the syntax is
+ * decided per flow file"): Pebble when its strings hold `{{ … }}` or
+ * `{% … %}`, credflow's when they hold `<< … >>` or `<% … %>`, `undefined`
+ * when they hold neither. The strings are read as YAML parsed them (escapes
+ * and line continuations resolved), not as the file spells them; comments
+ * are not strings. A flow holding both is an error naming a line of each,
+ * so one repository can hold flows of both kinds and move one flow at a time.
  */
-export function detectFlowSyntax(text: string, file: string): TemplateSyntax | undefined {
-  const lines = text.split(/\r?\n/);
-  const pebble = firstLine(lines, PEBBLE);
-  const credflow = firstLine(lines, CREDFLOW);
-  if (pebble !== undefined && credflow !== undefined) {
-    throw new FlowError(file, [
-      {
-        path: '',
-        line: Math.min(pebble, credflow),
-        message: `this flow mixes both template syntaxes: Pebble's {{ }} (line ${pebble}) and credflow's << >> (line ${credflow}); write one of them throughout the file`,
-      },
-    ]);
+export function detectFlowSyntax(
+  data: unknown,
+  lineOf: (path: (string | number)[]) => number | undefined,
+  file: string,
+): TemplateSyntax | undefined {
+  let pebble: (string | number)[] | undefined;
+  let credflow: (string | number)[] | undefined;
+  const visit = (v: unknown, path: (string | number)[]): void => {
+    if (pebble && credflow) return;
+    if (typeof v === 'string') {
+      if (!pebble && PEBBLE.test(v)) pebble = path;
+      if (!credflow && CREDFLOW.test(v)) credflow = path;
+    } else if (Array.isArray(v)) v.forEach((x, i) => visit(x, [...path, i]));
+    else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) visit(x, [...path, k]);
+    }
+  };
+  visit(data, []);
+  if (pebble && credflow) {
+    const p = lineOf(pebble);
+    const c = lineOf(credflow);
+    const issue: ConfigIssue = {
+      path: '',
+      line: Math.min(p ?? Number.MAX_SAFE_INTEGER, c ?? Number.MAX_SAFE_INTEGER),
+      message: `this flow mixes both template syntaxes: Pebble's {{ }} (line ${p ?? '?'}) and credflow's << >> (line ${c ?? '?'}); write one of them throughout the file`,
+    };
+    throw new FlowError(file, [issue]);
   }
-  return pebble !== undefined ? 'pebble' : credflow !== undefined ? 'credflow' : undefined;
+  return pebble ? 'pebble' : credflow ? 'credflow' : undefined;
 }

@@ -11,6 +11,8 @@ import { FLOW_TASK_LISTS } from './walk-tasks.js';
 
 export interface LoadFlowOptions {
   tasks?: readonly TaskType[];
+  /** The template syntax `templates.syntax` of credflow.yaml forces; absent, the file's own is detected. */
+  syntax?: 'credflow' | 'pebble';
   /** Checks every string of the flow (templates, and text that looks like one) and returns its problems. */
   checkTemplate?: (src: string, flow: Flow, path: readonly (string | number)[]) => string[];
 }
@@ -64,7 +66,8 @@ export function parseFlow(text: string, file = '<flow>', options: LoadFlowOption
     outputs: (f.outputs ?? []).map((o) => ({ id: o.id, value: o.value, ...(o.type ? { type: o.type } : {}) })),
     source: { file, lineOf: (path) => locate(doc, path, lineCounter) },
   };
-  const syntax = detectFlowSyntax(text, file);
+  // A syntax forced by credflow.yaml applies as is; else the file's own.
+  const syntax = options.syntax ?? detectFlowSyntax(data, (path) => locate(doc, path, lineCounter), file);
   if (syntax) flow.syntax = syntax;
   if (options.checkTemplate) {
     const issues: ConfigIssue[] = [];

@@ -71,6 +71,26 @@ describe('template syntax per flow file', () => {
     ).toBe('credflow');
   });
 
+  it('reads the strings as YAML parsed them: escapes cannot hide a delimiter, here-documents are not templates', () => {
+    // "\u007B\u007B" is {{ once parsed: a credflow file holding it is refused, not sent with raw {{ … }}.
+    expect(() =>
+      parseFlow(
+        'id: x\nnamespace: a\ntasks:\n  - { id: a, type: io.kestra.plugin.core.log.Log, message: "<< 1 >>" }\n  - { id: b, type: io.kestra.plugin.core.log.Log, message: "\\u007B\\u007B inputs.user }}" }\n',
+      ),
+    ).toThrow(/mixes both template syntaxes/);
+    // A Pebble flow with a shell here-document and an append redirect stays a Pebble flow.
+    const heredoc = parseFlow(
+      'id: x\nnamespace: a\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: "cat <<EOF >> out.txt {{ 1 }} EOF and 1 << 4"\n',
+    );
+    expect(heredoc.syntax).toBe('pebble');
+  });
+
+  it('a syntax forced by credflow.yaml applies as is (no detection)', () => {
+    const text =
+      'id: x\nnamespace: a\ntasks:\n  - { id: a, type: io.kestra.plugin.core.log.Log, message: "{{ 1 }} << 2 >>" }\n';
+    expect(parseFlow(text, 'f.yaml', { syntax: 'pebble' }).syntax).toBe('pebble');
+  });
+
   it('the environments follow the setting, else the flow', () => {
     const pebble = createTemplateEnvironment(store('templates: { syntax: pebble }\n'));
     const credflow = createTemplateEnvironment(store(''));

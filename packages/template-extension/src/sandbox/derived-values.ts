@@ -57,7 +57,7 @@ export class DerivedValueTooLargeError extends Error {}
  * its lists and maps are marked as derived. Fails closed: a result with
  * more than {@link MAX_WALK} parts is an error, never partly registered.
  */
-export function sensitiveLeaves(value: unknown): string[] {
+export function sensitiveLeaves(value: unknown, keys?: string[]): string[] {
   const out: string[] = [];
   let budget = MAX_WALK;
   const stack: unknown[] = [value];
@@ -73,7 +73,11 @@ export function sensitiveLeaves(value: unknown): string[] {
     else if (v !== null && typeof v === 'object') {
       TAINTED.add(v);
       if (Array.isArray(v)) for (const x of v) stack.push(x);
-      else for (const k of Object.keys(v)) stack.push((v as Record<string, unknown>)[k]);
+      else
+        for (const k of Object.keys(v)) {
+          keys?.push(k);
+          stack.push((v as Record<string, unknown>)[k]);
+        }
     }
   }
   return out;

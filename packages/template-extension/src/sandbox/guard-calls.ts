@@ -1,7 +1,7 @@
 import { activeBudget, type RenderBudget, RenderLimitError, withActiveBudget } from '../limits/render-limits.js';
 import { frameOf } from '../render-frames.js';
 import type { RenderFrame } from '../render-state.js';
-import { holdsSensitive, STRUCTURAL } from './derived-values.js';
+import { DerivedValueTooLargeError, holdsSensitive, STRUCTURAL } from './derived-values.js';
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
 type Callback = (err: unknown, value?: unknown) => void;
@@ -48,7 +48,10 @@ function beforeCall(budget: RenderBudget, args: unknown[]): void {
   let total = 0;
   let nodes = 0;
   const stack: unknown[] = [...args];
-  while (stack.length && nodes++ < 100_000) {
+  while (stack.length) {
+    // Lists and maps shared many times count each time (a list of itself doubled 40 times
+    // is small in memory but endless to walk, print or copy).
+    if (++nodes > MAX_PARTS) throw tooManyParts(budget);
     const v = stack.pop();
     if (typeof v === 'string') total += v.length;
     else if (Array.isArray(v)) for (const x of v) stack.push(x);
@@ -65,6 +68,51 @@ const isPlainData = (v: object): boolean => {
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 };
+
+/** The most parts (strings, numbers, lists, maps; shared ones counted each time) a value given to a call may have. */
+export const MAX_PARTS = 1_000_000;
+
+/** The limit error for a value with more than {@link MAX_PARTS} parts. */
+export function tooManyParts(budget: RenderBudget): Error {
+  return budget.reached(
+    'maxRange',
+    `a value has more than ${MAX_PARTS} parts (lists and maps, shared ones counted each time)`,
+  );
+}
+
+/** Counts the parts of `value` up to {@link MAX_PARTS}, throwing past it. */
+export function checkParts(budget: RenderBudget, value: unknown): void {
+  let nodes = 0;
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    if (++nodes > MAX_PARTS) throw tooManyParts(budget);
+    const v = stack.pop();
+    if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (v !== null && typeof v === 'object' && isPlainData(v)) {
+      for (const k of Object.keys(v)) stack.push((v as Record<string, unknown>)[k]);
+    }
+  }
+}
+
+/**
+ * The error of a call whose arguments held a sensitive value: its message
+ * may quote what the call made of it (jq's `error(.pw | ascii_upcase)`,
+ * "Cannot index … with string \"HUNTER2…\""), so it is replaced by one that
+ * quotes nothing. Limit errors pass (they quote no value).
+ */
+function quiet(frame: RenderFrame, kind: 'filter' | 'function', name: string, args: unknown[], err: unknown): unknown {
+  if (
+    err instanceof RenderLimitError ||
+    err instanceof DerivedValueTooLargeError ||
+    frame.state.values.size === 0 ||
+    !holdsSensitive(args, frame.state.values)
+  ) {
+    return named(kind, name, err);
+  }
+  return new Error(
+    `${kind} '${name}' failed on a value derived from a secret or token (its message is not shown, it could quote the value)`,
+  );
+}
 
 /** A limit error names what the template called. */
 function named(kind: 'filter' | 'function', name: string, err: unknown): unknown {
@@ -96,15 +144,22 @@ export function guardCall(fn: Fn, kind: 'filter' | 'function', name: string, isA
           return undefined;
         }
         args[args.length - 1] = (err: unknown, value?: unknown) => {
-          if (!err) {
+          let error = err ? quiet(frame, kind, name, inputs, err) : undefined;
+          if (!error) {
             try {
               afterCall(frame, name, inputs, value);
             } catch (e) {
-              (cb as Callback)(named(kind, name, e));
-              return;
+              error = named(kind, name, e);
             }
           }
-          (cb as Callback)(err, value);
+          // nunjucks continues the template inside this callback: an error thrown there (a later
+          // filter, an undefined variable) becomes the render's error, never an unhandled rejection.
+          try {
+            if (error) (cb as Callback)(error);
+            else (cb as Callback)(null, value);
+          } catch (e) {
+            (cb as Callback)(e);
+          }
         };
         return fn.apply(this, args);
       }
@@ -119,7 +174,7 @@ export function guardCall(fn: Fn, kind: 'filter' | 'function', name: string, isA
           else if (typeof result === 'string') budget.checkLength(result.length);
           return result;
         } catch (err) {
-          throw named(kind, name, err);
+          throw frame ? quiet(frame, kind, name, args, err) : named(kind, name, err);
         }
       };
   GUARDED.add(guarded);

@@ -9,7 +9,7 @@ import { frameOf } from '../render-frames.js';
 import { checkedAttributeFilter, groupby, rejectattr, selectattr } from './attribute-filters.js';
 import { checkCallee, cycler, joiner, markCallable } from './callables.js';
 import { holdsSensitive } from './derived-values.js';
-import { guardCall } from './guard-calls.js';
+import { checkParts, guardCall } from './guard-calls.js';
 import { isPresent, memberAccess, variableRead } from './member-access.js';
 import { SANDBOX_FILTERS } from './rewrite-sandbox.js';
 import { dictsort, striptags } from './safe-builtins.js';
@@ -42,6 +42,9 @@ const budgetOf = (context: unknown): RenderBudget | undefined => frameOf(context
 /** `a ~ b` and `a + b` in a sandboxed template: a string may not grow past `maxOutputBytes`. */
 function checkedJoin(op: '~' | '+') {
   return function join(this: unknown, left: unknown, right: unknown, line?: number, column?: number): unknown {
+    const budget = budgetOf(this) ?? new RenderBudget(DEFAULT_RENDER_LIMITS);
+    if (left !== null && typeof left === 'object') checkParts(budget, left);
+    if (right !== null && typeof right === 'object') checkParts(budget, right);
     const result = op === '~' ? `${left ?? ''}${right ?? ''}` : (left as number) + (right as number);
     if (typeof result === 'string') {
       (budgetOf(this) ?? new RenderBudget(DEFAULT_RENDER_LIMITS)).checkLength(result.length, line, column);
@@ -175,7 +178,10 @@ export function installSandbox(env: Environment, nj: NunjucksInternals): void {
   } as never);
   env.addFilter(SANDBOX_FILTERS.print, function print(this: unknown, value: unknown) {
     const budget = budgetOf(this) ?? new RenderBudget(DEFAULT_RENDER_LIMITS);
+    if (value !== null && typeof value === 'object') checkParts(budget, value);
     const out = printValue(value, (n) => budget.checkLength(n));
+    // A list or map printed as JSON is derived from what it holds (a secret split into characters).
+    if (out !== value) deriveFrom(this, [value], out);
     if (typeof out === 'string') budget.print(out.length);
     else if (out !== null && typeof out === 'object' && typeof (out as { val?: unknown }).val === 'string') {
       budget.print((out as { val: string }).val.length);

@@ -156,3 +156,64 @@ describe('other findings', () => {
     expect((await render(env, "<< '' | split('') | length >>", {})).output).toBe('1');
   });
 });
+
+/** The second review, after the Kestra-language work (render(), jq, JSON printing, parsers). */
+describe('second review: derived values through the new features', () => {
+  it.each([
+    ["<< secret('TOK') | list >>", 'list printed as JSON'],
+    ["<< secret('TOK') | batch(5) >>", 'batches printed as JSON'],
+    ["<< true ? secret('TOK') | list : 1 >>", 'through a ternary'],
+    ["<< render(secret('TOK') | list) | join('.') >>", 'through render()'],
+    [
+      "<< fromJson('{\"' ~ (secret('TOK') | replace({'a': '\\u0041'})) ~ '\": 1}') | keys | first >>",
+      'a map key made from a secret',
+    ],
+  ])('%s (%s) prints nothing of the secret', async (src) => {
+    const out = await masked(src);
+    expect(out.toLowerCase()).not.toContain('plainsecret');
+    expect(out.replace(/[^a-z0-9]/gi, '').toLowerCase()).not.toContain('plainsecret');
+  });
+
+  it("a JSON secret's own field names stay readable", async () => {
+    expect(await masked("<< secret('SA') | fromJson | keys | join(',') >>")).toBe('pw,pin');
+  });
+
+  it('an error of a call on a derived value quotes nothing of it', async () => {
+    const err = await failure("<< (secret('SA') | fromJson).pw | upper | int(default=x.y) >>").catch(
+      (e: Error) => e.message,
+    );
+    expect(String(err)).not.toContain('HUNTER2');
+    const jq = await failure("<< secret('SA') | fromJson | jq('.pw | ascii_upcase | error') >>");
+    expect(jq).not.toContain('HUNTER2');
+    expect(jq).toContain('failed on a value derived from a secret or token');
+  });
+});
+
+describe('second review: no template blocks or ends the process', () => {
+  const doubled = (levels: number, last: string) => {
+    let src = "<% set l0 = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' %>";
+    for (let i = 1; i <= levels; i++) src += `<% set l${i} = [l${i - 1}, l${i - 1}] %>`;
+    return src + last.replaceAll('LAST', `l${levels}`);
+  };
+  it.each([
+    doubled(40, '<< LAST >>'),
+    doubled(40, "<< LAST ~ '' >>"),
+    doubled(40, '<< LAST | toJson >>'),
+    doubled(40, "<< LAST | replace({'a': 'b'}) | length >>"),
+    doubled(40, '<< LAST | yaml >>'),
+  ])('a list of itself doubled is refused before it is walked: %#', async (src) => {
+    expect(await failure(src)).toMatch(/more than 1000000 parts|templates\.limits/);
+  });
+
+  it('a fan-out of render() calls is bounded', async () => {
+    let tpl = "'x'";
+    for (let i = 0; i < 9; i++) tpl = `'<% set z = render(${tpl.replaceAll("'", "\\'")}) %>'`;
+    const src = `<% set a = 'x' %>${'<< render("<% for i in range(1000) %><< render(\'<% for j in range(1000) %>y<% endfor %>\') >><% endfor %>") | length >>'}`;
+    expect(await failure(src)).toMatch(/templates\.limits\.(maxIterations|timeout|maxOutputBytes)/);
+  });
+
+  it('an error after an asynchronous filter is the render error, not an unhandled rejection', async () => {
+    expect(await failure('<< [1] | jq(".") >><< undefinedVar >>')).toContain("'undefinedVar' is undefined");
+    expect(await failure('<< [1] | jq(".") >><< 5 | upper >>')).toMatch(/toUpperCase/);
+  });
+});
