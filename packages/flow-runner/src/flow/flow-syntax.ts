@@ -34,8 +34,9 @@ export function detectFlowSyntax(
     if (typeof v === 'string') {
       if (!pebble && PEBBLE.test(v)) pebble = path;
       if (!credflow && CREDFLOW.test(v)) credflow = path;
-    } else if (Array.isArray(v)) v.forEach((x, i) => visit(x, [...path, i]));
-    else if (v !== null && typeof v === 'object') {
+    } else if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) visit(x, [...path, i]);
+    } else if (v !== null && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) visit(x, [...path, k]);
     }
   };
