@@ -127,6 +127,14 @@ async function runWith(
       labels,
       ...(flows ? { flows } : {}),
       onLog,
+      // SPEC section 6: a line when each task starts (a long Sleep or a slow token endpoint is not silent).
+      onTaskStart: (run) => {
+        const time = new Date().toISOString().slice(11, 23);
+        const value = run.value !== undefined ? `[${masker.mask(run.value)}]` : '';
+        io.stderr(
+          `${paint(io, 'gray', time)} ${paint(io, 'bold', `${run.taskId}${value}`)} ${paint(io, 'gray', 'started')}\n`,
+        );
+      },
       signal: controller.signal,
       ...(values.tenant ? { tenantId: values.tenant } : {}),
     });

@@ -47,6 +47,8 @@ export interface ExecutorDeps {
   /** Runs `fn` inside the task's span. */
   traced(task: { taskId: string; type: string }, fn: () => Promise<TaskRun>): Promise<TaskRun>;
   onSandboxViolation(): void;
+  /** Called when a task run starts (SPEC section 6: a line when each task starts). */
+  onTaskStart?: (run: TaskRun) => void;
   /** Runs a subflow execution (Subflow tasks), when a flows directory is set. */
   runSubflow?: (request: SubflowRequest, task: { id: string; type: string }) => Promise<SubflowResult>;
 }
@@ -119,6 +121,7 @@ export class Executor {
     const t0 = performance.now();
     await this.d.traced({ taskId: task.id, type: task.type }, async () => {
       run.state = 'RUNNING';
+      this.d.onTaskStart?.(run);
       const ctx = this.contextFor(task, node);
       if (task.runIf !== undefined && !(await this.runIf(task, path, ctx, node))) {
         if (run.error === undefined) run.state = 'SKIPPED';

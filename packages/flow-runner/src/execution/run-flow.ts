@@ -16,7 +16,7 @@ import {
   TaskError,
   type TaskType,
 } from '../tasks/task-type.js';
-import type { Execution, LogEntry } from './execution.js';
+import type { Execution, LogEntry, TaskRun } from './execution.js';
 import { Executor } from './executor.js';
 import { renderProperties } from './render-properties.js';
 import { guessFinalState, type State } from './state.js';
@@ -30,6 +30,8 @@ export interface RunFlowOptions {
   inputs?: Record<string, unknown>;
   /** Receives every log line, masked. */
   onLog?: (entry: LogEntry) => void;
+  /** Called when each task run starts (its id, task id, value in a ForEach, parent run). */
+  onTaskStart?: (run: TaskRun) => void;
   /** Task types; default the built-in ones. */
   tasks?: readonly TaskType[];
   /** Environment to render with; default one made for the store. */
@@ -286,6 +288,7 @@ async function execute(
       sandboxViolation = true;
     },
     ...(runSubflow ? { runSubflow } : {}),
+    ...(options.onTaskStart ? { onTaskStart: options.onTaskStart } : {}),
   });
   if (flow.triggers.length) {
     log(
