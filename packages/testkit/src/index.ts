@@ -54,6 +54,7 @@ export {
   type RedisReply,
   type RedisServer,
   redisServerAvailable,
+  sendRedisCommand,
   shouldRunRedisTests,
   startRedisServer,
 } from './redis-server.js';

@@ -88,7 +88,7 @@ export async function startRedisServer(): Promise<RedisServer> {
           `redis-server exited at start (${proc.exitCode ?? proc.signalCode}): ${output.trim().slice(-500)}`,
         );
       }
-      const pong = await send(port, ['PING']).catch(() => undefined);
+      const pong = await sendRedisCommand(port, ['PING']).catch(() => undefined);
       if (pong === 'PONG') return;
       if (Date.now() > deadline) throw new Error(`redis-server did not answer on port ${port}: ${output.slice(-500)}`);
       await new Promise((r) => setTimeout(r, 25));
@@ -124,7 +124,7 @@ export async function startRedisServer(): Promise<RedisServer> {
       await kill();
       await start();
     },
-    command: (...args) => send(port, args.map(String)),
+    command: (...args) => sendRedisCommand(port, args.map(String)),
     close: async () => {
       await kill();
       rmSync(dir, { recursive: true, force: true });
@@ -138,7 +138,7 @@ export function filesIn(dir: string): string[] {
 }
 
 /** Sends one command (RESP array of bulk strings) on a new connection and reads one reply. */
-function send(port: number, args: string[]): Promise<RedisReply> {
+export function sendRedisCommand(port: number, args: string[]): Promise<RedisReply> {
   return new Promise((resolve, reject) => {
     const socket = createConnection({ host: '127.0.0.1', port });
     let buffer = Buffer.alloc(0);

@@ -5,12 +5,12 @@
 // tiny client of their own, independent of the product's ioredis.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redisServerAvailable } from '@credflow/testkit';
+import { type RedisReply, redisServerAvailable, sendRedisCommand } from '@credflow/testkit';
 
-export type Reply = string | number | null | Reply[] | Error;
+export type Reply = RedisReply;
 
 /** One redis-server process. */
 export interface RedisProcess {
@@ -84,7 +84,7 @@ async function startProcess(args: (port: number, dir: string) => string[], senti
     const deadline = Date.now() + 10_000;
     let up = false;
     while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
-      if ((await send(port, ['PING']).catch(() => undefined)) === 'PONG') {
+      if ((await sendRedisCommand(port, ['PING']).catch(() => undefined)) === 'PONG') {
         up = true;
         break;
       }
@@ -96,7 +96,7 @@ async function startProcess(args: (port: number, dir: string) => string[], senti
         get running() {
           return child.exitCode === null && child.signalCode === null;
         },
-        command: (...a) => send(port, a.map(String)),
+        command: (...a) => sendRedisCommand(port, a.map(String)),
         kill: () =>
           new Promise<void>((resolve) => {
             if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -284,63 +284,4 @@ export { until as waitUntil };
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Sends one command (RESP array of bulk strings) on a new connection and reads one reply. */
-function send(port: number, args: string[]): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    let buffer = Buffer.alloc(0);
-    socket.setTimeout(5000, () => socket.destroy(new Error('redis command timed out')));
-    socket.on('error', reject);
-    socket.on('connect', () => {
-      const parts = [`*${args.length}\r\n`];
-      for (const a of args) parts.push(`$${Buffer.byteLength(a)}\r\n${a}\r\n`);
-      socket.write(parts.join(''));
-    });
-    socket.on('data', (d: Buffer) => {
-      buffer = Buffer.concat([buffer, d]);
-      const parsed = parse(buffer, 0);
-      if (parsed === undefined) return;
-      socket.end();
-      resolve(parsed.value);
-    });
-  });
-}
-
-function parse(buf: Buffer, at: number): { value: Reply; next: number } | undefined {
-  const eol = buf.indexOf('\r\n', at);
-  if (eol < 0) return undefined;
-  const type = String.fromCharCode(buf[at] ?? 0);
-  const line = buf.toString('utf8', at + 1, eol);
-  const next = eol + 2;
-  switch (type) {
-    case '+':
-      return { value: line, next };
-    case '-':
-      return { value: new Error(line), next };
-    case ':':
-      return { value: Number(line), next };
-    case '$': {
-      const n = Number(line);
-      if (n < 0) return { value: null, next };
-      if (buf.length < next + n + 2) return undefined;
-      return { value: buf.toString('utf8', next, next + n), next: next + n + 2 };
-    }
-    case '*': {
-      const n = Number(line);
-      if (n < 0) return { value: null, next };
-      const items: Reply[] = [];
-      let pos = next;
-      for (let i = 0; i < n; i++) {
-        const item = parse(buf, pos);
-        if (item === undefined) return undefined;
-        items.push(item.value);
-        pos = item.next;
-      }
-      return { value: items, next: pos };
-    }
-    default:
-      throw new Error(`unexpected RESP reply type '${type}'`);
-  }
 }
