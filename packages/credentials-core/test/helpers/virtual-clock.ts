@@ -9,7 +9,10 @@ export type MovableClock = Clock & { advance(ms: number): void };
  */
 export function virtualClock(): MovableClock {
   let offset = 0;
-  const mono0 = performance.now();
+  // A whole number of ms, so that every virtual time is exact: from a fractional start,
+  // `start + 50_000 - 25_000` and `start + 25_000` can differ in their last bit, and a
+  // boundary the test steps onto exactly would fall on either side of it by chance.
+  const mono0 = Math.floor(performance.now());
   const wall0 = Date.now();
   return {
     now: () => mono0 + offset,
