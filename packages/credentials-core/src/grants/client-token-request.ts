@@ -1,6 +1,10 @@
 import { TokenResponseInvalidError } from '../errors.js';
 import { requestToken, type TokenRequest } from '../http/token-request.js';
-import { type ClientAuthentication, certificateBinding, type PreparedClient } from './client-authentication.js';
+import {
+  type ClientAuthentication,
+  certificateBinding,
+  type PreparedClient,
+} from './client-auth/client-authentication.js';
 import type { GrantContext, GrantResult } from './grant.js';
 
 /**

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { endpointField, refuseReservedKeys, scopesField, secretRefField } from '../config/fields.js';
 import type { CredentialCommon } from '../config/types.js';
-import { type ClientAuth, clientSecretAuth, noClientAuth } from '../http/client-auth.js';
 import { requestToken } from '../http/token-request.js';
 import type { SigningAlgorithm } from '../keys/algorithms.js';
 import type { AssertionSigner } from '../keys/assertion-signer.js';
 import { lazily } from '../lazily.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
+import { type ClientAuth, clientSecretAuth, noClientAuth } from './client-auth/client-auth.js';
 import { defineGrantType, type Grant, type GrantContext } from './grant.js';
 import { signerFor, signingFields, signingIssues } from './jwt-fields.js';
 import { addRequestParams, extraParamsField, resourceField } from './request-params.js';

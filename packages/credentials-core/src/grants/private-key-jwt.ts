@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { endpointIssues, issuerField } from '../config/client-auth-fields.js';
 import { endpointField, scopesField, secretRefField } from '../config/fields.js';
 import type { CredentialCommon } from '../config/types.js';
-import { privateKeyJwt } from '../http/client-auth.js';
 import type { SigningAlgorithm } from '../keys/algorithms.js';
 import type { AssertionSigner } from '../keys/assertion-signer.js';
 import { lazily } from '../lazily.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
-import { ClientAuthentication } from './client-authentication.js';
+import { privateKeyJwt } from './client-auth/client-auth.js';
+import { endpointIssues, issuerField } from './client-auth/client-auth-fields.js';
+import { ClientAuthentication } from './client-auth/client-authentication.js';
 import { clientTokenRequest } from './client-token-request.js';
 import { defineGrantType, type Grant, type GrantContext } from './grant.js';
 import { signerFor, signingFields, signingIssues } from './jwt-fields.js';

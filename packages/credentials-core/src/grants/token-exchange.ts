@@ -1,12 +1,12 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
-import { type ClientAuthDefinition, clientAuthFields, clientAuthIssues } from '../config/client-auth-fields.js';
 import { scopesField, secretRefField } from '../config/fields.js';
 import type { CredentialCommon } from '../config/types.js';
 import { TokenResponseInvalidError } from '../errors.js';
 import { lazily } from '../lazily.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
-import { ClientAuthentication } from './client-authentication.js';
+import { type ClientAuthDefinition, clientAuthFields, clientAuthIssues } from './client-auth/client-auth-fields.js';
+import { ClientAuthentication } from './client-auth/client-authentication.js';
 import { clientTokenRequest } from './client-token-request.js';
 import { defineGrantType, type Grant, type GrantContext } from './grant.js';
 import { addRequestParams, resourceField } from './request-params.js';

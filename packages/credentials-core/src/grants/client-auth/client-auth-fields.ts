@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { lazily } from '../lazily.js';
-import type { SecretRef } from '../secrets/secret-provider.js';
-import { durationField, endpointField, secretRefField } from './fields.js';
+import { durationField, endpointField, secretRefField } from '../../config/fields.js';
+import { lazily } from '../../lazily.js';
+import type { SecretRef } from '../../secrets/secret-provider.js';
 
 /**
  * Client authentication methods a credential may name (`clientAuthMethod`).

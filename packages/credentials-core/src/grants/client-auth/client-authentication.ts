@@ -1,17 +1,11 @@
 import type { Dispatcher } from 'undici';
-import type { ClientAuthDefinition, ClientAuthMethod } from '../config/client-auth-fields.js';
-import { DiscoveryError } from '../errors.js';
-import {
-  type ClientAuth,
-  clientSecretAuth,
-  clientSecretJwt,
-  noClientAuth,
-  tlsClientAuth,
-} from '../http/client-auth.js';
-import { discoverMetadata, type ServerMetadata } from '../http/discovery.js';
-import { type TlsMaterial, tlsAgent } from '../http/tls-agent.js';
-import { type ClientCertificateInfo, checkClientCertificate } from '../keys/client-certificate.js';
-import type { ClientTls, GrantContext, GrantResult } from './grant.js';
+import { DiscoveryError } from '../../errors.js';
+import { discoverMetadata, type ServerMetadata } from '../../http/discovery.js';
+import type { ClientTls, GrantContext, GrantResult } from '../grant.js';
+import { type ClientAuth, clientSecretAuth, clientSecretJwt, noClientAuth, tlsClientAuth } from './client-auth.js';
+import type { ClientAuthDefinition, ClientAuthMethod } from './client-auth-fields.js';
+import { type ClientCertificateInfo, checkClientCertificate } from './client-certificate.js';
+import { type TlsMaterial, tlsAgent } from './tls-agent.js';
 
 /** How one mint authenticates and where it sends its token request. */
 export interface PreparedClient {

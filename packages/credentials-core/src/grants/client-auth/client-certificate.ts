@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
-import { KeyError } from '../errors.js';
+import { KeyError } from '../../errors.js';
 
 /** What credflow needs to know of a TLS client certificate; no key material. */
 export interface ClientCertificateInfo {
