@@ -1,10 +1,7 @@
 import { TokenResponseInvalidError } from '../errors.js';
 import { requestToken, type TokenRequest } from '../http/token-request.js';
-import {
-  type ClientAuthentication,
-  certificateBinding,
-  type PreparedClient,
-} from './client-auth/client-authentication.js';
+import { certificateBinding } from './client-auth/certificate-binding.js';
+import type { ClientAuthentication, PreparedClient } from './client-auth/client-authentication.js';
 import type { GrantContext, GrantResult } from './grant.js';
 
 /**

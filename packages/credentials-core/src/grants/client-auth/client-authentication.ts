@@ -1,11 +1,15 @@
 import type { Dispatcher } from 'undici';
 import { DiscoveryError } from '../../errors.js';
 import { discoverMetadata, type ServerMetadata } from '../../http/discovery.js';
-import type { ClientTls, GrantContext, GrantResult } from '../grant.js';
-import { type ClientAuth, clientSecretAuth, clientSecretJwt, noClientAuth, tlsClientAuth } from './client-auth.js';
+import type { ClientTls, GrantContext } from '../grant.js';
+import type { ClientAuth } from './client-auth.js';
 import type { ClientAuthDefinition, ClientAuthMethod } from './client-auth-fields.js';
 import { type ClientCertificateInfo, checkClientCertificate } from './client-certificate.js';
+import { clientSecretAuth } from './client-secret-auth.js';
+import { clientSecretJwt } from './client-secret-jwt.js';
+import { noClientAuth } from './no-client-auth.js';
 import { type TlsMaterial, tlsAgent } from './tls-agent.js';
+import { tlsClientAuth } from './tls-client-auth.js';
 
 /** How one mint authenticates and where it sends its token request. */
 export interface PreparedClient {
@@ -177,41 +181,5 @@ export class ClientAuthentication {
     return method === 'client_secret_post'
       ? clientSecretAuth(method, clientId, secret)
       : clientSecretAuth('client_secret_basic', clientId, secret);
-  }
-}
-
-/**
- * What a grant result says about certificate binding (RFC 8705 section 3):
- * a JWT access token's `cnf.x5t#S256` must be the presented certificate's
- * (else the token is useless and refused); an opaque token is reported bound
- * when the server advertises certificate-bound tokens.
- */
-export function certificateBinding(
-  accessToken: string,
-  prepared: PreparedClient,
-): Pick<GrantResult, 'certificateThumbprint' | 'certificateBound'> | { mismatch: true } {
-  const cert = prepared.certificate;
-  if (!cert) return {};
-  const cnf = jwtCnf(accessToken);
-  if (cnf !== undefined) {
-    if (cnf !== cert.thumbprint) return { mismatch: true };
-    return { certificateThumbprint: cert.thumbprint, certificateBound: true };
-  }
-  return {
-    certificateThumbprint: cert.thumbprint,
-    ...(prepared.metadata ? { certificateBound: prepared.metadata.certificateBoundTokens } : {}),
-  };
-}
-
-/** `cnf.x5t#S256` of a JWT access token, without verifying it (we are its bearer). */
-function jwtCnf(token: string): string | undefined {
-  const part = token.split('.')[1];
-  if (token.split('.').length !== 3 || !part) return undefined;
-  try {
-    const payload = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as { cnf?: Record<string, unknown> };
-    const v = payload.cnf?.['x5t#S256'];
-    return typeof v === 'string' ? v : undefined;
-  } catch {
-    return undefined;
   }
 }
