@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { cacheHitBench, otelOverheadBench, refreshBoundaryBench } from './cache-hit.mjs';
 import { cliStartup, cliStartupLines } from './cli-startup.mjs';
+import { executorBench, executorLines } from './executor.mjs';
 import { memoryBench } from './memory.mjs';
 import { coldMintBench, mintingBench } from './minting.mjs';
 import { sharedCacheBench } from './shared-cache.mjs';
@@ -209,6 +210,12 @@ await section(
       ],
     };
   },
+);
+
+await section(
+  'Executor overhead: 1,000 no-op task runs',
+  'per task run cost of the runner (issue 28), side by side with a plain async loop doing the same work: report µs per task run and the ratio',
+  async () => ({ lines: executorLines(await executorBench()) }),
 );
 
 await section(

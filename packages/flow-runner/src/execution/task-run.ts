@@ -31,11 +31,20 @@ export interface TaskRun {
 }
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const ID_LENGTH = 22;
+/** Random bytes for 256 ids, drawn at once: a `randomBytes` call per id was over a quarter of a no-op task run. */
+const POOL_SIZE = ID_LENGTH * 256;
+let pool = Buffer.alloc(0);
+let used = POOL_SIZE;
 
 /** A random id like Kestra's `IdUtils.create()`: 22 base62 characters (about 128 bits). */
 export function newRunId(): string {
-  const bytes = randomBytes(22);
+  if (used === POOL_SIZE) {
+    pool = randomBytes(POOL_SIZE);
+    used = 0;
+  }
   let out = '';
-  for (const b of bytes) out += BASE62[b % 62];
+  for (let i = used; i < used + ID_LENGTH; i++) out += BASE62[(pool[i] as number) % 62];
+  used += ID_LENGTH;
   return out;
 }
