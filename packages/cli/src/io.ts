@@ -7,6 +7,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Colours on (stderr is a TTY and NO_COLOR is unset). */
   color: boolean;
+  /** stderr is a terminal: progress is a line redrawn in place (a spinner), not plain lines. */
+  tty?: boolean;
   /** Raw byte writers (`exec` passes a command's output through unchanged); text writers are used without them. */
   bytes?: { stdout: (data: Uint8Array) => void; stderr: (data: Uint8Array) => void };
 }
@@ -16,6 +18,7 @@ export const processIo = (): CliIo => ({
   stderr: (t) => process.stderr.write(t),
   env: process.env,
   color: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
+  tty: Boolean(process.stderr.isTTY),
   bytes: { stdout: (d) => process.stdout.write(d), stderr: (d) => process.stderr.write(d) },
 });
 

@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import { CredentialStore, findConfigPath, Masker } from '@credflow/credentials-core';
 import { didYouMean } from '@credflow/credentials-core/internal';
 import type { CliIo } from './io.js';
+import { retryNotice } from './retry-notice.js';
 
 /** The label of the empty store used when no config file exists. */
 export const NO_CONFIG = '(no credflow.yaml)';
@@ -16,7 +17,13 @@ export async function loadStore(configFlag: string | undefined, io: CliIo): Prom
   const path = findConfigPath(configFlag, io.env);
   // Warnings come from inside a mint (retries, odd expires_in): masked with every value the store produced.
   const masker = new Masker();
-  const logger = { warn: (m: string) => io.stderr(`credflow warning: ${masker.mask(m)}\n`) };
+  // A retry of a token request is said as a notice (SPEC section 6: a line while a retry waits).
+  const logger = {
+    warn: (m: string) => {
+      const retry = retryNotice(m);
+      io.stderr(retry ? `credflow: ${masker.mask(retry)}\n` : `credflow warning: ${masker.mask(m)}\n`);
+    },
+  };
   let store: CredentialStore | undefined;
   if (!explicit) {
     try {

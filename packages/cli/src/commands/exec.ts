@@ -6,6 +6,7 @@ import { HELP_OPTION, SCOPE_OPTIONS, usage } from '../args.js';
 import { type CliIo, EXIT, UsageError } from '../io.js';
 import { loadStore, warnUnknownTenant } from '../load-store.js';
 import { resolveKey, suggestSecret } from '../suggest.js';
+import { TokenWaits } from '../token-waits.js';
 
 export const EXEC_HELP = `Usage: credflow exec --env VAR=KEY [--env VAR=KEY ...] [options] -- COMMAND [ARGS...]
 
@@ -54,7 +55,21 @@ export async function exec(args: string[], io: CliIo): Promise<number> {
   });
   if (pairs.length === 0) throw new UsageError('exec needs at least one --env VAR=KEY');
   if (command.length === 0) throw new UsageError("exec needs a command after '--'");
+  // A notice on stderr while a token endpoint is slow or retried, before the command starts.
+  const waits = new TokenWaits(io);
+  const minted = await mintAll(pairs, values, waits).finally(() => waits.close());
+  return runMasked(command, minted.env, minted.masker, io);
+}
+
+/** The command's environment with a live token in each variable, and the masker that hides them. */
+async function mintAll(
+  pairs: { variable: string; key: string }[],
+  values: { config?: string | undefined; tenant?: string | undefined; namespace?: string | undefined },
+  waits: TokenWaits,
+): Promise<{ env: NodeJS.ProcessEnv; masker: Masker }> {
+  const io = waits.io;
   const store = await loadStore(values.config, io);
+  waits.watch(store);
   warnUnknownTenant(store, values.tenant, io);
   const scope = {
     ...(values.tenant ? { tenantId: values.tenant } : {}),
@@ -76,7 +91,7 @@ export async function exec(args: string[], io: CliIo): Promise<number> {
   } finally {
     await store.close();
   }
-  return runMasked(command, env, masker, io);
+  return { env, masker };
 }
 
 /**

@@ -2,12 +2,21 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_TENANT, Masker } from '@credflow/credentials-core';
 import type { Execution, LogEntry, LogLevel } from '@credflow/flow-runner';
-import { FlowDirectory, flowTemplateChecker, loadFlow, runFlow, templateEnvironments } from '@credflow/flow-runner';
+import {
+  FlowDirectory,
+  flowTemplateChecker,
+  InputError,
+  loadFlow,
+  runFlow,
+  templateEnvironments,
+} from '@credflow/flow-runner';
 import { CONFIG_OPTION, HELP_OPTION, usage } from '../args.js';
 import { parseInputArgs } from '../input-args.js';
+import { addInputHints } from '../input-hints.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
 import { loadStore, NO_CONFIG, warnUnknownTenant } from '../load-store.js';
 import { startOtelExport, wantsOtel } from '../otel-export.js';
+import { TokenWaits } from '../token-waits.js';
 
 export const RUN_HELP = `Usage: credflow run FLOW.yaml [options]
 
@@ -87,9 +96,27 @@ async function runWith(
   },
   inputs: Record<string, unknown>,
   labels: Record<string, string>,
-  io: CliIo,
+  commandIo: CliIo,
 ): Promise<number> {
+  // A notice while a token request or a retry waits (SPEC section 6); stderr only, stdout stays the one JSON document.
+  const waits = new TokenWaits(commandIo);
+  try {
+    return await runLoaded(file, values, inputs, labels, waits);
+  } finally {
+    waits.close();
+  }
+}
+
+async function runLoaded(
+  file: string,
+  values: Parameters<typeof runWith>[1],
+  inputs: Record<string, unknown>,
+  labels: Record<string, string>,
+  waits: TokenWaits,
+): Promise<number> {
+  const io = waits.io;
   const store = await loadStore(values.config, io);
+  waits.watch(store);
   warnUnknownTenant(store, values.tenant, io);
   const envOf = templateEnvironments(store);
   const forced = store.config.templates.syntax;
@@ -138,6 +165,10 @@ async function runWith(
       signal: controller.signal,
       ...(values.tenant ? { tenantId: values.tenant } : {}),
     });
+  } catch (err) {
+    // Missing inputs: say the flag that gives each (SPEC section 6), here and in the --json document.
+    if (err instanceof InputError) addInputHints(err, flow.inputs, inputs);
+    throw err;
   } finally {
     process.removeListener('SIGINT', onSigint);
   }

@@ -4,6 +4,7 @@ import { HELP_OPTION, SCOPE_OPTIONS, usage } from '../args.js';
 import { type CliIo, EXIT, UsageError } from '../io.js';
 import { loadStore, warnUnknownTenant } from '../load-store.js';
 import { resolveKey, suggestSecret } from '../suggest.js';
+import { TokenWaits } from '../token-waits.js';
 
 export const TOKEN_HELP = `Usage: credflow token KEY [options]
 
@@ -37,7 +38,23 @@ export async function token(args: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1)
     throw new UsageError(positionals.length ? 'token takes one credential key' : 'token needs a credential key');
   const key = positionals[0] as string;
+  // A notice on stderr while the token endpoint is slow or retried; stdout holds the token only.
+  const waits = new TokenWaits(io);
+  try {
+    return await printToken(key, values, waits);
+  } finally {
+    waits.close();
+  }
+}
+
+async function printToken(
+  key: string,
+  values: { config?: string | undefined; tenant?: string | undefined; namespace?: string | undefined },
+  waits: TokenWaits,
+): Promise<number> {
+  const io = waits.io;
   const store = await loadStore(values.config, io);
+  waits.watch(store);
   warnUnknownTenant(store, values.tenant, io);
   const scope = {
     ...(values.tenant ? { tenantId: values.tenant } : {}),
