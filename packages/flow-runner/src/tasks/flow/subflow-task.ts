@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { RunnableTaskType } from '../task-type.js';
-import { TaskError } from '../task-type.js';
 import { templated } from '../template-values.js';
 
 const labelValue = z.union([z.string(), z.number(), z.boolean()]);
@@ -8,18 +7,8 @@ const labelValue = z.union([z.string(), z.number(), z.boolean()]);
 // Whether each run ends WARNING (a WARNING subflow execution, transmitFailed), for `finalState`.
 const warned = new WeakMap<object, boolean>();
 
-/** Kestra's labels, as a mapping or a list of `{ key, value }`, as text. */
-function labelsOf(labels: unknown): Record<string, string> {
-  if (Array.isArray(labels)) {
-    return Object.fromEntries(
-      (labels as { key: unknown; value: unknown }[]).map((l) => [String(l.key), String(l.value)]),
-    );
-  }
-  if (labels && typeof labels === 'object') {
-    return Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)]));
-  }
-  return {};
-}
+/** The code that starts subflow executions, loaded with the first Subflow task a flow runs. */
+let startModule: Promise<typeof import('./start-subflow.js')> | undefined;
 
 /**
  * `io.kestra.plugin.core.flow.Subflow` (and its older names): runs the flow
@@ -50,50 +39,9 @@ export const subflowTask: RunnableTaskType = {
     outputs: z.record(z.string(), z.unknown()).optional(),
   },
   async run(props, ctx) {
-    if (!ctx.runSubflow) {
-      throw new TaskError(
-        'no flows directory to find the subflow in: pass --flows DIR to credflow run, or set flows: { dir: ./flows } in credflow.yaml',
-      );
-    }
-    if (props.revision !== undefined) {
-      ctx.log(
-        'INFO',
-        `revision ${props.revision} is not looked for: the flows directory holds one revision of each flow`,
-      );
-    }
-    const wait = props.wait !== false;
-    const namespace = String(props.namespace);
-    const flowId = String(props.flowId);
-    const r = await ctx.runSubflow({
-      namespace,
-      flowId,
-      inputs: (props.inputs as Record<string, unknown> | undefined) ?? {},
-      labels: labelsOf(props.labels),
-      inheritLabels: props.inheritLabels === true,
-      wait,
-      ...(props.outputs ? { outputs: props.outputs as Record<string, unknown> } : {}),
-    });
-    if (!wait || !r.execution) return { executionId: r.executionId };
-    const state = r.execution.state;
-    const outputs: Record<string, unknown> = {
-      executionId: r.executionId,
-      state,
-      ...(r.outputs ? { outputs: r.outputs } : {}),
-    };
-    if (r.outputsError !== undefined) {
-      throw new TaskError(
-        `the outputs of subflow execution ${r.executionId} could not be rendered: ${r.outputsError}`,
-        {
-          outputs,
-        },
-      );
-    }
-    if (props.transmitFailed !== false) {
-      if (state === 'FAILED' || state === 'KILLED') {
-        throw new TaskError(`subflow execution ${r.executionId} (${namespace}.${flowId}) ended ${state}`, { outputs });
-      }
-      warned.set(outputs, state === 'WARNING');
-    }
+    startModule ??= import('./start-subflow.js');
+    const { outputs, warning } = await (await startModule).startSubflow(props, ctx);
+    warned.set(outputs, warning);
     return outputs;
   },
   finalState: (outputs) => (warned.get(outputs) ? 'WARNING' : undefined),

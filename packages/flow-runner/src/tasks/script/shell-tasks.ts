@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import type { LogLevel, RunnableTaskType, TaskContext } from '../task-type.js';
-import { TaskError } from '../task-type.js';
+import type { RunnableTaskType, TaskContext } from '../task-type.js';
 import { templated } from '../template-values.js';
-import { runProcess } from './run-process.js';
 
 /** Kestra's Process task runner, and its older name. */
 export const PROCESS_RUNNER_TYPES = [
@@ -18,10 +16,6 @@ export const SCRIPT_TASK_TYPES: ReadonlySet<string> = new Set([
 
 /** What credflow.yaml needs for script tasks, in the words error messages use. */
 export const ENABLE_PROCESS_TASKS = 'tasks: { process: { enabled: true } }';
-
-/** Variables of the runner's own environment a script gets (never the rest: secrets live there). */
-const INHERITED_ENV = ['PATH', 'HOME', 'LANG'] as const;
-const DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -59,91 +53,22 @@ const commonScriptFields = {
   targetOS: z.enum(['AUTO', 'LINUX']).optional(),
 } satisfies z.ZodRawShape;
 
-// The number of stderr lines of each run's outputs (Kestra's `stdErrLineCount`, not an output).
-const stderrLines = new WeakMap<object, number>();
+/** The code that runs a script, loaded with the first script task a flow runs. */
+let runScriptModule: Promise<typeof import('./run-script.js')> | undefined;
 
-/**
- * Runs `interpreter` with the before-commands and the commands joined by line
- * breaks (Kestra's `ScriptService.scriptCommands`), `set -e` first when
- * `failFast`. stdout lines are INFO, stderr lines ERROR (Kestra's
- * `PluginUtilsService.parseOut`), `::{"outputs":{...}}::` lines become
- * `vars`; a non-zero exit fails the task (its outputs are kept).
- */
-async function runScript(
+/** Whether each run ends WARNING (`warningOnStdErr` and lines on stderr), for `finalState`. */
+const warnOnStderr = new WeakMap<object, boolean>();
+
+async function runAndCheckStderr(
   props: Record<string, unknown>,
   commands: string[],
   ctx: TaskContext,
 ): Promise<Record<string, unknown>> {
-  if (props.containerImage !== undefined || props.docker !== undefined) {
-    ctx.log(
-      'INFO',
-      `${props.containerImage !== undefined ? 'containerImage' : 'docker'} is ignored: credflow runs script tasks as local processes (Kestra's Process task runner)`,
-    );
-  }
-  const before = (props.beforeCommands as string[] | undefined) ?? [];
-  const lines = [...(props.failFast === false ? [] : ['set -e']), ...before, ...commands];
-  const interpreter = (props.interpreter as string[] | undefined) ?? ['/bin/sh', '-c'];
-  const env: Record<string, string> = {};
-  for (const name of INHERITED_ENV) {
-    const v = process.env[name];
-    if (v !== undefined) env[name] = v;
-  }
-  env.PATH ??= DEFAULT_PATH;
-  for (const [k, v] of Object.entries((props.env as Record<string, unknown> | undefined) ?? {})) {
-    env[k] = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    if (env[k].includes('\u0000')) throw new TaskError('holds a NUL character', { property: `env.${k}` });
-  }
-  const vars: Record<string, unknown> = {};
-  let stderr = 0;
-  const onLine = (line: string, isStderr: boolean) => {
-    if (isStderr) stderr++;
-    const m = /^::(\{.*\})::$/.exec(line);
-    if (!m) {
-      ctx.log(isStderr ? 'ERROR' : 'INFO', line);
-      return;
-    }
-    let command: unknown;
-    try {
-      command = JSON.parse(m[1] as string);
-    } catch (err) {
-      // The line is not quoted: it may hold a value the masker would not recognise once cut.
-      ctx.log('WARN', `invalid ::{...}:: line (not JSON: ${(err as Error).name}): ignored`);
-      return;
-    }
-    if (!command || typeof command !== 'object') return;
-    const { outputs, logs } = command as { outputs?: unknown; logs?: unknown };
-    if (outputs && typeof outputs === 'object' && !Array.isArray(outputs)) Object.assign(vars, outputs);
-    if (Array.isArray(logs)) {
-      for (const l of logs as { level?: unknown; message?: unknown }[]) {
-        const level = String(l?.level ?? 'INFO').toUpperCase();
-        const known: LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
-        ctx.log(known.includes(level as LogLevel) ? (level as LogLevel) : 'INFO', String(l?.message ?? ''));
-      }
-    }
-  };
-  const result = await runProcess({
-    command: [...interpreter, lines.join('\n')],
-    env,
-    onLine,
-    signal: ctx.signal,
-  });
-  const outputs = { vars, exitCode: result.exitCode };
-  if (ctx.signal.aborted) throw new TaskError('the process was ended (timeout or cancel)', { outputs });
-  if (result.exitCode !== 0) {
-    throw new TaskError(
-      `Command failed with exit code ${result.exitCode}${result.signal ? ` (${result.signal})` : ''}`,
-      { outputs },
-    );
-  }
-  stderrLines.set(outputs, stderr);
+  runScriptModule ??= import('./run-script.js');
+  const { outputs, stderrLines } = await (await runScriptModule).runScript(props, commands, ctx);
+  warnOnStderr.set(outputs, props.warningOnStdErr !== false && stderrLines > 0);
   return outputs;
 }
-
-const warningOnStdErr = (outputs: Record<string, unknown>, props: Record<string, unknown>) =>
-  props.warningOnStdErr !== false && (stderrLines.get(outputs) ?? 0) > 0;
-
-/** Whether each run ends WARNING (`warningOnStdErr` and lines on stderr), for `finalState`. */
-const warnOnStderr = new WeakMap<object, boolean>();
 
 /** `io.kestra.plugin.scripts.shell.Commands`: runs `commands` (one per line) with `interpreter`. */
 export const shellCommandsTask: RunnableTaskType = {
@@ -152,11 +77,7 @@ export const shellCommandsTask: RunnableTaskType = {
     commands: z.array(templated).min(1, 'needs at least one command'),
     ...commonScriptFields,
   },
-  async run(props, ctx) {
-    const outputs = await runScript(props, props.commands as string[], ctx);
-    warnOnStderr.set(outputs, warningOnStdErr(outputs, props));
-    return outputs;
-  },
+  run: (props, ctx) => runAndCheckStderr(props, props.commands as string[], ctx),
   finalState: (outputs) => (warnOnStderr.get(outputs) ? 'WARNING' : undefined),
 };
 
@@ -167,10 +88,6 @@ export const shellScriptTask: RunnableTaskType = {
     script: templated.min(1, 'needs the script'),
     ...commonScriptFields,
   },
-  async run(props, ctx) {
-    const outputs = await runScript(props, [String(props.script)], ctx);
-    warnOnStderr.set(outputs, warningOnStdErr(outputs, props));
-    return outputs;
-  },
+  run: (props, ctx) => runAndCheckStderr(props, [String(props.script)], ctx),
   finalState: (outputs) => (warnOnStderr.get(outputs) ? 'WARNING' : undefined),
 };
