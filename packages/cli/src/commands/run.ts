@@ -2,15 +2,9 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_TENANT, Masker } from '@credflow/credentials-core';
 import type { Execution, LogEntry, LogLevel } from '@credflow/flow-runner';
-import {
-  FlowDirectory,
-  flowTemplateChecker,
-  InputError,
-  loadFlow,
-  runFlow,
-  templateEnvironments,
-} from '@credflow/flow-runner';
+import { FlowDirectory, InputError, loadFlow, runFlow, templateEnvironments } from '@credflow/flow-runner';
 import { CONFIG_OPTION, HELP_OPTION, usage } from '../args.js';
+import { flowChecker } from '../flow-checks.js';
 import { parseInputArgs } from '../input-args.js';
 import { addInputHints } from '../input-hints.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
@@ -121,7 +115,7 @@ async function runLoaded(
   const envOf = templateEnvironments(store);
   const forced = store.config.templates.syntax;
   const checks = {
-    checkTemplate: flowTemplateChecker(envOf, store, values.tenant || DEFAULT_TENANT, store.config.file !== NO_CONFIG),
+    checkTemplate: await flowChecker(store, values.tenant || DEFAULT_TENANT, envOf),
     ...(forced ? { syntax: forced } : {}),
   };
   const flow = await loadFlow(file, checks);

@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_TENANT, YamlFileError } from '@credflow/credentials-core';
-import { flowTemplateChecker, loadFlow, templateEnvironments } from '@credflow/flow-runner';
+import { loadFlow, templateEnvironments } from '@credflow/flow-runner';
 import { CONFIG_OPTION, HELP_OPTION, usage } from '../args.js';
+import { flowChecker } from '../flow-checks.js';
 import { type CliIo, EXIT, paint, UsageError } from '../io.js';
-import { loadStore, NO_CONFIG, warnUnknownTenant } from '../load-store.js';
+import { loadStore, warnUnknownTenant } from '../load-store.js';
 import { errorJson } from '../report.js';
 
 export const VALIDATE_HELP = `Usage: credflow validate FLOW.yaml... [options]
@@ -40,18 +41,14 @@ export async function validate(args: string[], io: CliIo): Promise<number> {
   const store = await loadStore(values.config, io);
   warnUnknownTenant(store, values.tenant, io);
   const envOf = templateEnvironments(store);
+  const checkTemplate = await flowChecker(store, values.tenant || DEFAULT_TENANT, envOf);
   let bad = 0;
   const files: Record<string, unknown>[] = [];
   for (const file of positionals) {
     try {
       const forced = store.config.templates.syntax;
       const flow = await loadFlow(file, {
-        checkTemplate: flowTemplateChecker(
-          envOf,
-          store,
-          values.tenant || DEFAULT_TENANT,
-          store.config.file !== NO_CONFIG,
-        ),
+        checkTemplate,
         ...(forced ? { syntax: forced } : {}),
       });
       files.push({ file, ok: true, flow: `${flow.namespace}.${flow.id}`, tasks: flow.tasks.length });
