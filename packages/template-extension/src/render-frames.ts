@@ -1,4 +1,4 @@
-import type { NunjucksInternals } from './nunjucks-internals.js';
+import { activeBudget, type RenderBudget } from './limits/render-limits.js';
 import type { RenderFrame } from './render-state.js';
 
 /**
@@ -23,22 +23,25 @@ export function frameOf(context: unknown): RenderFrame | undefined {
   return typeof vars === 'object' && vars !== null ? (vars as WithFrame)[FRAME] : undefined;
 }
 
-const PATCHED = Symbol.for('credflow.context-patched');
+/** The budget a filter or macro counts against: its render's, else the one active (a macro imported without context). */
+export const budgetOf = (context: unknown): RenderBudget | undefined => frameOf(context)?.budget ?? activeBudget();
 
 /**
  * nunjucks copies the variables into each new `Context` (the top-level
  * render, every `include`, every `import ... with context`) with its own
- * `extend`, which skips symbols: carry the frame over to the copy, so
- * included templates belong to the same render.
+ * `extend`, which skips symbols: the nunjucks adapter calls this after
+ * `Context.init` to carry the frame over to the copy, so included templates
+ * belong to the same render. Variables without a frame (every render of an
+ * environment credflow did not register) are left alone.
  */
-export function patchContext(nj: NunjucksInternals): void {
-  const proto = nj.Context.prototype as { init: (ctx: unknown, ...rest: unknown[]) => void; [PATCHED]?: true };
-  if (proto[PATCHED]) return;
-  const init = proto.init;
-  proto.init = function initWithFrame(this: { ctx: object }, ctx: unknown, ...rest: unknown[]) {
-    init.call(this, ctx, ...rest);
-    const frame = typeof ctx === 'object' && ctx !== null ? (ctx as WithFrame)[FRAME] : undefined;
-    if (frame) bindFrame(this.ctx, frame);
-  };
-  proto[PATCHED] = true;
+export function carryFrame(context: { ctx: object }, vars: unknown): void {
+  const frame = typeof vars === 'object' && vars !== null ? (vars as WithFrame)[FRAME] : undefined;
+  if (frame) bindFrame(context.ctx, frame);
 }
+
+/**
+ * @deprecated The nunjucks adapter (`nunjucks/adapter.ts`) installs the
+ * Context hook ({@link carryFrame}) when the environment's nunjucks is looked
+ * up. Kept, doing nothing, while `registerCredentials` still calls it.
+ */
+export function patchContext(_nj: unknown): void {}

@@ -1,6 +1,6 @@
 import type { NjNode, NunjucksInternals } from './nunjucks-internals.js';
-import { withPebbleStrings } from './pebble-strings.js';
 import { SANDBOX_FILTERS, sandboxAst } from './sandbox/rewrite-sandbox.js';
+import { markMacros } from './sandbox/sandboxed-macros.js';
 
 /** The template functions credflow provides, and the async filters they become. */
 export const FUNCTIONS = {
@@ -26,46 +26,50 @@ export interface CredflowExtension {
   strict: boolean;
 }
 
-const PATCHED = Symbol.for('credflow.parser-patched');
-const ORIGINAL = Symbol.for('credflow.parser-original');
+/** The credflow extension among an environment's extensions (as nunjucks hands them to `parser.parse`), if any. */
+export function credflowExtensionIn(extensions: unknown): CredflowExtension | undefined {
+  if (!Array.isArray(extensions)) return undefined;
+  return extensions.find((e) => e && (e as Record<symbol, unknown>)[EXTENSION_MARK]) as CredflowExtension | undefined;
+}
 
-/** The template's AST as written (nunjucks' own parse, without credflow's rewrites). */
+/** The template's AST as written (credflow's Pebble parse, without credflow's rewrites). */
 export function parseAsWritten(nj: NunjucksInternals, src: string, extensions: unknown[], opts: unknown): NjNode {
-  const parser = nj.parser as NunjucksInternals['parser'] & { [ORIGINAL]?: NunjucksInternals['parser']['parse'] };
-  return withPebbleStrings(() => (parser[ORIGINAL] ?? parser.parse).call(parser, src, extensions, opts));
+  return nj.parse(src, extensions, opts);
 }
 
 /**
- * nunjucks can await async filters but not functions (upstream issue #819).
- * After parsing and before nunjucks transforms and compiles the AST, each
- * call `credential(args)` / `secret(args)` becomes the async filter
+ * Parses a template of an environment that carries the credflow extension
+ * (the nunjucks adapter's `parser.parse` hook calls this; every other
+ * environment gets nunjucks' own parse). nunjucks can await async filters
+ * but not functions (upstream issue #819): after parsing and before nunjucks
+ * transforms and compiles the AST, each call `credential(args)` /
+ * `secret(args)` becomes the async filter
  * `__credflow_credential(line, column, args)`; nunjucks' own transformer then
  * lifts it and turns the enclosing `if`/`for` into their async forms. The
- * sandbox rewrite runs first, on the tree as the author wrote it. Only
- * environments that carry the credflow extension are affected.
+ * sandbox rewrite runs first, on the tree as the author wrote it; last, the
+ * macros are marked for the adapter's compiler hook.
  */
-export function patchParser(nj: NunjucksInternals): void {
-  const parser = nj.parser as NunjucksInternals['parser'] & { [PATCHED]?: boolean };
-  if (parser[PATCHED]) return;
-  const original = parser.parse;
-  (parser as unknown as Record<symbol, unknown>)[ORIGINAL] = original;
-  parser.parse = function parse(src, extensions, opts) {
-    const ours = Array.isArray(extensions)
-      ? (extensions.find((e) => e && (e as Record<symbol, unknown>)[EXTENSION_MARK]) as CredflowExtension | undefined)
-      : undefined;
-    const ast = ours
-      ? withPebbleStrings(() => original.call(this, src, extensions, opts))
-      : original.call(this, src, extensions, opts);
-    return ours
-      ? rewriteCalls(
-          sandboxAst(ast, nj, { functionGlobals: ours.functionGlobals(), strict: ours.strict }),
-          nj,
-          ours.asyncFilters?.() ?? new Set(),
-        )
-      : ast;
-  };
-  parser[PATCHED] = true;
+export function parseForCredflow(
+  nj: NunjucksInternals,
+  ours: CredflowExtension,
+  src: string,
+  extensions: unknown[],
+  opts: unknown,
+): NjNode {
+  const ast = nj.parse(src, extensions, opts);
+  const sandboxed = sandboxAst(ast, nj, { functionGlobals: ours.functionGlobals(), strict: ours.strict });
+  const rewritten = rewriteCalls(sandboxed, nj, ours.asyncFilters?.() ?? new Set());
+  const isA = (type: string) => (v: unknown) =>
+    v instanceof (nj.nodes[type] as unknown as abstract new (...a: never[]) => object);
+  return markMacros(rewritten, isA('Macro'), isA('Node'));
 }
+
+/**
+ * @deprecated The nunjucks adapter (`nunjucks/adapter.ts`) installs the
+ * parser hook when the environment's nunjucks is looked up (`internalsOf`).
+ * Kept, doing nothing, while `registerCredentials` still calls it.
+ */
+export function patchParser(_nj: NunjucksInternals): void {}
 
 /** Rewrites the calls in place; throws a TemplateError where they cannot work. */
 export function rewriteCalls(

@@ -1,6 +1,4 @@
-import type { NjNode, NjNodeClass, NunjucksInternals } from './nunjucks-internals.js';
-
-const PATCHED = Symbol.for('credflow.pebble-operators-patched');
+import type { NjNode, NjNodeClass } from '../nunjucks-internals.js';
 
 interface ExpressionParser {
   skipSymbol(value: string): boolean;
@@ -15,6 +13,25 @@ interface ExpressionParser {
   peekToken(): { lineno: number; colno: number } | null;
 }
 
+/** The AST nodes of Pebble's operators, made once per nunjucks copy (nunjucks' own `nodes` module is left as it is). */
+export interface PebbleOperatorNodes {
+  Coalesce: NjNodeClass;
+  UndefinedCoalesce: NjNodeClass;
+  Contains: NjNodeClass;
+  Equals: NjNodeClass;
+}
+
+/** Node classes for {@link addPebbleOperators}, extending the copy's `BinOp`. */
+export function pebbleOperatorNodes(nodes: Record<string, NjNodeClass>): PebbleOperatorNodes {
+  const BinOp = nodes.BinOp as NjNodeClass & { extend(name: string): NjNodeClass };
+  return {
+    Coalesce: BinOp.extend('Coalesce'),
+    UndefinedCoalesce: BinOp.extend('UndefinedCoalesce'),
+    Contains: BinOp.extend('Contains'),
+    Equals: BinOp.extend('Equals'),
+  };
+}
+
 /**
  * Pebble's operators that nunjucks lacks, as Kestra's expressions use them:
  * - `a ?? b` (null-coalescing: `b` when `a` is undefined or null) and
@@ -25,29 +42,25 @@ interface ExpressionParser {
  *   map has a key; a string holds a substring) and `a equals b` (`==`), at
  *   the precedence of `in`.
  * nunjucks lexes `??`, `???` and `?` between spaces as symbols and `:` as a
- * colon. The parser learns them in every environment of this nunjucks
- * installation; the nodes are compiled only where the credflow extension
- * rewrites them (they were syntax errors before, and stay errors elsewhere).
- * Also `{% filter a | b %}`: a chain of filters over a filter block.
+ * colon. Also `{% filter a | b %}`: a chain of filters over a filter block.
+ *
+ * The methods go on `proto`, the prototype of credflow's own subclass of
+ * nunjucks' `Parser` (see `language/pebble-mode.ts`): only templates of
+ * environments that carry the credflow extension are parsed with it, so
+ * `{{ a ?? b }}` stays a syntax error in a host's other environments.
  */
-export function patchPebbleOperators(nj: NunjucksInternals): void {
-  const nodes = nj.nodes as Record<string, NjNodeClass & { extend?: (name: string) => NjNodeClass }>;
-  for (const name of ['Coalesce', 'UndefinedCoalesce', 'Contains', 'Equals']) {
-    if (!nodes[name]) nodes[name] = nodes.BinOp?.extend?.(name) as NjNodeClass;
-  }
-  const Coalesce = nodes.Coalesce as NjNodeClass;
-  const UndefinedCoalesce = nodes.UndefinedCoalesce as NjNodeClass;
-  const Contains = nodes.Contains as NjNodeClass;
-  const Equals = nodes.Equals as NjNodeClass;
+export function addPebbleOperators(
+  proto: object,
+  nodes: Record<string, NjNodeClass>,
+  { Coalesce, UndefinedCoalesce, Contains, Equals }: PebbleOperatorNodes,
+): void {
   const InlineIf = nodes.InlineIf as NjNodeClass;
-  const proto = nj.parserClass.prototype as {
+  const target = proto as {
     parseExpression: () => NjNode;
     parseIn: () => NjNode;
     parseFilterStatement: () => NjNode;
-    [PATCHED]?: true;
   };
-  if (proto[PATCHED]) return;
-  proto.parseExpression = function parseExpression(this: ExpressionParser): NjNode {
+  target.parseExpression = function parseExpression(this: ExpressionParser): NjNode {
     let node = this.parseInlineIf();
     if (this.skipSymbol('??')) node = new Coalesce(node.lineno, node.colno, node, this.parseExpression());
     else if (this.skipSymbol('???'))
@@ -62,8 +75,8 @@ export function patchPebbleOperators(nj: NunjucksInternals): void {
     }
     return node;
   };
-  const parseIn = proto.parseIn;
-  proto.parseIn = function parseInOrContains(this: ExpressionParser): NjNode {
+  const parseIn = (Object.getPrototypeOf(proto) as typeof target).parseIn;
+  target.parseIn = function parseInOrContains(this: ExpressionParser): NjNode {
     let node = parseIn.call(this);
     for (;;) {
       if (this.skipSymbol('contains')) node = new Contains(node.lineno, node.colno, node, parseIn.call(this));
@@ -73,7 +86,7 @@ export function patchPebbleOperators(nj: NunjucksInternals): void {
   };
   // `{% filter upper | title %}…{% endfilter %}`: Pebble applies a chain of filters to the block.
   const { Filter, NodeList, Capture, Output } = nodes as Record<string, NjNodeClass>;
-  proto.parseFilterStatement = function parseFilterStatement(this: ExpressionParser): NjNode {
+  target.parseFilterStatement = function parseFilterStatement(this: ExpressionParser): NjNode {
     const start = this.peekToken() as { lineno: number; colno: number; value?: unknown };
     if (!this.skipSymbol('filter')) this.fail('parseFilterStatement: expected filter');
     const chain: [NjNode, NjNode[]][] = [];
@@ -90,5 +103,4 @@ export function patchPebbleOperators(nj: NunjucksInternals): void {
     }
     return new Output!(first.lineno, first.colno, [node]);
   };
-  proto[PATCHED] = true;
 }

@@ -1,20 +1,3 @@
-import type { NunjucksInternals } from './nunjucks-internals.js';
-
-const PATCHED = Symbol.for('credflow.pebble-strings-patched');
-
-/** Parses in progress for credflow environments (the lexer runs inside the parse, synchronously). */
-let depth = 0;
-
-/** Runs `parse` with Pebble's string literals (see {@link patchStringLiterals}). */
-export function withPebbleStrings<T>(parse: () => T): T {
-  depth++;
-  try {
-    return parse();
-  } finally {
-    depth--;
-  }
-}
-
 interface Tokenizer {
   in_code: boolean;
   lineno: number;
@@ -26,7 +9,6 @@ interface Tokenizer {
   _parseString(delimiter: string): string;
   /** Open `{` of map literals in the current tag. */
   credflowBraces?: number;
-  [PATCHED]?: true;
 }
 
 /**
@@ -34,18 +16,17 @@ interface Tokenizer {
  * `\'` (or `\"` in double quotes) is the quote and `\\` one backslash; any
  * other backslash stays as written, so `'(\d)'` is the regular expression
  * `(\d)` and `'\n'` is a backslash and an `n`, as in Kestra. nunjucks drops
- * the backslash (`'a\d'` was `ad`) and reads `\n`, `\t`, `\r`. Only parses of
- * environments that carry the credflow extension are affected
- * ({@link withPebbleStrings}); other environments of the same nunjucks keep
- * nunjucks' rules. Also as Pebble's lexer: a `}` that closes an open `{`
- * of a map literal is not part of the tag's end (`{{ {'a': 1}}}`).
+ * the backslash (`'a\d'` was `ad`) and reads `\n`, `\t`, `\r`. Also as
+ * Pebble's lexer: a `}` that closes an open `{` of a map literal is not
+ * part of the tag's end (`{{ {'a': 1}}}`).
+ *
+ * The methods go on `proto`, the prototype of credflow's own subclass of
+ * nunjucks' tokenizer (see `language/pebble-mode.ts`): other environments of
+ * the same nunjucks keep nunjucks' rules.
  */
-export function patchStringLiterals(nj: NunjucksInternals): void {
-  const proto = Object.getPrototypeOf(nj.lexer.lex('', {})) as Tokenizer;
-  if (proto[PATCHED]) return;
-  const original = proto._parseString;
-  proto._parseString = function parseString(this: Tokenizer, delimiter: string): string {
-    if (depth === 0) return original.call(this, delimiter);
+export function addPebbleStrings(proto: object): void {
+  const target = proto as Tokenizer;
+  target._parseString = function parseString(this: Tokenizer, delimiter: string): string {
     this.forward();
     let str = '';
     while (!this.isFinished() && this.current() !== delimiter) {
@@ -65,21 +46,20 @@ export function patchStringLiterals(nj: NunjucksInternals): void {
   };
   // A map literal closed right before the tag's end (`{{ {'a': 1}}}`): as Pebble's lexer does, a
   // `}` closes an open `{` first, so the tag's end is the last two braces, not the first two.
-  const nextToken = proto.nextToken;
-  proto.nextToken = function nextTokenBraces(this: Tokenizer) {
-    if (depth > 0 && this.in_code && (this.credflowBraces ?? 0) > 0 && this.current() === '}') {
+  const nextToken = (Object.getPrototypeOf(proto) as Tokenizer).nextToken;
+  target.nextToken = function nextTokenBraces(this: Tokenizer) {
+    if (this.in_code && (this.credflowBraces ?? 0) > 0 && this.current() === '}') {
       const at = { lineno: this.lineno, colno: this.colno };
       this.forward();
       this.credflowBraces = (this.credflowBraces ?? 1) - 1;
       return { type: 'right-curly', value: '}', ...at };
     }
     const tok = nextToken.call(this);
-    if (depth > 0 && tok) {
+    if (tok) {
       if (tok.type === 'left-curly') this.credflowBraces = (this.credflowBraces ?? 0) + 1;
       else if (tok.type === 'right-curly') this.credflowBraces = Math.max(0, (this.credflowBraces ?? 0) - 1);
       else if (!this.in_code) this.credflowBraces = 0;
     }
     return tok;
   };
-  proto[PATCHED] = true;
 }

@@ -1,4 +1,4 @@
-import type { NjNode, NunjucksInternals } from './nunjucks-internals.js';
+import type { NjNode, NjNodeClass } from '../nunjucks-internals.js';
 
 interface RawParser {
   tokens: {
@@ -9,7 +9,6 @@ interface RawParser {
   advanceAfterBlockEnd(): { lineno: number; colno: number };
 }
 
-const PATCHED = Symbol.for('credflow.raw-patched');
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -17,12 +16,15 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * expression written for `{% %}`, so with other delimiters (credflow's
  * `<% %>`) `<% raw %>` never ends. This is the same parser method with the
  * delimiters the template is lexed with; with the default ones it matches
- * exactly what nunjucks' own does.
+ * exactly what nunjucks' own does. It goes on `proto`, the prototype of
+ * credflow's own subclass of nunjucks' `Parser`.
  */
-export function patchRawBlocks(nj: NunjucksInternals): void {
-  const proto = nj.parserClass.prototype as { parseRaw: (tag?: string) => NjNode; [PATCHED]?: true };
-  if (proto[PATCHED]) return;
-  proto.parseRaw = function parseRaw(this: RawParser, tag?: string): NjNode {
+export function addRawBlocks(proto: object, nodes: Record<string, NjNodeClass>): void {
+  const { Output, TemplateData } = nodes as Record<'Output' | 'TemplateData', NjNodeClass>;
+  (proto as { parseRaw: (tag?: string) => NjNode }).parseRaw = function parseRaw(
+    this: RawParser,
+    tag?: string,
+  ): NjNode {
     const tagName = tag || 'raw';
     const endTagName = `end${tagName}`;
     const start = escapeRegExp(this.tokens.tags.BLOCK_START);
@@ -43,9 +45,6 @@ export function patchRawBlocks(nj: NunjucksInternals): void {
         this.tokens.backN(all.length - pre.length);
       } else str += all;
     }
-    return new nj.nodes.Output!(begun.lineno, begun.colno, [
-      new nj.nodes.TemplateData!(begun.lineno, begun.colno, str),
-    ]);
+    return new Output(begun.lineno, begun.colno, [new TemplateData(begun.lineno, begun.colno, str)]);
   };
-  proto[PATCHED] = true;
 }

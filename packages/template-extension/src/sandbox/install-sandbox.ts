@@ -2,17 +2,18 @@ import type { Environment } from 'nunjucks';
 import { kestraUnsupported } from '../language/kestra-names.js';
 import { containsValue, iterableOf, pebbleLoop, printValue } from '../language/pebble-values.js';
 import { BOUNDED_FILTERS, range } from '../limits/bounded-builtins.js';
-import { activeBudget, DEFAULT_RENDER_LIMITS, RenderBudget, withActiveBudget } from '../limits/render-limits.js';
+import { DEFAULT_RENDER_LIMITS, RenderBudget } from '../limits/render-limits.js';
 import type { NunjucksInternals } from '../nunjucks-internals.js';
 import { regexLiteral, TemplateRegex } from '../regex/template-regex.js';
-import { frameOf } from '../render-frames.js';
+import { budgetOf, frameOf } from '../render-frames.js';
 import { checkedAttributeFilter, groupby, rejectattr, selectattr } from './attribute-filters.js';
-import { checkCallee, cycler, joiner, markCallable } from './callables.js';
+import { checkCallee, cycler, joiner } from './callables.js';
 import { holdsSensitive } from './derived-values.js';
 import { checkParts, guardCall } from './guard-calls.js';
 import { isPresent, memberAccess, variableRead } from './member-access.js';
 import { SANDBOX_FILTERS } from './rewrite-sandbox.js';
 import { dictsort, striptags } from './safe-builtins.js';
+import { MACRO_FILTER, sandboxedMacro } from './sandboxed-macros.js';
 
 type Ctx = { env: { globals: Record<string, unknown> } };
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
@@ -27,7 +28,7 @@ type EnvInternals = {
   getTest(name: string): Fn;
   [INSTALLED]?: true;
 };
-const MACROS_MARKED = Symbol.for('credflow.macros-callable');
+const REPLACE_CHECKED = Symbol.for('credflow.replace-checked');
 const INSTALLED = Symbol.for('credflow.sandbox-installed');
 
 /** The names the sandbox's own filters and credflow's functions are registered under: never wrapped. */
@@ -36,8 +37,6 @@ const INTERNAL = /^__credflow_/;
 /** A copy of a name-to-value map without a prototype: `hasOwnProperty`, `constructor` are not names in it. */
 const nullPrototype = <T>(map: Record<string, T>): Record<string, T> =>
   Object.assign(Object.create(null) as Record<string, T>, map);
-
-const budgetOf = (context: unknown): RenderBudget | undefined => frameOf(context)?.budget ?? activeBudget();
 
 /** `a ~ b` and `a + b` in a sandboxed template: a string may not grow past `maxOutputBytes`. */
 function checkedJoin(op: '~' | '+') {
@@ -89,10 +88,11 @@ function deriveFrom(context: unknown, operands: unknown[], result: unknown): voi
  * now and added later, with {@link guardCall} (derived values, limits, no
  * printable source); bounds nunjucks' size-taking builtins (`range`,
  * `center`, `indent`, `batch`, `slice`) and reads attributes as data only
- * (`groupby`, `selectattr`, `rejectattr`, `sum`, `join`, `sort`). Macros of
- * this nunjucks installation become callable, depth-limited and unprintable.
+ * (`groupby`, `selectattr`, `rejectattr`, `sum`, `join`, `sort`). The
+ * macros of its templates become callable, depth-limited and unprintable
+ * (the nunjucks adapter's compiler hook hands each to {@link sandboxedMacro}).
  */
-export function installSandbox(env: Environment, nj: NunjucksInternals): void {
+export function installSandbox(env: Environment, _nj?: NunjucksInternals): void {
   const e = env as unknown as EnvInternals;
   if (!e[INSTALLED]) {
     const safe = e.filters.safe;
@@ -200,7 +200,7 @@ export function installSandbox(env: Environment, nj: NunjucksInternals): void {
   env.addGlobal('cycler', cycler);
   env.addGlobal('joiner', joiner);
   const replace = env.getFilter('replace') as Fn;
-  if (!(replace as { [MACROS_MARKED]?: true })[MACROS_MARKED]) {
+  if (!(replace as { [REPLACE_CHECKED]?: true })[REPLACE_CHECKED]) {
     const checked = function (this: unknown, str: unknown, old: unknown, neu: unknown, ...rest: unknown[]) {
       if (typeof neu === 'function') throw new Error('replace(): the replacement must be text, not a function');
       if (old instanceof TemplateRegex) {
@@ -209,38 +209,8 @@ export function installSandbox(env: Environment, nj: NunjucksInternals): void {
       }
       return replace.call(this, str, old, neu, ...rest);
     };
-    (checked as { [MACROS_MARKED]?: true })[MACROS_MARKED] = true;
+    (checked as { [REPLACE_CHECKED]?: true })[REPLACE_CHECKED] = true;
     env.addFilter('replace', checked as never);
   }
-  const runtime = nj.runtime as NunjucksInternals['runtime'] & { [MACROS_MARKED]?: true };
-  if (!runtime[MACROS_MARKED]) {
-    const makeMacro = runtime.makeMacro;
-    runtime.makeMacro = (...args: unknown[]) => markCallable(depthLimited(makeMacro(...args) as Fn));
-    runtime[MACROS_MARKED] = true;
-  }
-}
-
-/**
- * A macro call counts one level of the render's call depth (`maxDepth`):
- * nunjucks calls a macro with the calling template's context as `this`.
- * A macro of a template imported without context has no render frame of
- * its own: its loops and calls count against the render that called it (the
- * active budget). Each call also counts as one loop iteration.
- */
-function depthLimited(macro: Fn): Fn {
-  return function limited(this: unknown, ...args: unknown[]) {
-    const budget = budgetOf(this);
-    if (!budget) return macro.apply(this, args);
-    if (budget.depth >= budget.limits.maxDepth) {
-      throw budget.reached('maxDepth', `macro calls nested more than ${budget.limits.maxDepth} deep`);
-    }
-    // Each call counts as an iteration (and checks the clock): exponential recursion is bounded too.
-    budget.tick();
-    budget.depth++;
-    try {
-      return withActiveBudget(budget, () => macro.apply(this, args));
-    } finally {
-      budget.depth--;
-    }
-  };
+  env.addFilter(MACRO_FILTER, sandboxedMacro as never);
 }

@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import { CredentialStore, EnvSecretProvider } from '@credflow/credentials-core';
 import nunjucks, { type Environment } from 'nunjucks';
 import { describe, expect, it } from 'vitest';
-import { registerCredentials, renderString } from '../src/index.js';
+import { registerCredentials, renderString } from '../../src/index.js';
+import { NunjucksVersionError } from '../../src/nunjucks/adapter.js';
 
 const require = createRequire(import.meta.url);
 const store = CredentialStore.fromYaml('credentials: {}\n', { secretProviders: [new EnvSecretProvider({ env: {} })] });
@@ -67,5 +68,27 @@ describe('the nunjucks installation an environment comes from', () => {
     await sandboxed(new copy.Environment());
     expect(copy.parser.parse).not.toBe(before);
     expect(copy.parser.parse).not.toBe((nunjucks as unknown as { parser: { parse: unknown } }).parser.parse);
+  });
+
+  it('is refused, with one error code, when it is not the version the adapter is written against', () => {
+    const copy = secondCopy(true);
+    // The copy's package.json, as Node cached it when the adapter read it (or will read it).
+    const pkgPath = require.resolve('nunjucks/package.json');
+    const pkg = require(pkgPath) as { version: string };
+    const version = pkg.version;
+    pkg.version = '3.3.0';
+    try {
+      let error: unknown;
+      try {
+        registerCredentials(new copy.Environment(), { store });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(NunjucksVersionError);
+      expect((error as NunjucksVersionError).code).toBe('ERR_NUNJUCKS_VERSION');
+      expect((error as Error).message).toMatch(/needs nunjucks 3\.2\.4; the environment comes from nunjucks 3\.3\.0/);
+    } finally {
+      pkg.version = version;
+    }
   });
 });
