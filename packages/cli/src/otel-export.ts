@@ -1,5 +1,5 @@
 /**
- * `credflow run --otel`: exports credflow's spans and metrics (README,
+ * `credflow run --otel`: exports credflow's spans and metrics (docs/observability.md,
  * "Observability") over OTLP/HTTP (JSON) with the OpenTelemetry SDK. The SDK
  * is loaded only when asked: a run without it never imports it.
  */

@@ -17,7 +17,7 @@ Options:
 `;
 
 export const STARTER_CONFIG = `# credflow.yaml: credentials defined once, used by flows as << credential('my_api') >>
-# and by apps as store.getToken('my_api'). Reference: README, "credflow.yaml".
+# and by apps as store.getToken('my_api'). Reference: credflow's docs/config.md.
 #
 # Secrets are never written here: a field such as clientSecret names a secret,
 # read at run time from the providers below.
