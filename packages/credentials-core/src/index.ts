@@ -13,7 +13,8 @@ export {
 export type { SharedCacheOptions } from './cache/shared-tokens.js';
 export type { Clock, Logger } from './clock.js';
 export { findConfigPath } from './config/config-path.js';
-export { DEFAULT_TENANT, type LoadConfigOptions, loadConfig, parseConfig } from './config/load-config.js';
+export { DEFAULT_TENANT } from './config/load-config.js';
+export type { SecretRef } from './config/secret-ref.js';
 export type {
   CredentialDefinition,
   CredflowConfig,
@@ -61,6 +62,7 @@ export {
 export type { RetryPolicy } from './http/retry-policy.js';
 export type { SigningAlgorithm } from './keys/algorithms.js';
 export type { ExternalSigner } from './keys/external-signer.js';
+export { type LoadConfigOptions, loadConfig, parseConfig } from './load-config.js';
 export { MASK, Masker, redact } from './redact.js';
 export type { Scope } from './scope.js';
 export { type AwsSecretsManagerConfig, AwsSecretsManagerProvider } from './secrets/aws-secrets-manager-provider.js';
@@ -76,7 +78,8 @@ export {
   SecretProviderUnavailableError,
   SecretThrottledError,
 } from './secrets/secret-errors.js';
-export type { SecretProvider, SecretReadOptions, SecretRef } from './secrets/secret-provider.js';
+export type { SecretProvider, SecretReadOptions } from './secrets/secret-provider.js';
+export { traceSecretProvider } from './secrets/secret-read-trace.js';
 export { type VaultProviderConfig, VaultSecretProvider } from './secrets/vault-provider.js';
 export {
   CredentialStore,
@@ -87,7 +90,6 @@ export {
 export { ATTR } from './telemetry/attributes.js';
 export { type AuditRecord, type AuditSink, JsonLinesAuditLog } from './telemetry/audit-log.js';
 export { METRIC } from './telemetry/metrics.js';
-export { traceSecretProvider } from './telemetry/secret-read-trace.js';
 export { SPAN } from './telemetry/tracing.js';
 export type { AccessToken, TokenInfo } from './token/access-token.js';
 export type { GetTokenOptions } from './token/min-validity.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/load-config.js';
+import { parseConfig } from '../src/load-config.js';
 import { didYouMean } from '../src/did-you-mean.js';
 
 describe('didYouMean', () => {

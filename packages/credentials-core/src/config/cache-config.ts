@@ -2,8 +2,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { lazily } from '../lazily.js';
 import { notInstalledMessage } from '../optional-packages.js';
-import type { SecretRef } from '../secrets/secret-provider.js';
 import { durationField, secretRefField } from './fields.js';
+import type { SecretRef } from './secret-ref.js';
 
 /**
  * Where a value that is not a secret but must not be written in the config

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration.js';
 import { lazily } from '../lazily.js';
-import { isValidSecretName } from '../secrets/secret-provider.js';
 import { isSecureOrLoopbackUrl } from './loopback.js';
+import { isValidSecretName } from './secret-ref.js';
 
 /** An ISO-8601 duration string, parsed to milliseconds. */
 export const durationField = lazily(() =>

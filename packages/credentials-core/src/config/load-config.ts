@@ -2,10 +2,9 @@ import { dirname, resolve } from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, ConfigNotFoundError } from '../errors.js';
-import { builtinGrantTypes } from '../grants/builtin.js';
-import type { GrantType } from '../grants/grant.js';
 import { toAuditConfig } from './audit-config.js';
 import { absoluteSharedCachePaths, type SharedCacheConfig } from './cache-config.js';
+import type { CredentialTypeSchema } from './credential-type-schema.js';
 import { buildConfigSchema } from './schema.js';
 import type {
   CredentialDefinition,
@@ -18,27 +17,30 @@ import type {
 } from './types.js';
 import { formatPath, issuesFromZod, locate, readYaml, readYamlFile } from './yaml-source.js';
 
-export interface LoadConfigOptions {
-  /** Credential types the config may use; default: the built-in ones. */
-  grantTypes?: readonly GrantType[];
+/** How a config is read: the credential types it may use (given by the caller, so config never imports the grants). */
+export interface ConfigLoadOptions {
+  /** Credential types the config may use (the grant types, or any {@link CredentialTypeSchema}). */
+  grantTypes: readonly CredentialTypeSchema[];
 }
 
 /** The default tenant: top-level `credentials` and `namespaces` belong to it. */
 export const DEFAULT_TENANT = 'main';
 
 /**
- * Reads and validates a `credflow.yaml`. Every problem is reported with the
- * file, the YAML path and the line.
+ * Reads and validates a `credflow.yaml` for the given credential types.
+ * Every problem is reported with the file, the YAML path and the line.
+ * (`loadConfig` in `../load-config.ts` is the public entry, with the
+ * built-in grant types by default.)
  */
-export async function loadConfig(file: string, options: LoadConfigOptions = {}): Promise<CredflowConfig> {
+export async function loadConfigWith(file: string, options: ConfigLoadOptions): Promise<CredflowConfig> {
   const text = await readYamlFile(file, 'config', ConfigNotFoundError);
-  return parseConfig(text, { file, baseDir: dirname(resolve(file)), ...options });
+  return parseConfigWith(text, { file, baseDir: dirname(resolve(file)), ...options });
 }
 
 /** Validates config text; `file` only labels messages, `baseDir` resolves relative paths. */
-export function parseConfig(
+export function parseConfigWith(
   text: string,
-  options: LoadConfigOptions & { file?: string; baseDir?: string } = {},
+  options: ConfigLoadOptions & { file?: string; baseDir?: string },
 ): CredflowConfig {
   const file = options.file ?? '<inline>';
   const { doc, lineCounter, data } = readYaml(text, file);
@@ -47,7 +49,7 @@ export function parseConfig(
       { path: '', line: 1, message: 'the top level must be a mapping (secrets, credentials, ...)' },
     ]);
   }
-  const schema = buildConfigSchema(options.grantTypes ?? builtinGrantTypes);
+  const schema = buildConfigSchema(options.grantTypes);
   const parsed = schema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
     throw new ConfigError(file, issuesFromZod(parsed.error.issues, doc, lineCounter, schema));

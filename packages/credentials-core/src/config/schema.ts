@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { GrantType } from '../grants/grant.js';
 import { auditConfigSchema } from './audit-config.js';
 import { cacheConfigField } from './cache-config.js';
+import type { CredentialTypeSchema } from './credential-type-schema.js';
 import { commonFields, durationField } from './fields.js';
 import { isReservedName, RESERVED_NAME_MESSAGE } from './reserved-names.js';
 import { secretProviderSchema } from './secret-provider-schema.js';
@@ -24,14 +24,14 @@ const orAbsent = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === 
 
 type ConfigSchema = ReturnType<typeof build>;
 /** The last schema built, with the credential types it was built for. */
-let last: { grantTypes: readonly GrantType[]; schema: ConfigSchema } | undefined;
+let last: { grantTypes: readonly CredentialTypeSchema[]; schema: ConfigSchema } | undefined;
 
 /**
  * The zod schema of `credflow.yaml` for the given credential types. Built
  * when a config is first parsed, not when the module loads, and kept while
  * the same credential types are asked for.
  */
-export function buildConfigSchema(grantTypes: readonly GrantType[]): ConfigSchema {
+export function buildConfigSchema(grantTypes: readonly CredentialTypeSchema[]): ConfigSchema {
   if (last && last.grantTypes.length === grantTypes.length && last.grantTypes.every((g, i) => g === grantTypes[i])) {
     return last.schema;
   }
@@ -40,7 +40,7 @@ export function buildConfigSchema(grantTypes: readonly GrantType[]): ConfigSchem
   return schema;
 }
 
-function build(grantTypes: readonly GrantType[]) {
+function build(grantTypes: readonly CredentialTypeSchema[]) {
   const keyField = nameField(
     KEY_PATTERN,
     "credential keys start with a letter or '_' and use letters, digits, '_', '.', '-'",

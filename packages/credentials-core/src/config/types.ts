@@ -1,4 +1,3 @@
-import type { SecretProvider, SecretRef } from '../secrets/secret-provider.js';
 import type { AuditConfig } from './audit-config.js';
 import type { CacheConfig } from './cache-config.js';
 import type { SecretProviderConfig } from './secret-provider-schema.js';
@@ -70,8 +69,6 @@ export interface CredflowConfig {
   /** `audit:`: where the audit log of mints goes (SPEC section 9); absent, none is written. */
   audit?: AuditConfig;
 }
-
-export type { SecretProvider, SecretRef };
 
 /** `templates.limits`: the bounds of every render (SPEC section 4); absent fields take the defaults. */
 export interface TemplateLimitsConfig {

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { createAppAuth } from '@octokit/auth-app';
 import { z } from 'zod';
 import { endpointField, secretRefField } from '../config/fields.js';
+import type { SecretRef } from '../config/secret-ref.js';
 import type { CredentialCommon } from '../config/types.js';
 import {
   CredflowError,
@@ -20,7 +21,6 @@ import { serverText } from '../http/server-text.js';
 import { signWithExternal } from '../keys/external-signer.js';
 import { importPrivateKey } from '../keys/private-key.js';
 import { lazily } from '../lazily.js';
-import type { SecretRef } from '../secrets/secret-provider.js';
 import { clockOffsetSeconds, isJwtTimeRefusal, MAX_CLOCK_OFFSET_S } from './github-clock.js';
 import { defineGrantType, type Grant, type GrantContext, type GrantResult } from './grant.js';
 import { signingIssues } from './jwt-fields.js';

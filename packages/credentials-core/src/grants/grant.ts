@@ -1,5 +1,5 @@
-import type { z } from 'zod';
 import type { Clock, Logger } from '../clock.js';
+import type { CredentialTypeSchema } from '../config/credential-type-schema.js';
 import type { CredentialCommon } from '../config/types.js';
 import type { RetryPolicy } from '../http/retry-policy.js';
 import type { ExternalSigner } from '../keys/external-signer.js';
@@ -81,14 +81,7 @@ export interface ClientTls {
  * fields, and how to build a {@link Grant} from a validated definition. New
  * types plug in here without touching the cache or the store.
  */
-export interface GrantType<D extends CredentialCommon = CredentialCommon> {
-  readonly type: D['type'];
-  /** zod shape of the type's own fields (besides `type`, `cache`, `timeout`, `defaultLifetime`). */
-  readonly fields: z.ZodRawShape;
-  /** Fields that must be secret references. */
-  readonly sensitiveFields: readonly string[];
-  /** Checks across fields, run at config load; each problem names its field path. */
-  validate?(def: D): { path: string[]; message: string }[];
+export interface GrantType<D extends CredentialCommon = CredentialCommon> extends CredentialTypeSchema<D> {
   /** The URL the type talks to, for listings. */
   endpoint(def: D): string;
   /** Builds the grant; called once per definition, so expensive set-up (key import) happens once. */

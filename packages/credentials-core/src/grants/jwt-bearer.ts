@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { endpointField, refuseReservedKeys, scopesField, secretRefField } from '../config/fields.js';
+import type { SecretRef } from '../config/secret-ref.js';
 import type { CredentialCommon } from '../config/types.js';
 import { requestToken } from '../http/token-request.js';
 import type { SigningAlgorithm } from '../keys/algorithms.js';
 import type { AssertionSigner } from '../keys/assertion-signer.js';
 import { lazily } from '../lazily.js';
-import type { SecretRef } from '../secrets/secret-provider.js';
 import type { ClientAuth } from './client-auth/client-auth.js';
 import { clientSecretAuth } from './client-auth/client-secret-auth.js';
 import { noClientAuth } from './client-auth/no-client-auth.js';

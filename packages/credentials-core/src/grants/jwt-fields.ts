@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { durationField, secretRefField } from '../config/fields.js';
+import type { SecretRef } from '../config/secret-ref.js';
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../keys/algorithms.js';
 import { AssertionSigner } from '../keys/assertion-signer.js';
 import { lazily } from '../lazily.js';
-import type { SecretRef } from '../secrets/secret-provider.js';
 import type { GrantContext } from './grant.js';
 
 /** Fields shared by the JWT-signing credential types. */

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { endpointField, scopesField, secretRefField } from '../config/fields.js';
+import type { SecretRef } from '../config/secret-ref.js';
 import type { CredentialCommon } from '../config/types.js';
 import type { SigningAlgorithm } from '../keys/algorithms.js';
 import type { AssertionSigner } from '../keys/assertion-signer.js';
 import { lazily } from '../lazily.js';
-import type { SecretRef } from '../secrets/secret-provider.js';
 import { endpointIssues, issuerField } from './client-auth/client-auth-fields.js';
 import { ClientAuthentication } from './client-auth/client-authentication.js';
 import { privateKeyJwt } from './client-auth/private-key-jwt.js';

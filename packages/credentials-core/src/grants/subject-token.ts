@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+import type { SecretRef } from '../config/secret-ref.js';
 import { SubjectTokenError } from '../errors.js';
-import type { SecretRef } from '../secrets/secret-provider.js';
 import { jwtExp } from '../token/lifetime.js';
 import type { GrantContext } from './grant.js';
 

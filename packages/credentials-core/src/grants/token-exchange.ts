@@ -1,10 +1,10 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { scopesField, secretRefField } from '../config/fields.js';
+import type { SecretRef } from '../config/secret-ref.js';
 import type { CredentialCommon } from '../config/types.js';
 import { TokenResponseInvalidError } from '../errors.js';
 import { lazily } from '../lazily.js';
-import type { SecretRef } from '../secrets/secret-provider.js';
 import { type ClientAuthDefinition, clientAuthFields, clientAuthIssues } from './client-auth/client-auth-fields.js';
 import { ClientAuthentication } from './client-auth/client-authentication.js';
 import { clientTokenRequest } from './client-token-request.js';

@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import type { SecretRef } from '../config/secret-ref.js';
 import { SignerError } from '../errors.js';
-import type { SecretRef } from '../secrets/secret-provider.js';
 import type { SecretResolver } from '../secrets/secret-resolver.js';
 import type { SigningAlgorithm } from './algorithms.js';
 import { certificateThumbprints, type Thumbprints } from './certificate.js';

@@ -1,8 +1,9 @@
 import { constants } from 'node:fs';
 import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { isValidSecretName } from '../config/secret-ref.js';
 import { SecretInvalidError } from '../errors.js';
-import { isValidSecretName, type SecretProvider } from './secret-provider.js';
+import type { SecretProvider } from './secret-provider.js';
 
 /** Largest secret file read: 1 MiB (a PEM chain or a service-account JSON is a few KB). */
 export const MAX_SECRET_FILE_BYTES = 1 << 20;

@@ -1,7 +1,6 @@
 import { relative } from 'node:path';
 import { type Clock, type Logger, systemClock } from '../clock.js';
 import type { SecretProviderConfig } from '../config/secret-provider-schema.js';
-import { traceSecretProvider } from '../telemetry/secret-read-trace.js';
 import { AwsSecretsManagerProvider } from './aws-secrets-manager-provider.js';
 import { AzureKeyVaultProvider } from './azure-key-vault-provider.js';
 import { CachedSecretProvider } from './cached-provider.js';
@@ -9,6 +8,7 @@ import { EnvSecretProvider } from './env-provider.js';
 import { FileSecretProvider } from './file-provider.js';
 import { GcpSecretManagerProvider } from './gcp-secret-manager-provider.js';
 import type { SecretProvider } from './secret-provider.js';
+import { traceSecretProvider } from './secret-read-trace.js';
 import { VaultSecretProvider } from './vault-provider.js';
 
 /** What building providers needs besides their config. */

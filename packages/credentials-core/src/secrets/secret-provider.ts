@@ -24,16 +24,6 @@ export interface SecretReadOptions {
   scope?: string;
 }
 
-/** A reference to a secret, as written in `credflow.yaml`. */
-export interface SecretRef {
-  secret: string;
-  /** Reads one key of a JSON-object secret. */
-  subkey?: string;
-}
-
-/** Secret names: letters, digits, `_`, `.`, `-`; never a path. */
-export const SECRET_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$/;
-
-export function isValidSecretName(name: string): boolean {
-  return SECRET_NAME_PATTERN.test(name) && !name.includes('..');
-}
+// Config owns the reference's shape and the name rule (secrets read config,
+// never the other way); kept here for the files that import it with the provider.
+export type { SecretRef } from '../config/secret-ref.js';

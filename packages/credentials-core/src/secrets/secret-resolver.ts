@@ -1,6 +1,7 @@
+import { isValidSecretName, type SecretRef } from '../config/secret-ref.js';
 import { SecretInvalidError, SecretNotFoundError } from '../errors.js';
 import { isFreshRead } from './fresh-reads.js';
-import { isValidSecretName, type SecretProvider, type SecretRef } from './secret-provider.js';
+import type { SecretProvider } from './secret-provider.js';
 
 /** Options of a {@link SecretResolver}. */
 export interface SecretResolverOptions {

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { loadConfig, parseConfig } from '../../src/config/load-config.js';
 import type { CredentialCommon } from '../../src/config/types.js';
 import { ConfigError } from '../../src/errors.js';
 import { builtinGrantTypes } from '../../src/grants/builtin.js';
 import { defineGrantType } from '../../src/grants/grant.js';
+import { loadConfig, parseConfig } from '../../src/load-config.js';
 
 function configError(text: string): ConfigError {
   try {

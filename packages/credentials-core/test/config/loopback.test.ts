@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load-config.js';
 import { isLoopbackHost } from '../../src/config/loopback.js';
 import { ConfigError } from '../../src/errors.js';
+import { parseConfig } from '../../src/load-config.js';
 
 function endpointIssues(url: string): string[] {
   try {

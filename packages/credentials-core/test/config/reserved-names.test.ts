@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/errors.js';
+import { parseConfig } from '../../src/load-config.js';
 
 // `__proto__` as a key used to vanish silently (a plain object's
 // `__proto__` is its prototype); constructor and prototype are refused too.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load-config.js';
 import { findTooDeep, MAX_YAML_DEPTH } from '../../src/config/yaml-depth.js';
 import { readYaml } from '../../src/config/yaml-source.js';
 import { ConfigError } from '../../src/errors.js';
+import { parseConfig } from '../../src/load-config.js';
 
 const blockMaps = (n: number, indent = 0) =>
   `${Array.from({ length: n }, (_, i) => `${' '.repeat(indent + i)}k:`).join('\n')} 1\n`;

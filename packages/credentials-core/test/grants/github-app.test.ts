@@ -2,7 +2,7 @@ import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type GitHubApiServer, startGitHubApiServer, startLoopbackServer } from '@credflow/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load-config.js';
+import { parseConfig } from '../../src/load-config.js';
 import { EnvSecretProvider } from '../../src/secrets/env-provider.js';
 import { CredentialStore } from '../../src/store.js';
 import { tokenFailure as failure } from '../helpers/token-failure.js';

@@ -10,7 +10,7 @@ import {
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/clock.js';
-import { parseConfig } from '../../src/config/load-config.js';
+import { parseConfig } from '../../src/load-config.js';
 import { EnvSecretProvider } from '../../src/secrets/env-provider.js';
 import { CredentialStore } from '../../src/store.js';
 import { tokenFailure } from '../helpers/token-failure.js';

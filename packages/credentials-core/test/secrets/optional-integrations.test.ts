@@ -6,8 +6,8 @@
 // tarballs without them) is packages/cli/test/pack-install-weight.e2e.test.ts.
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseConfig } from '../../src/config/load-config.js';
 import { ConfigError } from '../../src/errors.js';
+import { parseConfig } from '../../src/load-config.js';
 import { installCommand, OPTIONAL_INTEGRATIONS, type OptionalPackage } from '../../src/optional-packages.js';
 import { isPackageInstalled } from '../../src/package-installed.js';
 import { isPackageMissing, loadSdk } from '../../src/secrets/load-sdk.js';

@@ -1,8 +1,8 @@
 import { startVaultServer, type VaultServer } from '@credflow/testkit';
 import nodeVault from 'node-vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load-config.js';
 import type { SecretProviderConfig } from '../../src/config/types.js';
+import { parseConfig } from '../../src/load-config.js';
 import { CachedSecretProvider } from '../../src/secrets/cached-provider.js';
 import { VaultSecretProvider } from '../../src/secrets/vault-provider.js';
 import { CredentialStore } from '../../src/store.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { durationField, endpointField, secretRefField } from '../../config/fields.js';
+import type { SecretRef } from '../../config/secret-ref.js';
 import { lazily } from '../../lazily.js';
-import type { SecretRef } from '../../secrets/secret-provider.js';
 
 /**
  * Client authentication methods a credential may name (`clientAuthMethod`).

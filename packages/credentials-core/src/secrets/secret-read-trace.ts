@@ -1,9 +1,9 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import { isFreshRead } from '../secrets/fresh-reads.js';
-import type { SecretProvider, SecretReadOptions } from '../secrets/secret-provider.js';
-import { ATTR, errorCode } from './attributes.js';
-import { recordSecretRead } from './metrics.js';
-import { failSpan, SPAN, tracer } from './tracing.js';
+import { ATTR, errorCode } from '../telemetry/attributes.js';
+import { recordSecretRead } from '../telemetry/metrics.js';
+import { failSpan, SPAN, tracer } from '../telemetry/tracing.js';
+import { isFreshRead } from './fresh-reads.js';
+import type { SecretProvider, SecretReadOptions } from './secret-provider.js';
 
 /** Any method of a provider, as the view forwards it. */
 type Method = (this: unknown, ...args: unknown[]) => unknown;

@@ -20,10 +20,10 @@ import { AzureKeyVaultProvider } from '../../src/secrets/azure-key-vault-provide
 import { CachedSecretProvider } from '../../src/secrets/cached-provider.js';
 import { readFresh } from '../../src/secrets/fresh-reads.js';
 import type { SecretProvider, SecretReadOptions } from '../../src/secrets/secret-provider.js';
+import { traceSecretProvider } from '../../src/secrets/secret-read-trace.js';
 import { CredentialStore } from '../../src/store.js';
-import { traceSecretProvider } from '../../src/telemetry/secret-read-trace.js';
 import { type ClientSecretEndpoint, startClientSecretEndpoint } from '../helpers/client-secret-endpoint.js';
-import { exportedText, installOtel, type OtelHarness, pointValue } from './otel-harness.js';
+import { exportedText, installOtel, type OtelHarness, pointValue } from '../telemetry/otel-harness.js';
 
 const VAULT_TOKEN = 'hvs.telemetry-reads-0123456789abcdef';
 const AWS_KEY_ID = 'AKIDCREDFLOWTEL0001';
