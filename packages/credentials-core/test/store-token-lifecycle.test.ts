@@ -4,6 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import {
   type AuthServer,
+  clientCredentialsClient,
   type LoopbackServer,
   readBody,
   sendJson,
@@ -47,14 +48,9 @@ beforeAll(async () => {
   as = await startAuthServer({
     scopes: ['api:read'],
     ttl: (clientId) => (clientId === 'short-client' ? 10 : 3600),
-    clients: ['api-client', 'short-client'].map((client_id) => ({
-      client_id,
-      client_secret: SECRET,
-      token_endpoint_auth_method: 'client_secret_basic',
-      grant_types: ['client_credentials'],
-      response_types: [],
-      redirect_uris: [],
-    })),
+    clients: ['api-client', 'short-client'].map((client_id) =>
+      clientCredentialsClient(client_id, SECRET, { token_endpoint_auth_method: 'client_secret_basic' }),
+    ),
   });
   let held: (() => void)[] = [];
   let closed = false;

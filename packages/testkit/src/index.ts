@@ -9,6 +9,7 @@ export {
   type AzureKeyVaultServerOptions,
   startAzureKeyVaultServer,
 } from './azure-key-vault-server.js';
+export { clientCredentialsClient } from './client-credentials-client.js';
 export { type DemoEnvironment, startDemoEnvironment } from './demo-environment.js';
 export {
   type GcpSecretManagerServer,

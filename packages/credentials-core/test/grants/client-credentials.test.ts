@@ -1,4 +1,11 @@
-import { type AuthServer, readBody, sendJson, startAuthServer, startLoopbackServer } from '@credflow/testkit';
+import {
+  type AuthServer,
+  clientCredentialsClient,
+  readBody,
+  sendJson,
+  startAuthServer,
+  startLoopbackServer,
+} from '@credflow/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Clock } from '../../src/clock.js';
 import { TokenEndpointError } from '../../src/errors.js';
@@ -20,31 +27,14 @@ beforeAll(async () => {
   as = await startAuthServer({
     scopes: ['api:read', 'api:write'],
     clients: [
-      {
-        client_id: 'basic-client',
-        client_secret: SECRETS.BASIC_SECRET,
+      clientCredentialsClient('basic-client', SECRETS.BASIC_SECRET, {
         token_endpoint_auth_method: 'client_secret_basic',
-        grant_types: ['client_credentials'],
-        response_types: [],
-        redirect_uris: [],
         scope: 'api:read api:write',
-      },
-      {
-        client_id: 'post-client',
-        client_secret: SECRETS.POST_SECRET,
-        token_endpoint_auth_method: 'client_secret_post',
-        grant_types: ['client_credentials'],
-        response_types: [],
-        redirect_uris: [],
-      },
-      {
-        client_id: 'odd:client id',
-        client_secret: SECRETS.ODD_SECRET,
+      }),
+      clientCredentialsClient('post-client', SECRETS.POST_SECRET, { token_endpoint_auth_method: 'client_secret_post' }),
+      clientCredentialsClient('odd:client id', SECRETS.ODD_SECRET, {
         token_endpoint_auth_method: 'client_secret_basic',
-        grant_types: ['client_credentials'],
-        response_types: [],
-        redirect_uris: [],
-      },
+      }),
     ],
   });
 });

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAuthServer } from '@credflow/testkit';
+import { clientCredentialsClient, startAuthServer } from '@credflow/testkit';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SubjectTokenError, type TokenEndpointError } from '../../src/errors.js';
@@ -130,15 +130,7 @@ describe('token exchange (RFC 8693) against oidc-provider over HTTPS', () => {
 
   it('fails clearly against a server without the grant (unsupported_grant_type) and for a missing file', async () => {
     const plain = await startAuthServer({
-      clients: [
-        {
-          client_id: 'exchanger',
-          client_secret: 'x'.repeat(32),
-          grant_types: ['client_credentials'],
-          response_types: [],
-          redirect_uris: [],
-        },
-      ],
+      clients: [clientCredentialsClient('exchanger', 'x'.repeat(32))],
     });
     try {
       const s = CredentialStore.fromYaml(

@@ -1,4 +1,4 @@
-import { type AuthServer, startAuthServer } from '@credflow/testkit';
+import { type AuthServer, clientCredentialsClient, startAuthServer } from '@credflow/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvSecretProvider } from '../../src/secrets/env-provider.js';
 import { CredentialStore } from '../../src/store.js';
@@ -11,16 +11,7 @@ let as: AuthServer;
 beforeAll(async () => {
   as = await startAuthServer({
     scopes: ['api:read'],
-    clients: [
-      {
-        client_id: 'env-client',
-        client_secret: PLAIN_SECRET,
-        grant_types: ['client_credentials'],
-        response_types: [],
-        redirect_uris: [],
-        scope: 'api:read',
-      },
-    ],
+    clients: [clientCredentialsClient('env-client', PLAIN_SECRET, { scope: 'api:read' })],
   });
 });
 afterAll(() => as?.close());

@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import {
   type AuthServer,
+  clientCredentialsClient,
   type LoopbackServer,
   readBody,
   startAuthServer,
@@ -45,14 +46,9 @@ export async function startSharedIdp(
 ): Promise<SharedIdp> {
   const as = await startAuthServer({
     ttl,
-    clients: Array.from({ length: clients }, (_, i) => ({
-      client_id: `c${i}`,
-      client_secret: CLIENT_SECRET,
-      token_endpoint_auth_method: 'client_secret_basic',
-      grant_types: ['client_credentials'],
-      response_types: [],
-      redirect_uris: [],
-    })),
+    clients: Array.from({ length: clients }, (_, i) =>
+      clientCredentialsClient(`c${i}`, CLIENT_SECRET, { token_endpoint_auth_method: 'client_secret_basic' }),
+    ),
   });
   const mints: Mint[] = [];
   as.provider.on('client_credentials.saved', (token: { clientId?: string }) => {
