@@ -11,9 +11,10 @@ export const VALIDATE_HELP = `Usage: credflow validate FLOW.yaml... [options]
 
 Checks flows without running them: schema, task types, ids, inputs, template
 syntax, sandbox refusals, unknown functions, filters, tests and variables,
-references to undeclared inputs, variables and task outputs, and credential
-keys the flow's namespace does not see (with "did you mean"). Every problem
-names the file, the YAML path and the line.
+references to undeclared inputs, variables and task outputs, credential
+keys the flow's namespace does not see, and secret names its env and file
+secret providers do not hold (with "did you mean"). Every problem names the
+file, the YAML path and the line.
 
 Options:
   --config F       credflow.yaml to use (default: $CREDFLOW_CONFIG, else ./credflow.yaml)
