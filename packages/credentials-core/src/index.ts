@@ -2,15 +2,15 @@
 // load a config, get tokens, plug in secret managers, signers, a shared
 // cache or an audit sink, and handle errors. Helpers credflow's own packages
 // share live in `./internal.ts` (subpath `@credflow/credentials-core/internal`).
-export { RedisSharedCache, type RedisSharedCacheOptions } from './cache/redis-shared-cache.js';
-export type { SharedCache } from './cache/shared-cache.js';
+export { RedisSharedCache, type RedisSharedCacheOptions } from './cache/shared/redis-shared-cache.js';
+export type { SharedCache } from './cache/shared/shared-cache.js';
 export {
   SharedCacheEntryError,
   SharedCacheKeyError,
   SharedCacheKeyMismatchError,
   SharedCacheUnavailableError,
-} from './cache/shared-cache-errors.js';
-export type { SharedCacheOptions } from './cache/shared-tokens.js';
+} from './cache/shared/shared-cache-errors.js';
+export type { SharedCacheOptions } from './cache/shared/shared-cache-options.js';
 export type { Clock, Logger } from './clock.js';
 export { findConfigPath } from './config/config-path.js';
 export { DEFAULT_TENANT } from './config/load-config.js';

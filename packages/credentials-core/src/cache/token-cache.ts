@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Clock, Logger } from '../clock.js';
 import type { AccessToken } from '../token/access-token.js';
 import { lifetimeTooShort } from '../token/min-validity.js';
@@ -86,7 +87,8 @@ class Flight {
 export class TokenCache {
   readonly #entries = new Map<string, Entry>();
   readonly #inflight = new Map<string, Flight>();
-  readonly #warnedClamp = new Set<string>();
+  /** Identities warned about a refresh margin not shorter than the lifetime (least recently warned go first). */
+  readonly #warnedClamp: LRUCache<string, true>;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #max: number;
@@ -96,6 +98,7 @@ export class TokenCache {
     this.#clock = options.clock;
     this.#logger = options.logger;
     this.#max = Math.max(1, options.maxEntries ?? 10_000);
+    this.#warnedClamp = new LRUCache({ max: this.#max });
     this.#events = options.events ?? {};
   }
 
@@ -255,8 +258,7 @@ export class TokenCache {
 
   #warnClamp(id: string, policy: CachePolicy, token: AccessToken, label: string): void {
     if (this.#warnedClamp.has(id)) return;
-    if (this.#warnedClamp.size >= this.#max) this.#warnedClamp.clear();
-    this.#warnedClamp.add(id);
+    this.#warnedClamp.set(id, true);
     this.#logger.warn(
       `credential '${label}': refreshBeforeExpiry (${policy.refreshBeforeMs / 1000} s) is not shorter than the token lifetime (${token.expiresIn} s); refreshing at half the lifetime instead`,
     );

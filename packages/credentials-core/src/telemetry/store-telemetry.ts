@@ -1,4 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
+import { LRUCache } from 'lru-cache';
 import type { TokenCacheEvents } from '../cache/token-cache.js';
 import type { Clock, Logger } from '../clock.js';
 import type { ResolvedCredential } from '../scope.js';
@@ -26,7 +27,7 @@ export function identityOf(r: ResolvedCredential): CredentialIdentity {
   };
 }
 
-/** Most credential ids remembered for cache events before the memo starts over. */
+/** Most credential ids remembered for cache events; the least recently used go first. */
 const MAX_IDS = 10_000;
 
 /**
@@ -38,7 +39,7 @@ export class StoreTelemetry {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #audit: AuditSink | undefined;
-  readonly #byId = new Map<string, { attributes: Attributes; hits: HitCell }>();
+  readonly #byId = new LRUCache<string, { attributes: Attributes; hits: HitCell }>({ max: MAX_IDS });
   #warnedAudit = false;
 
   constructor(options: { clock: Clock; logger: Logger; audit?: AuditSink | undefined }) {
@@ -86,7 +87,6 @@ export class StoreTelemetry {
   mint(id: string, r: ResolvedCredential, mint: () => Promise<AccessToken>): () => Promise<AccessToken> {
     const identity = identityOf(r);
     const attributes = credentialAttributes(identity);
-    if (this.#byId.size >= MAX_IDS) this.#byId.clear();
     this.#byId.set(id, { attributes, hits: hitCell(identity) });
     return () => this.#mint(identity, attributes, mint);
   }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { parseDuration } from '../duration.js';
 import { MinValidityError, TokenLifetimeTooShortError } from '../errors.js';
 
@@ -12,7 +13,8 @@ export interface GetTokenOptions {
   minValidity?: string;
 }
 
-const parsed = new Map<string, number>();
+/** Parsed `minValidity` texts; the least recently used of 1,000 go first. */
+const parsed = new LRUCache<string, number>({ max: 1000 });
 
 /**
  * `minValidity` in milliseconds (0 when absent). Parsed texts are kept, so a
@@ -27,7 +29,6 @@ export function minValidityMs(options: GetTokenOptions | undefined, credential: 
     if (known !== undefined) return known;
     const ms = parseDuration(text);
     if (ms !== undefined && ms >= 0) {
-      if (parsed.size >= 1000) parsed.clear();
       parsed.set(text, ms);
       return ms;
     }

@@ -12,7 +12,7 @@ import {
 } from '@credflow/testkit';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SharedCache } from '../../src/cache/shared-cache.js';
+import type { SharedCache } from '../../src/cache/shared/shared-cache.js';
 import { type Clock, systemClock } from '../../src/clock.js';
 import { EnvSecretProvider } from '../../src/secrets/env-provider.js';
 import { CredentialStore } from '../../src/store.js';

@@ -1,4 +1,4 @@
-import { CredflowError } from '../errors.js';
+import { CredflowError } from '../../errors.js';
 
 /**
  * The shared cache's encryption key cannot be used: its secret is missing,

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { ConnectionOptions } from 'node:tls';
-import type { SharedCacheConfig } from '../config/cache-config.js';
-import type { SecretRef } from '../secrets/secret-provider.js';
+import type { SharedCacheConfig } from '../../config/cache-config.js';
+import type { SecretRef } from '../../config/secret-ref.js';
 import { RedisSharedCache, type RedisSharedCacheOptions } from './redis-shared-cache.js';
 import { SharedCacheKeyError } from './shared-cache-errors.js';
-import type { SharedCacheOptions } from './shared-tokens.js';
+import type { SharedCacheOptions } from './shared-cache-options.js';
 
 /**
  * The store's shared-cache options from `cache.shared` (SPEC section 8):
