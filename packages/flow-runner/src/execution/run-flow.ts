@@ -6,6 +6,7 @@ import type { Flow } from '../flow/flow.js';
 import type { FlowResolver } from '../flow/flow-directory.js';
 import { FlowError } from '../flow/flow-errors.js';
 import { coerceOutput } from '../flow/output-types.js';
+import { subflowTargetIssues } from '../flow/subflow-targets.js';
 import { resolveInputs } from '../inputs/resolve-inputs.js';
 import { taskTypeMap } from '../tasks/builtin-tasks.js';
 import { processTaskIssues } from '../tasks/script/process-gate.js';
@@ -93,8 +94,9 @@ interface ExecutionResult {
  * Runs a flow as Kestra does: inputs, then `tasks` (each rendered just
  * before it runs; flowable tasks run their children), `errors` after a
  * failure, `finally` whatever happened, the flow outputs, then
- * `afterExecution` with the final state known. A disabled flow is refused
- * with a {@link FlowError}.
+ * `afterExecution` with the final state known. A disabled flow, and with
+ * `flows` a Subflow task whose literal namespace and flowId name no flow
+ * there, are refused with a {@link FlowError}.
  * Input errors throw {@link InputError} before any task runs. Everything in
  * the result and every log line is masked.
  */
@@ -139,6 +141,10 @@ async function prepareExecution(
   }
   if (!(options.processTasks ?? options.store.config.tasks?.process.enabled === true)) {
     const issues = processTaskIssues(flow, options.store.config.file);
+    if (issues.length) throw new FlowError(flow.source.file, issues);
+  }
+  if (options.flows) {
+    const issues = await subflowTargetIssues(flow, options.flows);
     if (issues.length) throw new FlowError(flow.source.file, issues);
   }
   const inputs = resolveInputs(flow.inputs, options.inputs ?? {});

@@ -1,6 +1,8 @@
 import { didYouMean, formatPath } from '@credflow/credentials-core/internal';
 import { analyzeTemplate, kestraUnsupported } from '@credflow/template-extension';
 import type nunjucks from 'nunjucks';
+import { FlowDirectory } from '../flow/flow-directory.js';
+import { checkSubflowsAgainst, SUBFLOW_TYPES } from '../flow/subflow-targets.js';
 import { allTaskIds } from '../flow/walk-tasks.js';
 import { processTasksDisabledMessage } from '../tasks/script/process-gate.js';
 import { SCRIPT_TASK_TYPES } from '../tasks/script/shell-tasks.js';
@@ -145,8 +147,12 @@ export function flowTemplateChecker(
   envOf: nunjucks.Environment | ((flow: FlowShape) => nunjucks.Environment),
   store: {
     list(scope: { tenantId?: string; namespace?: string }): { key: string }[];
-    /** Its credflow.yaml: script tasks are refused unless `tasks.process.enabled`. */
-    config?: { file?: string; tasks?: { process?: { enabled?: boolean } } };
+    /**
+     * Its credflow.yaml: script tasks are refused unless `tasks.process.enabled`;
+     * with `flows.dir`, `loadFlow` checks the literal Subflow targets of each
+     * flow this checks against that directory.
+     */
+    config?: { file?: string; tasks?: { process?: { enabled?: boolean } }; flows?: { dir: string } };
   },
   tenantId: string,
   /** Check credential keys (not when there is no credflow.yaml: nothing would be found). */
@@ -154,7 +160,10 @@ export function flowTemplateChecker(
 ): (src: string, flow: FlowShape, path?: readonly (string | number)[]) => string[] {
   const contexts = new WeakMap<FlowShape, TemplateContext>();
   const processTasks = store.config?.tasks?.process?.enabled === true;
+  const dir = store.config?.flows?.dir;
+  const flows = dir ? new FlowDirectory(dir) : undefined;
   return (src, flow, path) => {
+    if (flows) checkSubflowsAgainst(flow, flows);
     if (!processTasks && path?.at(-1) === 'type' && SCRIPT_TASK_TYPES.has(src)) {
       return [processTasksDisabledMessage(src, store.config?.file)];
     }
@@ -192,12 +201,6 @@ interface FlowShape {
   tasks: readonly { id: string }[];
   errors: readonly { id: string }[];
 }
-
-const SUBFLOW_TYPES = new Set([
-  'io.kestra.plugin.core.flow.Subflow',
-  'io.kestra.core.tasks.flows.Subflow',
-  'io.kestra.core.tasks.flows.Flow',
-]);
 
 /** Whether `path` is inside the `outputs` of a Subflow task. */
 function isSubflowOutputs(flow: FlowShape, path: readonly (string | number)[]): boolean {

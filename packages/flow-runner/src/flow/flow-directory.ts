@@ -10,6 +10,13 @@ import { type LoadFlowOptions, loadFlow } from './load-flow.js';
 export interface FlowResolver {
   /** The flow, loaded and checked; throws a {@link TaskError} saying why when there is none. */
   find(namespace: string, flowId: string): Promise<Flow>;
+  /**
+   * Why `find` would fail to find the flow (none, more than one), without
+   * loading it; `undefined` when it is there. A resolver that has it lets
+   * `validate` and `run` check the Subflow tasks written with a literal
+   * namespace and flowId before anything runs.
+   */
+  problem?(namespace: string, flowId: string): Promise<string | undefined>;
 }
 
 /** At most this many files are looked at in a flows directory (and this deep). */
@@ -34,27 +41,41 @@ export class FlowDirectory implements FlowResolver {
   ) {}
 
   async find(namespace: string, flowId: string): Promise<Flow> {
-    this.index ??= this.scan();
-    const index = await this.index;
+    const problem = await this.problem(namespace, flowId);
+    if (problem !== undefined) throw new TaskError(problem);
     const key = `${namespace}\u0000${flowId}`;
-    const files = index.get(key);
-    if (!files) {
-      const known = [...index.keys()].map((k) => k.replace('\u0000', '.'));
-      throw new TaskError(
-        `no flow '${flowId}' in namespace '${namespace}' in the flows directory ${this.dir}${didYouMean(`${namespace}.${flowId}`, known)}`,
-      );
-    }
-    if (files.length > 1) {
-      throw new TaskError(
-        `flow '${namespace}.${flowId}' is defined by more than one file of ${this.dir}: ${files.map((f) => relative(this.dir, f)).join(', ')}`,
-      );
-    }
     let flow = this.loaded.get(key);
     if (!flow) {
-      flow = loadFlow(files[0] as string, this.options);
+      const [file] = (await this.files()).get(key) as [string];
+      flow = this.loaded.get(key) ?? loadFlow(file, this.options);
       this.loaded.set(key, flow);
     }
     return flow;
+  }
+
+  async problem(namespace: string, flowId: string): Promise<string | undefined> {
+    let index: Map<string, string[]>;
+    try {
+      index = await this.files();
+    } catch (err) {
+      if (err instanceof TaskError) return err.message;
+      throw err;
+    }
+    const files = index.get(`${namespace}\u0000${flowId}`);
+    if (!files) {
+      const known = [...index.keys()].map((k) => k.replace('\u0000', '.'));
+      return `no flow '${flowId}' in namespace '${namespace}' in the flows directory ${this.dir}${didYouMean(`${namespace}.${flowId}`, known)}`;
+    }
+    if (files.length > 1) {
+      return `flow '${namespace}.${flowId}' is defined by more than one file of ${this.dir}: ${files.map((f) => relative(this.dir, f)).join(', ')}`;
+    }
+    return undefined;
+  }
+
+  /** The flow files by namespace and id, read on first use. */
+  private files(): Promise<Map<string, string[]>> {
+    this.index ??= this.scan();
+    return this.index;
   }
 
   private async scan(): Promise<Map<string, string[]>> {

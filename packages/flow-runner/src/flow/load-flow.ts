@@ -3,10 +3,12 @@ import { formatPath, issuesFromZod, locate, readYaml, readYamlFile } from '@cred
 import { builtinTasks } from '../tasks/builtin-tasks.js';
 import type { TaskType } from '../tasks/task-type.js';
 import type { Flow, FlowTask } from './flow.js';
+import type { FlowResolver } from './flow-directory.js';
 import { FlowError, FlowNotFoundError } from './flow-errors.js';
 import { buildFlowSchema, duplicateIds } from './flow-schema.js';
 import { detectFlowSyntax } from './flow-syntax.js';
 import { applyPluginDefaults, type PluginDefault } from './plugin-defaults.js';
+import { flowsDirectoryOfCheck, subflowTargetIssues } from './subflow-targets.js';
 import { FLOW_TASK_LISTS } from './walk-tasks.js';
 
 export interface LoadFlowOptions {
@@ -15,12 +17,27 @@ export interface LoadFlowOptions {
   syntax?: 'credflow' | 'pebble';
   /** Checks every string of the flow (templates, and text that looks like one) and returns its problems. */
   checkTemplate?: (src: string, flow: Flow, path: readonly (string | number)[]) => string[];
+  /**
+   * Where Subflow tasks find flows: `loadFlow` refuses a Subflow task whose
+   * literal namespace and flowId name no flow there. Default: the `flows.dir`
+   * of the config `checkTemplate` was made for (see `flowTemplateChecker`).
+   */
+  flows?: FlowResolver;
 }
 
-/** Reads and validates a flow file; errors name the file, the path and the line. */
+/**
+ * Reads and validates a flow file (with `flows`, its literal subflow targets
+ * too); errors name the file, the path and the line.
+ */
 export async function loadFlow(file: string, options: LoadFlowOptions = {}): Promise<Flow> {
   const text = await readYamlFile(file, 'flow', FlowNotFoundError);
-  return parseFlow(text, file, options);
+  const flow = parseFlow(text, file, options);
+  const flows = options.flows ?? flowsDirectoryOfCheck(flow);
+  if (flows) {
+    const issues = await subflowTargetIssues(flow, flows);
+    if (issues.length) throw new FlowError(file, issues);
+  }
+  return flow;
 }
 
 /** Validates flow YAML text. */

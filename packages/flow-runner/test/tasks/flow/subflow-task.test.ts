@@ -5,8 +5,11 @@ import { CredentialStore, EnvSecretProvider } from '@credflow/credentials-core';
 import { type AuthServer, describeFindings, scanForLeaks, secretNeedles, startAuthServer } from '@credflow/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFlow } from '../../../src/execution/run-flow.js';
+import { flowTemplateChecker } from '../../../src/execution/template-checks.js';
+import { createTemplateEnvironment } from '../../../src/execution/template-environment.js';
 import { FlowDirectory } from '../../../src/flow/flow-directory.js';
-import { parseFlow } from '../../../src/flow/load-flow.js';
+import { FlowError } from '../../../src/flow/flow-errors.js';
+import { loadFlow, parseFlow } from '../../../src/flow/load-flow.js';
 
 let dir: string;
 const SECRET = 'subflow-client-secret-0123456789';
@@ -176,17 +179,24 @@ describe('io.kestra.plugin.core.flow.Subflow', () => {
     expect(JSON.stringify(e)).toContain('subflows nest deeper than 16 executions: does a flow call itself?');
   });
 
-  it('clear errors: no flows directory, an unknown flow (did you mean), a flow defined twice, bad inputs', async () => {
+  it('clear errors: no flows directory, an unknown flow (did you mean) or a flow defined twice named by a template, bad inputs', async () => {
     const none = await runFlow(parent('    namespace: company.team\n    flowId: child\n'), { store: store() });
     expect(none.taskRuns[0]?.error).toBe(
       'no flows directory to find the subflow in: pass --flows DIR to credflow run, or set flows: { dir: ./flows } in credflow.yaml',
     );
     const flows = new FlowDirectory(dir);
-    const unknown = await runFlow(parent('    namespace: company.team\n    flowId: slwo\n'), { store: store(), flows });
+    // A target written as a template is known only when the task runs: the task fails then.
+    const unknown = await runFlow(parent('    namespace: company.team\n    flowId: "<< \'slwo\' >>"\n'), {
+      store: store(),
+      flows,
+    });
     expect(unknown.taskRuns[0]?.error).toBe(
       `no flow 'slwo' in namespace 'company.team' in the flows directory ${dir} (did you mean 'company.team.slow'?)`,
     );
-    const dup = await runFlow(parent('    namespace: company.team\n    flowId: dup\n'), { store: store(), flows });
+    const dup = await runFlow(parent('    namespace: company.team\n    flowId: "<< \'dup\' >>"\n'), {
+      store: store(),
+      flows,
+    });
     expect(dup.taskRuns[0]?.error).toBe(
       `flow 'company.team.dup' is defined by more than one file of ${dir}: dup-a.yaml, dup-b.yaml`,
     );
@@ -196,5 +206,94 @@ describe('io.kestra.plugin.core.flow.Subflow', () => {
     });
     expect(bad.taskRuns[0]?.error).toContain("subflow company.team.sub.child: unknown input 'nme'");
     expect(bad.subflowExecutions).toEqual([]);
+  });
+});
+
+describe('subflow targets checked before anything runs (validate and run)', () => {
+  // Literal targets only; nested Subflow tasks included. Kestra checks a subflow when it starts; credflow
+  // refuses the flow first, as it does unknown credential keys.
+  const flowText = `id: parent
+namespace: company.team
+tasks:
+  - id: first
+    type: io.kestra.plugin.core.log.Log
+    message: never logged
+  - id: branch
+    type: io.kestra.plugin.core.flow.If
+    condition: "true"
+    then:
+      - id: unknown
+        type: io.kestra.plugin.core.flow.Subflow
+        namespace: company.team
+        flowId: slwo
+      - id: twice
+        type: io.kestra.core.tasks.flows.Flow
+        namespace: company.team
+        flowId: dup
+      - id: known
+        type: io.kestra.plugin.core.flow.Subflow
+        namespace: company.team.sub
+        flowId: child
+      - id: dynamic
+        type: io.kestra.plugin.core.flow.Subflow
+        namespace: company.team
+        flowId: "<< 'whatever' >>"
+`;
+  const expected = () => [
+    {
+      path: 'tasks[1].then[0].flowId',
+      line: 14,
+      message: `no flow 'slwo' in namespace 'company.team' in the flows directory ${dir} (did you mean 'company.team.slow'?)`,
+    },
+    {
+      path: 'tasks[1].then[1].flowId',
+      line: 18,
+      message: `flow 'company.team.dup' is defined by more than one file of ${dir}: dup-a.yaml, dup-b.yaml`,
+    },
+  ];
+
+  it('runFlow with flows refuses the flow (FlowError, each target at its line) and runs no task', async () => {
+    const logs: string[] = [];
+    const err = await runFlow(parseFlow(flowText, 'parent.yaml'), {
+      store: store(),
+      flows: new FlowDirectory(dir),
+      onLog: (l) => logs.push(l.message),
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FlowError);
+    expect((err as FlowError).issues).toEqual(expected());
+    expect((err as FlowError).message).toContain('parent.yaml');
+    expect(logs).toEqual([]);
+  });
+
+  it('loadFlow checks them with flows, or against the flows.dir of the config its template check was made for (credflow validate)', async () => {
+    const file = join(dir, '..', `parent-${process.pid}.yaml`);
+    await writeFile(file, flowText);
+    try {
+      const direct = await loadFlow(file, { flows: new FlowDirectory(dir) }).catch((e: unknown) => e);
+      expect((direct as FlowError).issues).toEqual(expected());
+      const s = CredentialStore.fromYaml(`flows: { dir: ${JSON.stringify(dir)} }\n`);
+      const check = flowTemplateChecker(createTemplateEnvironment(s), s, 'main', false);
+      // The CLI wraps the runner's check in its own (secret names): the directory still applies.
+      const checkTemplate: typeof check = (src, flow, path) => check(src, flow, path);
+      const viaConfig = await loadFlow(file, { checkTemplate }).catch((e: unknown) => e);
+      expect((viaConfig as FlowError).issues).toEqual(expected());
+      // Without a flows directory nothing is checked: the targets may be found at run time.
+      const without = CredentialStore.fromYaml('credentials: {}\n');
+      const plain = flowTemplateChecker(createTemplateEnvironment(without), without, 'main', false);
+      expect((await loadFlow(file, { checkTemplate: plain })).id).toBe('parent');
+    } finally {
+      await rm(file, { force: true });
+    }
+  });
+
+  it('a flows directory that cannot be read is named at the first literal target', async () => {
+    const missing = join(dir, 'no-such-dir');
+    const err = await runFlow(parent('    namespace: company.team\n    flowId: child\n'), {
+      store: store(),
+      flows: new FlowDirectory(missing),
+    }).catch((e: unknown) => e);
+    expect((err as FlowError).issues).toEqual([
+      { path: 'tasks[0].flowId', line: 7, message: `cannot read the flows directory ${missing}: ENOENT` },
+    ]);
   });
 });
