@@ -47,7 +47,9 @@ const INSTALLED = Symbol.for('credflow.nunjucks-adapter');
 
 /** The nunjucks this package imports: in a bundle (the `credflow` CLI), the bundled copy. */
 const own = nunjucks as unknown as NunjucksModules;
+/** By environment class (the fast path), and by copy (its parser module): one adaptation per copy. */
 const byClass = new WeakMap<object, NunjucksInternals>();
+const byCopy = new WeakMap<object, NunjucksInternals>();
 const localRequire = createRequire(import.meta.url);
 
 /**
@@ -77,7 +79,8 @@ export function nunjucksOf(env: Environment): NunjucksInternals {
   const known = byClass.get(ctor);
   if (known) return known;
   const found = env instanceof own.Environment ? { modules: own, version: ownVersion() } : cachedCopy(env);
-  const internals = adapt(found.modules, found.version);
+  const internals = byCopy.get(found.modules.parser) ?? adapt(found.modules, found.version);
+  byCopy.set(found.modules.parser, internals);
   byClass.set(ctor, internals);
   return internals;
 }

@@ -10,7 +10,7 @@ import { CredentialStore, EnvSecretProvider } from '@credflow/credentials-core';
 import nunjucks, { type Environment } from 'nunjucks';
 import { describe, expect, it } from 'vitest';
 import { registerCredentials, renderString } from '../../src/index.js';
-import { NunjucksVersionError } from '../../src/nunjucks/adapter.js';
+import { NunjucksVersionError, nunjucksOf } from '../../src/nunjucks/adapter.js';
 
 const require = createRequire(import.meta.url);
 const store = CredentialStore.fromYaml('credentials: {}\n', { secretProviders: [new EnvSecretProvider({ env: {} })] });
@@ -90,5 +90,13 @@ describe('the nunjucks installation an environment comes from', () => {
     } finally {
       pkg.version = version;
     }
+  });
+
+  it('is adapted once, also for a subclass of its Environment', async () => {
+    class HostEnvironment extends nunjucks.Environment {}
+    const env = new HostEnvironment();
+    expect(nunjucksOf(env)).toBe(nunjucksOf(new nunjucks.Environment()));
+    await sandboxed(env);
+    expect(await renderString(env, '<< a ?? "b" >>')).toBe('b');
   });
 });
