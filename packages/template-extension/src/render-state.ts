@@ -44,8 +44,12 @@ export interface RenderFrame {
 export class RenderState {
   readonly store: CredentialStore;
   readonly values = new Set<string>();
-  readonly credentials = new Map<string, UsedCredential>();
-  readonly #memo = new Map<string, string | Promise<string>>();
+  /** The credentials used, one entry per key, scope and `minValidity`. */
+  readonly credentials = new Set<UsedCredential>();
+  /** The calls made so far, by credential key (no key string built per call). */
+  readonly #calls = new Map<string, UsedCredentialRecord[]>();
+  /** Secrets read so far, by tenant, namespace, name and subkey; made at the first secret. */
+  #secrets: Map<string, Promise<string>> | undefined;
   #derived = 0;
   readonly #onValue: ((value: string) => void) | undefined;
 
@@ -90,33 +94,31 @@ export class RenderState {
    */
   credential(key: string, scope: Scope, minValidity?: string): string | Promise<string> {
     const tenantId = scope.tenantId || DEFAULT_TENANT;
-    const id = `c\u0000${tenantId}\u0000${scope.namespace ?? ''}\u0000${key}\u0000${minValidity ?? ''}`;
-    const known = this.#memo.get(id);
-    if (known !== undefined) return known;
-    const used = new UsedCredentialRecord(key, tenantId, scope.namespace);
-    this.credentials.set(id, used);
-    const hit = minValidity === undefined ? this.store.peekToken(key, scope) : undefined;
-    if (hit !== undefined) {
-      this.#memo.set(id, hit);
-      used.keep(hit);
-      return this.#report(hit);
+    const namespace = scope.namespace || undefined;
+    let calls = this.#calls.get(key);
+    if (calls === undefined) {
+      calls = [];
+      this.#calls.set(key, calls);
+    } else {
+      for (const used of calls) if (used.isFor(tenantId, namespace, minValidity)) return used.value;
     }
+    const used = new UsedCredentialRecord(key, tenantId, namespace, minValidity);
+    calls.push(used);
+    this.credentials.add(used);
+    const hit = minValidity === undefined ? this.store.peekToken(key, scope) : undefined;
+    if (hit !== undefined) return used.keep(this.#report(hit));
     const options = minValidity === undefined ? undefined : { minValidity };
-    const p = this.store.getToken(key, scope, options).then((v) => {
-      used.keep(v);
-      return this.#report(v);
-    });
-    this.#memo.set(id, p);
-    return p;
+    return used.wait(this.store.getToken(key, scope, options).then((v) => used.keep(this.#report(v))));
   }
 
   secret(name: string, subkey: string | undefined, scope: Scope): string | Promise<string> {
     const tenantId = scope.tenantId || DEFAULT_TENANT;
-    const id = `s\u0000${tenantId}\u0000${scope.namespace ?? ''}\u0000${name}\u0000${subkey ?? ''}`;
-    let p = this.#memo.get(id);
+    const id = `${tenantId}\u0000${scope.namespace ?? ''}\u0000${name}\u0000${subkey ?? ''}`;
+    this.#secrets ??= new Map();
+    let p = this.#secrets.get(id);
     if (!p) {
       p = this.store.getSecret(name, subkey, scope).then((v) => this.#report(v));
-      this.#memo.set(id, p);
+      this.#secrets.set(id, p);
     }
     return p;
   }
@@ -148,25 +150,49 @@ const MAX_DERIVED = 5_000;
 /**
  * A {@link UsedCredential}: the token sits in a private field behind a
  * getter on the prototype, so it stays out of JSON and `Object.keys` (and
- * costs no property definition per render).
+ * costs no property definition per render). It also holds what the render
+ * handed out for the call (the token, or the promise of it), so a second
+ * call in the same session shares it.
  */
 class UsedCredentialRecord implements UsedCredential {
   readonly key: string;
   readonly tenantId: string;
   readonly namespace?: string;
+  readonly #minValidity: string | undefined;
   #token: string | undefined;
+  #value: string | Promise<string> | undefined;
 
-  constructor(key: string, tenantId: string, namespace: string | undefined) {
+  constructor(key: string, tenantId: string, namespace: string | undefined, minValidity: string | undefined) {
     this.key = key;
     this.tenantId = tenantId;
     if (namespace) this.namespace = namespace;
+    this.#minValidity = minValidity;
   }
 
   get token(): string | undefined {
     return this.#token;
   }
 
-  keep(token: string): void {
+  /** What the call gave the template: the token, or the promise of it. */
+  get value(): string | Promise<string> {
+    return this.#value as string | Promise<string>;
+  }
+
+  /** Whether this is the call for `tenantId`, `namespace` and `minValidity`. */
+  isFor(tenantId: string, namespace: string | undefined, minValidity: string | undefined): boolean {
+    return this.tenantId === tenantId && this.namespace === namespace && this.#minValidity === minValidity;
+  }
+
+  /** The token arrived: kept, and handed out from now on. */
+  keep(token: string): string {
     this.#token = token;
+    this.#value = token;
+    return token;
+  }
+
+  /** The token is on its way. */
+  wait(token: Promise<string>): Promise<string> {
+    this.#value = token;
+    return token;
   }
 }

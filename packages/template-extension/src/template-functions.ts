@@ -89,6 +89,21 @@ export function makeFunctions() {
   };
 
   function credential(this: unknown, line: number, column: number, ...raw: unknown[]): void {
+    // The usual call, `credential('k')`: no arguments to split.
+    if (raw.length === 2 && typeof raw[0] === 'string' && raw[0] !== '' && typeof raw[1] === 'function') {
+      const cb = raw[1] as Callback;
+      const frame = frameOf(this);
+      if (frame !== undefined) {
+        try {
+          if (frame.state.values.size > 0) refuseSensitive(frame, 'credential', raw[0]);
+          settle(frame, line, column, frame.state.credential(raw[0], frame.scope), cb);
+        } catch (err) {
+          frame.failure ??= { error: err as Error, line, column };
+          cb(err as Error);
+        }
+        return;
+      }
+    }
     const { cb, args, kwargs } = splitArgs('credential', raw);
     let frame: RenderFrame | undefined;
     try {
