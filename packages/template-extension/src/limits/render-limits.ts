@@ -64,6 +64,11 @@ export class RenderBudget {
    * ones (losing their cause), so the render's error is told from here.
    */
   breach: RenderLimitError | undefined;
+  /**
+   * What the walks of large call arguments found, kept for the rest of the
+   * render (see guard-calls.ts); made at the first such argument.
+   */
+  walks: WeakMap<object, ArgumentsWalk> | undefined;
   #deadline: number;
 
   constructor(limits: RenderLimits) {
@@ -139,6 +144,16 @@ export class RenderBudget {
   }
 }
 
+/** What one walk of a call argument found (its text length and parts, and whether it held a sensitive value). */
+export interface ArgumentsWalk {
+  chars: number;
+  parts: number;
+  sensitive: boolean;
+  /** The number of sensitive values and of derived lists and maps the walk knew. */
+  values: number;
+  taints: number;
+}
+
 /** A render went past one of its {@link RenderLimits}. */
 export class RenderLimitError extends Error {
   readonly limit: keyof RenderLimits;
@@ -195,6 +210,18 @@ export function withActiveBudget<T>(budget: RenderBudget, fn: () => T): T {
   } finally {
     active = previous;
   }
+}
+
+/** Makes `budget` the active one until {@link leaveBudget} (no closure to allocate, unlike {@link withActiveBudget}); returns the previous one. */
+export function enterBudget(budget: RenderBudget): RenderBudget | undefined {
+  const previous = active;
+  active = budget;
+  return previous;
+}
+
+/** Restores the budget {@link enterBudget} returned (call it in a `finally`). */
+export function leaveBudget(previous: RenderBudget | undefined): void {
+  active = previous;
 }
 
 /** The active budget (see {@link withActiveBudget}), if any. */

@@ -17,7 +17,7 @@
  */
 
 /** The most nodes of an argument or result examined (deeper or larger data is treated as sensitive). */
-const MAX_WALK = 10_000;
+export const MAX_WALK = 10_000;
 
 /**
  * Lists and maps derived from a sensitive value, whatever their leaves: a
@@ -26,6 +26,15 @@ const MAX_WALK = 10_000;
  * derived from it.
  */
 const TAINTED = new WeakSet<object>();
+
+/** How many times a list or map was marked as derived: what a walk learnt before is stale once this moves. */
+let taints = 0;
+
+/** A count that moves whenever a list or map is marked as derived (see {@link ArgumentsWalk} memos). */
+export const taintCount = (): number => taints;
+
+/** Whether `value` is a list or map derived from a sensitive value. */
+export const isTainted = (value: object): boolean => TAINTED.has(value);
 
 /** Whether `value` holds one of `sensitive`, or a list or map derived from one (plain data: arrays, objects, SafeStrings). */
 export function holdsSensitive(value: unknown, sensitive: ReadonlySet<string>): boolean {
@@ -71,7 +80,10 @@ export function sensitiveLeaves(value: unknown, keys?: string[]): string[] {
     if (typeof v === 'string') out.push(v);
     else if (typeof v === 'number' || typeof v === 'bigint') out.push(String(v));
     else if (v !== null && typeof v === 'object') {
-      TAINTED.add(v);
+      if (!TAINTED.has(v)) {
+        TAINTED.add(v);
+        taints++;
+      }
       if (Array.isArray(v)) for (const x of v) stack.push(x);
       else
         for (const k of Object.keys(v)) {
