@@ -1,4 +1,5 @@
 import { bindArguments, type Callee, isPlainObject, stdlibError, unwrapSafe } from './arguments.js';
+import { setOwnProperty } from './own-property.js';
 
 const STYLES = {
   single: ["'", "\\'"],
@@ -20,12 +21,7 @@ function escapeAll(value: unknown, from: string, to: string): unknown {
   if (isPlainObject(v)) {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(v)) {
-      Object.defineProperty(out, k, {
-        value: escapeAll(v[k], from, to),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      setOwnProperty(out, k, escapeAll(v[k], from, to));
     }
     return out;
   }

@@ -4,6 +4,7 @@
  */
 import { type dom, IonTypes, load } from 'ion-js';
 import { type Callee, stdlibError } from './arguments.js';
+import { setOwnProperty } from './own-property.js';
 
 const callee: Callee = { kind: 'function', name: 'fromIon' };
 const MAX_TEXT = 10_000_000;
@@ -36,12 +37,7 @@ function plain(value: dom.Value | null, depth: number): unknown {
     case IonTypes.STRUCT: {
       const out: Record<string, unknown> = {};
       for (const [name, field] of value.fields()) {
-        Object.defineProperty(out, name, {
-          value: plain(field, depth + 1),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
+        setOwnProperty(out, name, plain(field, depth + 1));
       }
       return out;
     }

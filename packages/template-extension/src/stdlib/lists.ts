@@ -1,5 +1,6 @@
 import { bindArguments, type Callee, describeType, isPlainObject, stdlibError, unwrapSafe } from './arguments.js';
 import { checkResultCount } from './budget.js';
+import { setOwnProperty } from './own-property.js';
 
 /**
  * `chunk(size)`: the list cut into lists of `size` items, the last one
@@ -92,8 +93,7 @@ export function mergeFilter(this: unknown, input: unknown, ...raw: unknown[]): u
   if (items === null || items === undefined) return left;
   if (isPlainObject(left)) {
     const out: Record<string, unknown> = {};
-    const put = (k: string, v: unknown) =>
-      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    const put = (k: string, v: unknown) => setOwnProperty(out, k, v);
     for (const k of Object.keys(left)) put(k, left[k]);
     if (isPlainObject(items)) for (const k of Object.keys(items)) put(k, items[k]);
     else if (Array.isArray(items)) {

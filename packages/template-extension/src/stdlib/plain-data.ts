@@ -1,4 +1,5 @@
 import { isPlainObject } from './arguments.js';
+import { setOwnProperty } from './own-property.js';
 
 const MAX_DEPTH = 1000;
 
@@ -36,12 +37,7 @@ export function toPlainData(value: unknown, depth = 0): unknown {
   if (!(value instanceof Map) && !isPlainObject(value)) return String(value);
   const out: Record<string, unknown> = {};
   for (const [k, v] of entries) {
-    Object.defineProperty(out, k, {
-      value: toPlainData(v, depth + 1),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    setOwnProperty(out, k, toPlainData(v, depth + 1));
   }
   return out;
 }

@@ -10,6 +10,7 @@ import {
   textOf,
   unwrapSafe,
 } from './arguments.js';
+import { setOwnProperty } from './own-property.js';
 import { compileSafeRegex, MAX_REGEX_INPUT } from './safe-regex.js';
 
 /**
@@ -86,12 +87,7 @@ function replaceDeep(
   if (isPlainObject(v)) {
     const out: Record<string, unknown> = {};
     for (const [k, item] of Object.entries(v)) {
-      Object.defineProperty(out, k, {
-        value: replaceDeep(callee, item, pairs, regexp, depth + 1),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      setOwnProperty(out, k, replaceDeep(callee, item, pairs, regexp, depth + 1));
     }
     return out;
   }
