@@ -46,6 +46,9 @@ const width = (name: string, v: unknown, fallback: number): number => {
   return toNumber(name, 'the width', v);
 };
 
+/** `count` spaces, as nunjucks' `repeat` counts them (a fraction rounds up, none below 1). */
+const spacesOf = (count: number): string => (count > 0 ? ' '.repeat(Math.ceil(count)) : '');
+
 const lineCount = (s: unknown): number => {
   const text = s === null || s === undefined ? '' : String(s);
   let n = 1;
@@ -61,8 +64,14 @@ const lineCount = (s: unknown): number => {
 export const BOUNDED_FILTERS: Readonly<Record<string, (original: Fn) => Fn>> = {
   center: (original) =>
     function center(this: unknown, str: unknown, w?: unknown) {
-      budgetOf(this).checkLength(width('center', w, 80));
-      return original.call(this, str, w);
+      const n = width('center', w, 80);
+      budgetOf(this).checkLength(n);
+      if (typeof str !== 'string') return original.call(this, str, w);
+      // nunjucks pads one space at a time, a string of as many pieces as spaces (200 wide, it holds
+      // 6 kB until printed, and a loop of them filled the heap): the same padding, as flat strings.
+      if (str.length >= n) return str;
+      const spaces = n - str.length;
+      return spacesOf(spaces / 2 - (spaces % 2)) + str + spacesOf(spaces / 2);
     },
   indent: (original) =>
     function indent(this: unknown, str: unknown, w?: unknown, first?: unknown) {
