@@ -222,7 +222,8 @@ export class Executor {
     const lists = new Set((type.taskLists ?? []).map((l) => l.key));
     const props: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(task)) {
-      if (COMMON_TASK_KEYS.has(k) || lists.has(k) || (type.taskLists && k === 'errors')) continue;
+      if (COMMON_TASK_KEYS.has(k) && !type.shadows?.includes(k)) continue;
+      if (lists.has(k) || (type.taskLists && k === 'errors')) continue;
       props[k] = v;
     }
     return props;
@@ -232,6 +233,7 @@ export class Executor {
     const attempt: TaskRunAttempt = { state: 'RUNNING', startDate: node.run.startDate };
     node.run.attempts.push(attempt);
     const childStates: State[] = [];
+    let endAs: 'WARNING' | 'KILLED' | undefined;
     let state: State;
     try {
       const ctx = this.contextFor(task, node);
@@ -249,10 +251,13 @@ export class Executor {
           childStates.push(...(await this.runGroups(prefixed, concurrency, node)));
         },
         setOutputs,
+        endAs: (s) => {
+          endAs = s;
+        },
       };
       const out = await type.flow(rendered, fctx);
       if (out) setOutputs(out);
-      state = this.d.signal.aborted ? 'KILLED' : guessFinalState(childStates);
+      state = this.d.signal.aborted ? 'KILLED' : guessFinalState(endAs ? [...childStates, endAs] : childStates);
     } catch (err) {
       this.fail(node, task, path, err, task);
       state = 'FAILED';

@@ -9,6 +9,7 @@ import { coerceOutput } from '../flow/output-types.js';
 import { subflowTargetIssues } from '../flow/subflow-targets.js';
 import { resolveInputs } from '../inputs/resolve-inputs.js';
 import { taskTypeMap } from '../tasks/builtin-tasks.js';
+import { manualPauseIssues } from '../tasks/flow/pause-task.js';
 import { processTaskIssues } from '../tasks/script/process-gate.js';
 import {
   type LogLevel,
@@ -94,9 +95,10 @@ interface ExecutionResult {
  * Runs a flow as Kestra does: inputs, then `tasks` (each rendered just
  * before it runs; flowable tasks run their children), `errors` after a
  * failure, `finally` whatever happened, the flow outputs, then
- * `afterExecution` with the final state known. A disabled flow, and with
- * `flows` a Subflow task whose literal namespace and flowId name no flow
- * there, are refused with a {@link FlowError}.
+ * `afterExecution` with the final state known. A disabled flow, a Pause
+ * that would wait for a manual resume, and with `flows` a Subflow task whose
+ * literal namespace and flowId name no flow there, are refused with a
+ * {@link FlowError}.
  * Input errors throw {@link InputError} before any task runs. Everything in
  * the result and every log line is masked.
  */
@@ -143,6 +145,8 @@ async function prepareExecution(
     const issues = processTaskIssues(flow, options.store.config.file);
     if (issues.length) throw new FlowError(flow.source.file, issues);
   }
+  const pauses = manualPauseIssues(flow);
+  if (pauses.length) throw new FlowError(flow.source.file, pauses);
   if (options.flows) {
     const issues = await subflowTargetIssues(flow, options.flows);
     if (issues.length) throw new FlowError(flow.source.file, issues);

@@ -4,6 +4,7 @@ import type nunjucks from 'nunjucks';
 import { FlowDirectory } from '../flow/flow-directory.js';
 import { checkSubflowsAgainst, SUBFLOW_TYPES } from '../flow/subflow-targets.js';
 import { allTaskIds } from '../flow/walk-tasks.js';
+import { MANUAL_PAUSE_MESSAGE, PAUSE_TYPES, waitsForManualResume } from '../tasks/flow/pause-task.js';
 import { processTasksDisabledMessage } from '../tasks/script/process-gate.js';
 import { SCRIPT_TASK_TYPES } from '../tasks/script/shell-tasks.js';
 import { hasTemplate } from './template-environment.js';
@@ -167,6 +168,12 @@ export function flowTemplateChecker(
     if (!processTasks && path?.at(-1) === 'type' && SCRIPT_TASK_TYPES.has(src)) {
       return [processTasksDisabledMessage(src, store.config?.file)];
     }
+    if (path?.at(-1) === 'type' && PAUSE_TYPES.has(src)) {
+      const task = valueAt(flow, path.slice(0, -1));
+      if (task && typeof task === 'object' && waitsForManualResume(task as Record<string, unknown>)) {
+        return [MANUAL_PAUSE_MESSAGE];
+      }
+    }
     // A Subflow task's `outputs` are rendered in the subflow execution: they name its tasks, not this flow's.
     if (path && isSubflowOutputs(flow, path)) return [];
     let context = contexts.get(flow);
@@ -202,15 +209,20 @@ interface FlowShape {
   errors: readonly { id: string }[];
 }
 
+/** The value at `path` in `flow`, if any. */
+function valueAt(flow: FlowShape, path: readonly (string | number)[]): unknown {
+  let node: unknown = flow;
+  for (const k of path) {
+    if (!node || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[k];
+  }
+  return node;
+}
+
 /** Whether `path` is inside the `outputs` of a Subflow task. */
 function isSubflowOutputs(flow: FlowShape, path: readonly (string | number)[]): boolean {
   const at = path.indexOf('outputs');
   if (at < 2) return false;
-  let node: unknown = flow;
-  for (const k of path.slice(0, at)) {
-    if (!node || typeof node !== 'object') return false;
-    node = (node as Record<string | number, unknown>)[k];
-  }
-  const type = (node as { type?: unknown } | undefined)?.type;
+  const type = (valueAt(flow, path.slice(0, at)) as { type?: unknown } | undefined)?.type;
   return typeof type === 'string' && SUBFLOW_TYPES.has(type);
 }

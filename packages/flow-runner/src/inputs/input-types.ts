@@ -1,5 +1,7 @@
+import { parseDuration } from '@credflow/credentials-core/internal';
+
 /** Kestra input types the runner supports. */
-export const INPUT_TYPES = ['STRING', 'INT', 'FLOAT', 'BOOLEAN', 'JSON', 'URI', 'SECRET'] as const;
+export const INPUT_TYPES = ['STRING', 'INT', 'FLOAT', 'BOOLEAN', 'JSON', 'URI', 'SECRET', 'DURATION'] as const;
 export type InputType = (typeof INPUT_TYPES)[number];
 
 /** Said in every input error: the reason no part of the value is quoted. */
@@ -53,6 +55,12 @@ export function coerceInput(type: InputType, value: unknown): unknown {
         // JSON.parse's own message quotes the text around the error: never shown.
         throw refuse('expected valid JSON, such as {"a": 1} or [1, 2]');
       }
+    case 'DURATION':
+      // Kestra's Duration: ISO-8601 (PT1M, P1D); kept as written, as templates print it.
+      if (text === undefined || parseDuration(text) === undefined) {
+        throw refuse('expected an ISO-8601 duration, such as PT30S or P1D');
+      }
+      return text.trim();
     case 'URI': {
       if (text === undefined) throw refuse(`expected an absolute URI, got ${kind(value)}`);
       // URL's own error quotes the input: never shown.

@@ -3,6 +3,7 @@ import { failTask } from './fail-task.js';
 import { eachParallelTask, eachSequentialTask, forEachTask } from './flow/for-each-task.js';
 import { ifTask } from './flow/if-task.js';
 import { parallelTask } from './flow/parallel-task.js';
+import { pauseTask } from './flow/pause-task.js';
 import { allowFailureTask, sequentialTask } from './flow/sequential-task.js';
 import { subflowTask } from './flow/subflow-task.js';
 import { switchTask } from './flow/switch-task.js';
@@ -31,6 +32,7 @@ export const builtinTasks: readonly TaskType[] = [
   parallelTask,
   sequentialTask,
   allowFailureTask,
+  pauseTask,
   subflowTask,
   shellCommandsTask,
   shellScriptTask,

@@ -90,6 +90,8 @@ export interface FlowableContext extends TaskContext {
   runGroups(groups: readonly ChildGroup[], concurrency: number): Promise<void>;
   /** Sets this task run's outputs now (visible to its children as `parent.outputs`). */
   setOutputs(outputs: Record<string, unknown>): void;
+  /** Ends this task run in `state` at least (its children's states still count): Pause's WARN and CANCEL. */
+  endAs(state: 'WARNING' | 'KILLED'): void;
 }
 
 /** What every task type has. `fields` validates the task as written (values may still be templates). */
@@ -100,6 +102,11 @@ interface TaskTypeBase {
   readonly aliases?: readonly string[];
   /** Properties passed to the task as written, not rendered before it runs (Subflow's `outputs`). */
   readonly rawProperties?: readonly string[];
+  /**
+   * Properties every task has that this type defines itself (Pause's `timeout`):
+   * passed to the task, not applied by the executor.
+   */
+  readonly shadows?: readonly string[];
   /** The task's own fields; a flowable task's task lists use `task`, the schema of one task. */
   readonly fields: z.ZodRawShape | ((task: z.ZodType) => z.ZodRawShape);
 }

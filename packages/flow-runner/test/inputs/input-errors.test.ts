@@ -22,6 +22,7 @@ const BAD: Record<InputType, unknown[]> = {
   BOOLEAN: [SECRET, `true${SECRET}`, [SECRET], 1234567890123456, { k: SECRET }],
   JSON: [SECRET, `{"k": "${SECRET}"`, `["${SECRET}",]`],
   URI: [SECRET, `not a uri ${SECRET}`, `//${SECRET}`, [SECRET], { k: SECRET }],
+  DURATION: [SECRET, `PT${NUMERIC_SECRET}X`, 1234567890123456, [SECRET], { k: SECRET }],
 };
 const NEEDLES = [SECRET, NUMERIC_SECRET, '1234567890123456'];
 
@@ -45,6 +46,7 @@ const EXPECTED: Record<InputType, RegExp> = {
   BOOLEAN: /expected true or false/,
   JSON: /expected valid JSON/,
   URI: /expected an absolute URI/,
+  DURATION: /expected an ISO-8601 duration/,
 };
 
 describe('input errors never quote the value', () => {

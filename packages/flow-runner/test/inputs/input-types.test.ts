@@ -13,6 +13,8 @@ describe('coerceInput', () => {
     ['JSON', '{"a":[1]}', { a: [1] }],
     ['URI', 'https://x.example/a?b=c', 'https://x.example/a?b=c'],
     ['SECRET', 's3cr3t', 's3cr3t'],
+    ['DURATION', ' PT1S ', 'PT1S'],
+    ['DURATION', 'P1DT2H', 'P1DT2H'],
   ] as const)('%s %j', (type, value, expected) => {
     expect(coerceInput(type, value)).toEqual(expected);
   });
@@ -27,6 +29,8 @@ describe('coerceInput', () => {
     ['URI', 'not a uri', 'expected an absolute URI, such as https://example.com/path'],
     ['URI', 42, 'expected an absolute URI, got a number'],
     ['STRING', ['x'], 'expected text, got a list'],
+    ['DURATION', '1 second', 'expected an ISO-8601 duration, such as PT30S or P1D'],
+    ['DURATION', 30, 'expected an ISO-8601 duration'],
   ] as const)('refuses %s %j, saying what is expected and not quoting the value', (type, value, message) => {
     expect(() => coerceInput(type, value)).toThrow(`${message}`);
     expect(() => coerceInput(type, value)).toThrow(/\(the value is not shown\)$/);
