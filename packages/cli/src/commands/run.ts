@@ -166,7 +166,7 @@ async function runLoaded(
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
-  printSummary(execution, io);
+  printSummary(execution, io, masker);
   if (values.json) io.stdout(`${masker.mask(JSON.stringify(executionJson(execution), null, 2))}\n`);
   // A template that reached past the sandbox is a flow error, like one validate finds: exit 2.
   if (execution.sandboxViolation) return EXIT.USAGE;
@@ -212,7 +212,8 @@ function executionJson(e: Execution): Record<string, unknown> {
   };
 }
 
-function printSummary(e: Execution, io: CliIo): void {
+/** The summary on stderr; masked whole, as a task run's value or error may come from a secret. */
+function printSummary(e: Execution, io: CliIo, masker: Masker): void {
   const ok = e.state === 'SUCCESS' || e.state === 'WARNING';
   const state = paint(io, e.state === 'SUCCESS' ? 'green' : ok ? 'yellow' : 'red', e.state);
   const depth = (r: Execution['taskRuns'][number]): number => {
@@ -244,5 +245,5 @@ function printSummary(e: Execution, io: CliIo): void {
     );
   }
   if (ok && Object.keys(e.outputs).length) lines.push(`  outputs: ${JSON.stringify(e.outputs)}`);
-  io.stderr(`${lines.join('\n')}\n`);
+  io.stderr(`${masker.mask(lines.join('\n'))}\n`);
 }
