@@ -10,6 +10,7 @@ export { didYouMean } from './did-you-mean.js';
 export { formatDuration, parseDuration } from './duration.js';
 export type { YamlFileErrorClass } from './errors.js';
 export { AssertionSigner } from './keys/assertion-signer.js';
+export { MAX_FILE_VALUE_BYTES, readBoundedText } from './read-bounded-text.js';
 export { authorizationSecrets } from './redact.js';
 export { describeScope } from './scope.js';
 export { SecretResolver } from './secrets/secret-resolver.js';

@@ -8,8 +8,8 @@ import {
   TokenResponseInvalidError,
   TokenTimeoutError,
 } from '../errors.js';
-import type { GrantResult } from '../grants/grant.js';
 import { type BoundedOutcome, boundedRequest, isRedirect } from './bounded-request.js';
+import type { GrantResult } from './grant-result.js';
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
 import { sentCredentials } from './sent-credentials.js';
 import { serverText } from './server-text.js';

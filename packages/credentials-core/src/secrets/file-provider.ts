@@ -3,10 +3,11 @@ import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { isValidSecretName } from '../config/secret-ref.js';
 import { SecretInvalidError } from '../errors.js';
+import { MAX_FILE_VALUE_BYTES, readBoundedText } from '../read-bounded-text.js';
 import type { SecretProvider } from './secret-provider.js';
 
 /** Largest secret file read: 1 MiB (a PEM chain or a service-account JSON is a few KB). */
-export const MAX_SECRET_FILE_BYTES = 1 << 20;
+export const MAX_SECRET_FILE_BYTES = MAX_FILE_VALUE_BYTES;
 
 /**
  * Reads secret `NAME` from the file `<dir>/<NAME>` (one file per secret, as
@@ -55,21 +56,12 @@ export class FileSecretProvider implements SecretProvider {
           `${this.#where(name)} is larger than 1 MiB (${info.size} bytes): a secret file holds at most 1 MiB`,
         );
       }
-      // Stop one chunk past the cap: a file that grows after fstat cannot make us read more.
-      const chunks: Buffer[] = [];
-      let total = 0;
-      for (;;) {
-        const { bytesRead, buffer } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, null);
-        if (bytesRead === 0) break;
-        total += bytesRead;
-        if (total > MAX_SECRET_FILE_BYTES) {
-          throw this.#error(name, `${this.#where(name)} is larger than 1 MiB: a secret file holds at most 1 MiB`);
-        }
-        chunks.push(buffer.subarray(0, bytesRead));
+      // A file that grows after fstat is still cut at the cap.
+      const text = await readBoundedText(handle, MAX_SECRET_FILE_BYTES);
+      if (text === undefined) {
+        throw this.#error(name, `${this.#where(name)} is larger than 1 MiB: a secret file holds at most 1 MiB`);
       }
-      return Buffer.concat(chunks)
-        .toString('utf8')
-        .replace(/\r?\n$/, '');
+      return text;
     } catch (err) {
       if (err instanceof SecretInvalidError) throw err;
       const code = (err as NodeJS.ErrnoException).code;

@@ -1,6 +1,6 @@
 import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import type { SecretProviderConfig } from '../config/secret-provider-schema.js';
-import { isPackageMissing, loadSdk } from './load-sdk.js';
+import { isPackageMissing, loadSdk } from '../load-sdk.js';
 import { defaultReadRetry, type ReadOutcome, type ReadRetryPolicy, retryRead } from './retry-read.js';
 import { SecretAccessDeniedError } from './secret-errors.js';
 import type { SecretProvider, SecretReadOptions } from './secret-provider.js';

@@ -1,4 +1,4 @@
-import type { GrantResult } from '../grants/grant.js';
+import type { GrantResult } from '../http/grant-result.js';
 import { MAX_LIFETIME_S } from '../http/token-response.js';
 import type { AccessToken } from './access-token.js';
 

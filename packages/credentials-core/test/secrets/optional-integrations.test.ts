@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { parseConfig } from '../../src/load-config.js';
+import { isPackageMissing, loadSdk } from '../../src/load-sdk.js';
 import { installCommand, OPTIONAL_INTEGRATIONS, type OptionalPackage } from '../../src/optional-packages.js';
 import { isPackageInstalled } from '../../src/package-installed.js';
-import { isPackageMissing, loadSdk } from '../../src/secrets/load-sdk.js';
 
 const absent = new Set<string>();
 vi.mock('../../src/package-installed.js', async (original) => {

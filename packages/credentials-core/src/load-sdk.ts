@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { integrationOf, missingMessage, OPTIONAL_INTEGRATIONS } from '../optional-packages.js';
+import { integrationOf, missingMessage, OPTIONAL_INTEGRATIONS } from './optional-packages.js';
 
 const loaded = new Map<string, Promise<unknown>>();
 const MISSING = Symbol('credflow.optionalPackageMissing');
