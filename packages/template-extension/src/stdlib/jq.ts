@@ -1,10 +1,18 @@
 /**
  * Kestra's `jq` filter with a real jq (jq 1.7, compiled to WebAssembly by
  * the `jq-web` package), run in a worker thread: a jq program can loop or
- * allocate without bound, so it runs off the event loop, within the
- * render's time limit (the worker is ended when it is reached), with its
- * memory capped. Nothing is loaded until a template calls `jq`: the worker
- * starts (and compiles jq, about 3 MB) on the first call and is reused.
+ * allocate without bound, so it runs off the event loop, with its memory
+ * capped, for at most {@link JQ_CALL_TIMEOUT_MS} per call and within the
+ * render's time limit (the worker is ended when either is reached).
+ * Nothing is loaded until a template calls `jq`: the worker starts (and
+ * compiles jq, about 3 MB) on the first call.
+ *
+ * One worker serves the whole process, one program at a time, in the order
+ * the calls came: renders of several tenants share it, so a call may wait
+ * for the programs before it, each at most {@link JQ_CALL_TIMEOUT_MS}.
+ * The worker never keeps the process alive: it is unreferenced between
+ * calls and ended after {@link JQ_IDLE_MS} without one (the next call
+ * starts a new one).
  */
 
 import type { Worker } from 'node:worker_threads';
@@ -16,6 +24,12 @@ import { checkResultCount, checkResultLength } from './budget.js';
 type Callback = (err: unknown, value?: unknown) => void;
 
 const callee: Callee = { kind: 'filter', name: 'jq' };
+
+/** The longest one jq call may run (its render's time limit, when shorter, ends it first). */
+export const JQ_CALL_TIMEOUT_MS = 2_000;
+
+/** How long the jq worker is kept without a call before it is ended. */
+export const JQ_IDLE_MS = 5_000;
 
 /** The most memory jq's WebAssembly heap may grow to, and the worker's JavaScript heap (MB). */
 const WASM_MEMORY_CAP = 256 * 1024 * 1024;
@@ -93,6 +107,7 @@ class JqRunner {
   #queue: Job[] = [];
   #current: Job | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #idle: NodeJS.Timeout | undefined;
   #nextId = 1;
 
   run(input: string, program: string, timeoutMs: number): Promise<string> {
@@ -111,7 +126,11 @@ class JqRunner {
         resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
         stdout: true,
         stderr: true,
+        // The worker's source is CommonJS, whatever the host was started with (`--input-type=module`).
+        execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
       });
+      // Only a call in progress keeps the process alive (see #pump), not a worker starting or idle.
+      worker.unref();
       worker.stdout.resume();
       worker.stderr.resume();
       try {
@@ -144,17 +163,26 @@ class JqRunner {
     if (this.#current || this.#queue.length === 0) return;
     const job = this.#queue.shift() as Job;
     this.#current = job;
+    clearTimeout(this.#idle);
     this.#start().then(
       (worker) => {
         if (this.#current !== job) return;
         worker.ref();
-        this.#timer = setTimeout(() => {
-          this.#stop(worker);
-          this.#settle(
-            job,
-            new RenderLimitError('timeoutMs', `the jq program ran longer than ${job.timeoutMs / 1000} s`),
-          );
-        }, job.timeoutMs);
+        const ownLimit = JQ_CALL_TIMEOUT_MS < job.timeoutMs;
+        this.#timer = setTimeout(
+          () => {
+            this.#stop(worker);
+            this.#settle(
+              job,
+              ownLimit
+                ? new JqError(
+                    `the jq program ran longer than ${JQ_CALL_TIMEOUT_MS / 1000} s, the limit of one jq call (it was stopped)`,
+                  )
+                : new RenderLimitError('timeoutMs', `the jq program ran longer than ${job.timeoutMs / 1000} s`),
+            );
+          },
+          Math.min(JQ_CALL_TIMEOUT_MS, job.timeoutMs),
+        );
         worker.postMessage({ id: job.id, input: job.input, program: job.program });
       },
       (err: Error) => this.#settle(job, err),
@@ -201,6 +229,11 @@ class JqRunner {
     if (typeof result === 'string') job.resolve(result);
     else job.reject(result);
     this.#pump();
+    if (!this.#current && this.#worker) {
+      const worker = this.#worker;
+      this.#idle = setTimeout(() => this.#stop(worker), JQ_IDLE_MS);
+      this.#idle.unref();
+    }
   }
 }
 
