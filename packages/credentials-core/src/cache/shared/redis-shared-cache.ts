@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
-import { loadSdk } from '../../secrets/load-sdk.js';
+import { loadSdk } from '../../load-sdk.js';
 import type { SharedCache } from './shared-cache.js';
 
 /** A value given as it is, or read on first use (from an environment variable, a file, a secret store). */
