@@ -8,7 +8,7 @@
 // No account anywhere is needed, and no token or secret is printed: every
 // output is scanned for them.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -157,6 +157,8 @@ try {
   );
 } finally {
   await demo.close();
-  await rm(dir, { recursive: true, force: true });
+  // Kept, to read or to start from: it names the demo's loopback servers (stopped now) and
+  // holds no secret (they were in the demo's environment only).
+  console.log(`config kept at ${join(dir, 'credflow.yaml')} (its servers have stopped with the demo)`);
 }
 process.exitCode = failures ? 1 : 0;
