@@ -4,20 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CredentialCommon } from '../../src/config/types.js';
-import { ConfigError } from '../../src/errors.js';
 import { builtinGrantTypes } from '../../src/grants/builtin.js';
 import { defineGrantType } from '../../src/grants/grant.js';
 import { loadConfig, parseConfig } from '../../src/load-config.js';
-
-function configError(text: string): ConfigError {
-  try {
-    parseConfig(text, { file: 'credflow.yaml' });
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { configError } from '../helpers/config-error.js';
 
 const GOOD = `
 credentials:

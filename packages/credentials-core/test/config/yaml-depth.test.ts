@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { findTooDeep, MAX_YAML_DEPTH } from '../../src/config/yaml-depth.js';
 import { readYaml } from '../../src/config/yaml-source.js';
-import { ConfigError } from '../../src/errors.js';
-import { parseConfig } from '../../src/load-config.js';
+import { configError } from '../helpers/config-error.js';
 
 const blockMaps = (n: number, indent = 0) =>
   `${Array.from({ length: n }, (_, i) => `${' '.repeat(indent + i)}k:`).join('\n')} 1\n`;
 const flowSeqs = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
-
-function configError(text: string): ConfigError {
-  try {
-    parseConfig(text, { file: 'credflow.yaml' });
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 const TOO_DEEP = `YAML nested more than ${MAX_YAML_DEPTH} levels deep (mappings and lists inside each other): credflow reads at most ${MAX_YAML_DEPTH}`;
 

@@ -6,11 +6,11 @@
 // tarballs without them) is packages/cli/test/pack-install-weight.e2e.test.ts.
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
 import { parseConfig } from '../../src/load-config.js';
 import { isPackageMissing, loadSdk } from '../../src/load-sdk.js';
 import { installCommand, OPTIONAL_INTEGRATIONS, type OptionalPackage } from '../../src/optional-packages.js';
 import { isPackageInstalled } from '../../src/package-installed.js';
+import { configError } from '../helpers/config-error.js';
 
 const absent = new Set<string>();
 vi.mock('../../src/package-installed.js', async (original) => {
@@ -18,16 +18,6 @@ vi.mock('../../src/package-installed.js', async (original) => {
   return { isPackageInstalled: (name: string) => !absent.has(name) && real.isPackageInstalled(name) };
 });
 afterEach(() => absent.clear());
-
-function loadError(text: string): ConfigError {
-  try {
-    parseConfig(text, { file: 'credflow.yaml' });
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 const pkg = (p: string) =>
   JSON.parse(readFileSync(new URL(`../../../${p}/package.json`, import.meta.url), 'utf8')) as {
@@ -40,30 +30,30 @@ const pkg = (p: string) =>
 describe('a config naming an integration that is not installed fails at load with the install command', () => {
   it('aws-secrets-manager', () => {
     absent.add('@aws-sdk/client-secrets-manager');
-    const e = loadError('secrets:\n  - type: env\n  - type: aws-secrets-manager\n    region: eu-west-1\n');
+    const e = configError('secrets:\n  - type: env\n  - type: aws-secrets-manager\n    region: eu-west-1\n');
     expect(e.message).toContain('npm install @aws-sdk/client-secrets-manager@^3');
     expect(e.message).toContain('credflow.yaml:3: secrets[1].type: ');
   });
 
   it('gcp-secret-manager', () => {
     absent.add('@google-cloud/secret-manager');
-    const e = loadError('secrets:\n  - type: gcp-secret-manager\n    project: my-project\n');
+    const e = configError('secrets:\n  - type: gcp-secret-manager\n    project: my-project\n');
     expect(e.message).toContain('npm install @google-cloud/secret-manager@^6');
   });
 
   it('azure-key-vault: only the missing package of the two', () => {
     absent.add('@azure/keyvault-secrets');
-    let e = loadError('secrets:\n  - type: azure-key-vault\n    vaultUrl: https://v.vault.azure.net\n');
+    let e = configError('secrets:\n  - type: azure-key-vault\n    vaultUrl: https://v.vault.azure.net\n');
     expect(e.message).toContain('npm install @azure/keyvault-secrets@^4');
     expect(e.message).not.toContain('@azure/identity@');
     absent.add('@azure/identity');
-    e = loadError('secrets:\n  - type: azure-key-vault\n    vaultUrl: https://v.vault.azure.net\n');
+    e = configError('secrets:\n  - type: azure-key-vault\n    vaultUrl: https://v.vault.azure.net\n');
     expect(e.message).toContain('npm install @azure/identity@^4 @azure/keyvault-secrets@^4');
   });
 
   it('cache.shared type redis (ioredis)', () => {
     absent.add('ioredis');
-    const e = loadError(
+    const e = configError(
       'cache:\n  shared:\n    type: redis\n    url: { env: R }\n    encryptionKey: { secret: K }\ncredentials: {}\n',
     );
     expect(e.message).toContain('npm install ioredis@^5');
@@ -72,7 +62,7 @@ describe('a config naming an integration that is not installed fails at load wit
 
   it('in a tenant and a namespace too', () => {
     absent.add('@aws-sdk/client-secrets-manager');
-    const e = loadError(
+    const e = configError(
       'tenants:\n  acme:\n    secrets:\n      - type: aws-secrets-manager\n        region: eu-west-1\n    credentials: {}\n',
     );
     expect(e.message).toContain('npm install @aws-sdk/client-secrets-manager@^3');
