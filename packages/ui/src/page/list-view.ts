@@ -1,6 +1,7 @@
 // The credentials table: one row per credential, secret references by name
 // with whether each resolves now (never the value).
 
+import type { CredentialSummary } from '@credflow/credentials-core';
 import { el } from './dom.js';
 
 export interface SecretInfo {
@@ -10,14 +11,8 @@ export interface SecretInfo {
   status?: 'ok' | 'missing' | 'invalid';
 }
 
-export interface Summary {
-  key: string;
-  tenantId: string;
-  level: 'tenant' | 'namespace';
-  namespace?: string;
-  type: string;
-  endpoint: string;
-  cache: { enabled: boolean; refreshBeforeExpiry: number };
+/** A credential as the server lists it: the store's {@link CredentialSummary}, with each secret's status. */
+export interface Summary extends CredentialSummary {
   secrets: SecretInfo[];
   /** The version of its definition in the file, sent back with a delete. */
   version?: string;
