@@ -70,18 +70,10 @@ async function readInputFile(name: string, path: string, cwd: string): Promise<s
     throw fail((err as NodeJS.ErrnoException).code ?? 'error');
   }
   try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const { bytesRead, buffer } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-      if (total > MAX_INPUT_FILE_BYTES) throw fail('larger than 1 MiB');
-      chunks.push(buffer.subarray(0, bytesRead));
-    }
-    return Buffer.concat(chunks)
-      .toString('utf8')
-      .replace(/\r?\n$/, '');
+    const { readBoundedText } = await import('@credflow/credentials-core/internal');
+    const text = await readBoundedText(handle, MAX_INPUT_FILE_BYTES);
+    if (text === undefined) throw fail('larger than 1 MiB');
+    return text;
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw fail((err as NodeJS.ErrnoException).code ?? 'error');
