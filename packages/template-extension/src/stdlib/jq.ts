@@ -126,8 +126,10 @@ class JqRunner {
         resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
         stdout: true,
         stderr: true,
-        // The worker's source is CommonJS, whatever the host was started with (`--input-type=module`).
-        execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
+        // None of the host's flags: the worker's source is CommonJS whatever the host was started
+        // with (`--input-type=module`), and a host's preloads (`--import`, `--require`: module hooks,
+        // instrumentation) have nothing to do in it (module hooks there kept the process alive).
+        execArgv: [],
       });
       // Only a call in progress keeps the process alive (see #pump), not a worker starting or idle.
       worker.unref();

@@ -5,9 +5,9 @@ import { base64decodeFilter, base64encodeFilter, hashFilters, urldecodeFilter, u
 import { escapeCharFilter } from './escape-char.js';
 import { indentFilter, nindentFilter } from './indent.js';
 import { fromIonFunction, ION_READER, toIonFilter } from './ion.js';
-import { jqFilter } from './jq.js';
 import { fromJsonFilter, fromJsonFunction, toJsonFilter } from './json.js';
 import { DATE_FILTERS, DATE_FUNCTIONS, lazyDateFunction, patchDateLoading } from './lazy-dates.js';
+import { jqFilter } from './lazy-jq.js';
 import {
   chunkFilter,
   distinctFilter,
