@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/load-config.js';
 import { didYouMean } from '../src/did-you-mean.js';
+import { parseConfig } from '../src/load-config.js';
 
 describe('didYouMean', () => {
   it('suggests the closest name for typos, swaps and case, and nothing when none is close', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/load-config.js';
 import { CredentialNotFoundError } from '../src/errors.js';
+import { parseConfig } from '../src/load-config.js';
 import { listCredentials, namespaceChain, resolveCredential } from '../src/scope.js';
 import { CredentialStore } from '../src/store.js';
 

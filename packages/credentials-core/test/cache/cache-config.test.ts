@@ -1,8 +1,8 @@
 // cache.shared (SPEC section 8): where Redis is (url, sentinels + name,
 // cluster), its credentials and TLS, validated with located errors.
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/load-config.js';
 import { ConfigError } from '../../src/errors.js';
+import { parseConfig } from '../../src/load-config.js';
 
 const head = 'cache:\n  shared:\n    type: redis\n    encryptionKey: { secret: K }\n';
 const shared = (lines: string) =>
