@@ -20,6 +20,7 @@ import {
 } from '../tasks/task-type.js';
 import type { Execution, LogEntry, TaskRun } from './execution.js';
 import { Executor } from './executor.js';
+import { enterFlowSlot } from './flow-concurrency.js';
 import { renderProperties } from './render-properties.js';
 import { guessFinalState, type State } from './state.js';
 import { createTemplateEnvironment } from './template-environment.js';
@@ -310,14 +311,26 @@ async function execute(
   }
 
   let state: State = 'SUCCESS';
+  // Kestra's flow `concurrency`: over the limit, wait (QUEUE) or end at once with no task run (CANCEL, FAIL).
+  const slot = flow.concurrency
+    ? await enterFlowSlot(`${tenantId}\u0000${flow.namespace}\u0000${flow.id}`, flow.concurrency, signal, (n) =>
+        log('flow', undefined, 'INFO', `Flow is queued due to concurrency limit exceeded, ${n} running(s)`),
+      )
+    : undefined;
+  const refused = slot && 'refused' in slot ? slot.refused : undefined;
   try {
-    state = guessFinalState(await executor.runSequence(flow.tasks, ['tasks']));
-    if (signal.aborted) state = 'KILLED';
-    // A template that reached past the sandbox is a broken (or hostile) flow: nothing more of it runs.
-    if (state === 'FAILED' && !sandboxViolation) await executor.runSequence(flow.errors, ['errors']);
-    if (!sandboxViolation && !signal.aborted && flow.finally.length) {
-      const after = guessFinalState(await executor.runSequence(flow.finally, ['finally']));
-      state = guessFinalState([state, after]);
+    if (refused) {
+      state = refused === 'CANCEL' ? 'CANCELLED' : refused === 'FAIL' ? 'FAILED' : 'KILLED';
+      if (refused === 'FAIL') log('flow', undefined, 'ERROR', 'Flow is FAILED due to concurrency limit exceeded');
+    } else {
+      state = guessFinalState(await executor.runSequence(flow.tasks, ['tasks']));
+      if (signal.aborted) state = 'KILLED';
+      // A template that reached past the sandbox is a broken (or hostile) flow: nothing more of it runs.
+      if (state === 'FAILED' && !sandboxViolation) await executor.runSequence(flow.errors, ['errors']);
+      if (!sandboxViolation && !signal.aborted && flow.finally.length) {
+        const after = guessFinalState(await executor.runSequence(flow.finally, ['finally']));
+        state = guessFinalState([state, after]);
+      }
     }
     const flowOutputs: Record<string, unknown> = {};
     if (state === 'SUCCESS' || state === 'WARNING') {
@@ -346,7 +359,7 @@ async function execute(
     // deprecated form) rendered here, whatever the state.
     let extracted: Record<string, unknown> | undefined = flow.outputs.length ? flowOutputs : undefined;
     let outputsError: string | undefined;
-    if (sub?.taskOutputs && !flow.outputs.length) {
+    if (sub?.taskOutputs && !flow.outputs.length && !refused) {
       try {
         const r = await trace.run(() =>
           renderProperties(env, flow, sub.taskOutputs, ['outputs'], ctx, scope, addSensitive, sensitive),
@@ -357,7 +370,7 @@ async function execute(
       }
     }
     execution.state = state;
-    if (!sandboxViolation && !signal.aborted && flow.afterExecution.length) {
+    if (!sandboxViolation && !signal.aborted && !refused && flow.afterExecution.length) {
       await executor.runSequence(flow.afterExecution, ['afterExecution']);
     }
     // Subflow executions not waited for end before the run does (credflow run is one process).
@@ -394,6 +407,7 @@ async function execute(
       ...(outputsError !== undefined ? { outputsError } : {}),
     };
   } finally {
+    if (slot && 'release' in slot) slot.release();
     trace.end(signal.aborted ? 'FAILED' : state === 'WARNING' ? 'SUCCESS' : state);
     unsubscribe();
   }

@@ -1,5 +1,6 @@
 /** Kestra's states of an execution and of its task runs. */
-export const STATES = ['CREATED', 'RUNNING', 'SUCCESS', 'WARNING', 'FAILED', 'SKIPPED', 'KILLED'] as const;
+/** CANCELLED: an execution its flow's `concurrency` (behavior CANCEL) did not let run. */
+export const STATES = ['CREATED', 'RUNNING', 'SUCCESS', 'WARNING', 'FAILED', 'SKIPPED', 'KILLED', 'CANCELLED'] as const;
 export type State = (typeof STATES)[number];
 
 /** Whether a state is final. */

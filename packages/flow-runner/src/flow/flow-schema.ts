@@ -90,6 +90,14 @@ export function buildFlowSchema(tasks: readonly TaskType[]) {
     description: z.string().optional(),
     revision: z.number().int().min(1).optional(),
     disabled: z.boolean().optional(),
+    concurrency: z
+      .strictObject({
+        limit: z.number({ error: 'expected a number of executions' }).int().min(1, 'at least 1 execution'),
+        behavior: z
+          .enum(['QUEUE', 'CANCEL', 'FAIL'], { error: 'expected one of QUEUE, CANCEL, FAIL' })
+          .default('QUEUE'),
+      })
+      .optional(),
     labels: z
       .union([z.record(z.string(), labelValue), z.array(z.strictObject({ key: z.string(), value: labelValue }))])
       .optional(),

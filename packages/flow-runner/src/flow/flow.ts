@@ -1,3 +1,4 @@
+import type { FlowConcurrency } from '../execution/flow-concurrency.js';
 import type { InputType } from '../inputs/input-types.js';
 import type { TemplateSyntax } from './flow-syntax.js';
 import type { OutputType } from './output-types.js';
@@ -40,6 +41,8 @@ export interface Flow {
   triggers: { id: string; type: string }[];
   /** A disabled flow is not run. */
   disabled: boolean;
+  /** At most `limit` executions of the flow at once in this process (Kestra's flow `concurrency`). */
+  concurrency?: FlowConcurrency;
   /** Flow outputs; `type` converts the rendered value (Kestra's output types). */
   outputs: { id: string; value: unknown; type?: OutputType }[];
   /** The template syntax its file is written in, when it holds templates (see `flow-syntax.ts`). */

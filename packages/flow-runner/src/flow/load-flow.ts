@@ -80,6 +80,7 @@ export function parseFlow(text: string, file = '<flow>', options: LoadFlowOption
     afterExecution: (f.afterExecution ?? []) as FlowTask[],
     triggers: (f.triggers ?? []).map((t) => ({ id: t.id, type: t.type })),
     disabled: f.disabled === true,
+    ...(f.concurrency ? { concurrency: f.concurrency } : {}),
     outputs: (f.outputs ?? []).map((o) => ({ id: o.id, value: o.value, ...(o.type ? { type: o.type } : {}) })),
     source: { file, lineOf: (path) => locate(doc, path, lineCounter) },
   };

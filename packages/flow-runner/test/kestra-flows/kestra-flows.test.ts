@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CredentialStore } from '@credflow/credentials-core';
 import { describe, expect, it } from 'vitest';
 import type { Execution, State } from '../../src/execution/execution.js';
-import { runFlow } from '../../src/execution/run-flow.js';
+import { type RunFlowOptions, runFlow } from '../../src/execution/run-flow.js';
 import { FlowDirectory } from '../../src/flow/flow-directory.js';
 import { FlowError } from '../../src/flow/flow-errors.js';
 import { parseFlow } from '../../src/flow/load-flow.js';
@@ -17,12 +17,13 @@ async function run(
   file: string,
   inputs: Record<string, unknown> = {},
   labels: Record<string, string> = {},
+  more: Pick<RunFlowOptions, 'onTaskStart'> = {},
 ): Promise<Execution & { find: Find }> {
   const text = await readFile(join(FLOWS, file), 'utf8');
   const flow = parseFlow(text, file);
   const store = CredentialStore.fromYaml('templates: { syntax: pebble }\n');
   // Subflows are found among the suite's flows, by namespace and id, as Kestra's test repository holds them.
-  const e = await runFlow(flow, { store, inputs, labels, flows: new FlowDirectory(FLOWS) });
+  const e = await runFlow(flow, { store, inputs, labels, flows: new FlowDirectory(FLOWS), ...more });
   const find: Find = (taskId) => e.taskRuns.filter((r) => r.taskId === taskId);
   return Object.assign(e, { find });
 }
@@ -421,5 +422,49 @@ describe('Pause (plugin/core/flow/PauseTest.java)', () => {
     const e = await run('pause-delay-from-input.yaml');
     expect(e.state).toBe('SUCCESS');
     expect(e.taskRuns).toHaveLength(3);
+  });
+});
+
+describe('flow concurrency (core/.../runners/FlowConcurrencyCaseTest.java via jdbc/.../JdbcRunnerTest.java)', () => {
+  /** Starts `file` and resolves once its first task runs, with the execution's promise. */
+  async function startRunning(file: string) {
+    let running!: () => void;
+    const started = new Promise<void>((resolve) => {
+      running = resolve;
+    });
+    const first = run(file, {}, {}, { onTaskStart: () => running() });
+    await started;
+    return first;
+  }
+
+  it.each([
+    ['flowConcurrencyCancel', 'flow-concurrency-cancel.yml', 'CANCELLED'],
+    ['flowConcurrencyFail', 'flow-concurrency-fail.yml', 'FAILED'],
+    ['flowConcurrencyCancelPause', 'flow-concurrency-cancel-pause.yml', 'CANCELLED'],
+  ])('%s: %s, a second execution while one runs ends %s at once, the first SUCCESS', async (_m, file, state) => {
+    const first = startRunning(file);
+    const t0 = performance.now();
+    const second = await run(file);
+    expect(performance.now() - t0).toBeLessThan(900);
+    expect(second.state).toBe(state);
+    expect(second.taskRuns).toEqual([]);
+    if (state === 'FAILED') {
+      expect(second.logs.map((l) => l.message)).toEqual(['Flow is FAILED due to concurrency limit exceeded']);
+    }
+    expect((await first).state).toBe('SUCCESS');
+  });
+
+  it.each([
+    ['flowConcurrencyQueue', 'flow-concurrency-queue.yml'],
+    ['flowConcurrencyQueuePause', 'flow-concurrency-queue-pause.yml'],
+  ])('%s: %s, a second execution waits its turn (queued), then runs: both SUCCESS', async (_m, file) => {
+    const first = startRunning(file);
+    const second = await run(file);
+    const done = await first;
+    expect(done.state).toBe('SUCCESS');
+    expect(second.state).toBe('SUCCESS');
+    expect(second.logs[0]?.message).toBe('Flow is queued due to concurrency limit exceeded, 1 running(s)');
+    // Its first task started once the first execution had ended.
+    expect(Date.parse(second.taskRuns[0]?.startDate ?? '')).toBeGreaterThanOrEqual(Date.parse(done.endDate ?? ''));
   });
 });
