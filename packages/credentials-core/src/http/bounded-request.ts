@@ -6,6 +6,8 @@
  * a huge answer costs at most the cap in memory.
  */
 
+import { EventEmitter } from 'node:events';
+import { LRUCache } from 'lru-cache';
 import { protocolRefusal } from './check-protocol.js';
 
 /** Largest response body a grant reads: 1 MiB. A token response is a few KB. */
@@ -44,11 +46,31 @@ export type BoundedOutcome =
   /** Nothing was sent, nor any connection opened: `reason` says why, without the URL. */
   | { kind: 'refused'; reason: string };
 
-/** undici loads with the first request. */
+/** undici loads with the first request; once loaded, later requests take it without an await. */
 let undici: Promise<typeof import('undici')> | undefined;
+let undiciLoaded: typeof import('undici') | undefined;
 function loadUndici(): Promise<typeof import('undici')> {
-  undici ??= import('undici');
+  undici ??= import('undici').then((m) => {
+    undiciLoaded = m;
+    return m;
+  });
   return undici;
+}
+
+/**
+ * {@link protocolRefusal} of the URLs requested lately ('' when allowed):
+ * the rule is a function of the URL text alone, so a token endpoint's URL
+ * is parsed once, not on every request; every request is still checked.
+ */
+const refusals = new LRUCache<string, string>({ max: 256 });
+
+function refusalOf(url: string): string | undefined {
+  let refusal = refusals.get(url);
+  if (refusal === undefined) {
+    refusal = protocolRefusal(url) ?? '';
+    refusals.set(url, refusal);
+  }
+  return refusal === '' ? undefined : refusal;
 }
 
 /**
@@ -57,22 +79,23 @@ function loadUndici(): Promise<typeof import('undici')> {
  * host is refused before anything is sent (`kind: 'refused'`).
  */
 export async function boundedRequest(url: string, req: BoundedRequest): Promise<BoundedOutcome> {
-  const refusal = protocolRefusal(url);
+  const refusal = refusalOf(url);
   if (refusal !== undefined) return { kind: 'refused', reason: refusal };
   const maxBytes = req.maxBytes ?? MAX_RESPONSE_BYTES;
-  const controller = new AbortController();
+  // undici takes an EventEmitter as its abort signal: lighter than an AbortController per request.
+  const abort = new EventEmitter();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    controller.abort();
+    abort.emit('abort');
   }, req.timeoutMs);
   try {
-    const { request } = await loadUndici();
+    const { request } = undiciLoaded ?? (await loadUndici());
     const res = await request(url, {
       method: req.method,
       headers: req.headers,
       ...(req.body !== undefined ? { body: req.body } : {}),
-      signal: controller.signal,
+      signal: abort,
       ...(req.dispatcher ? { dispatcher: req.dispatcher } : {}),
       headersTimeout: req.timeoutMs,
       bodyTimeout: req.timeoutMs,
@@ -86,6 +109,11 @@ export async function boundedRequest(url: string, req: BoundedRequest): Promise<
     if (Number.isFinite(declared) && declared > maxBytes) {
       res.body.destroy();
       return { kind: 'response', status: res.statusCode, headers, body: Buffer.alloc(0), contentType, tooLarge: true };
+    }
+    if (headers['content-length'] !== undefined && Number.isInteger(declared) && declared >= 0) {
+      // A declared length within the cap bounds the body (undici reads no byte past it): read it whole.
+      const body = Buffer.from(await res.body.arrayBuffer());
+      return { kind: 'response', status: res.statusCode, headers, body, contentType, tooLarge: false };
     }
     const chunks: Buffer[] = [];
     let size = 0;

@@ -13,7 +13,7 @@ import type { HitCell } from '../telemetry/metrics.js';
 import type { StoreTelemetry } from '../telemetry/store-telemetry.js';
 import type { AccessToken } from '../token/access-token.js';
 import { LookupMemo } from './lookup-memo.js';
-import { mintPipeline, refuseCycle } from './mint-pipeline.js';
+import { MintWaits, mintPipeline } from './mint-pipeline.js';
 import type { SensitiveValues } from './sensitive-values.js';
 
 /** A credential definition bound to its cache identity and (lazily) its grant. */
@@ -56,6 +56,7 @@ export class CredentialBindings {
   readonly #o: CredentialBindingsOptions;
   readonly #bindings = new WeakMap<CredentialDefinition, Binding>();
   readonly #lookups = new LookupMemo<Binding>();
+  readonly #waits = new MintWaits();
 
   constructor(options: CredentialBindingsOptions) {
     this.#o = options;
@@ -126,10 +127,9 @@ export class CredentialBindings {
         retry: o.retry,
         sensitive: (v) => o.sensitive.report(v),
         // Resolved in this credential's own scope, never the caller's.
-        credentialToken: (key) => {
-          refuseCycle(r.key, this.lookup(key, ownScope));
-          return o.getToken(key, ownScope);
-        },
+        // A cycle (a -> b -> a) would wait on its own in-flight mint forever: refused.
+        credentialToken: (key) =>
+          this.#waits.wait({ id, label }, this.lookup(key, ownScope), r.key, () => o.getToken(key, ownScope)),
         signer: (name) => (Object.hasOwn(o.signers, name) ? o.signers[name] : undefined),
       }));
     const binding: Binding = {
@@ -142,7 +142,6 @@ export class CredentialBindings {
         id,
         r,
         mintPipeline({
-          link: { id, label },
           grant: makeGrant,
           defaultLifetimeMs: def.defaultLifetime,
           sensitive: o.sensitive,

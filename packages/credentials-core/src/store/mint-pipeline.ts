@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { CredentialDefinitionError } from '../errors.js';
 import type { Grant, GrantResult } from '../grants/grant.js';
 import { Masker } from '../redact.js';
@@ -13,26 +12,79 @@ export interface MintLink {
   readonly label: string;
 }
 
-/** Credentials whose mint is waiting on this async chain (a token exchange's subjectCredential), to refuse cycles. */
-const minting = new AsyncLocalStorage<readonly MintLink[]>();
-
 /**
- * Refuses a mint of `target` asked for by `credential` while `target`'s own
- * mint is waiting on this async chain (a -> b -> a would wait on itself
- * forever): throws {@link CredentialDefinitionError} naming the cycle.
+ * Which credential's mint waits for which other credential's token right
+ * now (a token exchange's `subjectCredential`): a wait-for graph, so a
+ * mint that would wait on itself (a -> b -> a) is refused instead of
+ * waiting forever. Kept by the store, without async context: no
+ * AsyncLocalStorage on the mint path (in Node 20, one in use puts a hook
+ * on every promise of the process).
  */
-export function refuseCycle(credential: string, target: MintLink): void {
-  const chain = minting.getStore() ?? [];
-  if (chain.some((c) => c.id === target.id)) {
-    const path = [...chain.map((c) => c.label), target.label].join(' -> ');
-    throw new CredentialDefinitionError(credential, `subjectCredential cycle (${path})`);
+export class MintWaits {
+  /** credential id -> ids it waits for (with a count: a credential may mint several times at once). */
+  readonly #edges = new Map<string, Map<string, number>>();
+  readonly #labels = new Map<string, string>();
+
+  /**
+   * Runs `fn` (which gets `to`'s token) as `from`'s mint waiting for `to`.
+   * Throws {@link CredentialDefinitionError} naming `credential` and the
+   * cycle when `to` is `from` or already waits, directly or not, for it.
+   */
+  wait<T>(from: MintLink, to: MintLink, credential: string, fn: () => Promise<T>): Promise<T> {
+    const path = this.#path(to.id, from.id);
+    if (path !== undefined) {
+      const labels = [...path.map((id) => this.#labels.get(id) ?? id), to.label];
+      throw new CredentialDefinitionError(credential, `subjectCredential cycle (${labels.join(' -> ')})`);
+    }
+    this.#labels.set(from.id, from.label);
+    this.#labels.set(to.id, to.label);
+    let out = this.#edges.get(from.id);
+    if (out === undefined) {
+      out = new Map();
+      this.#edges.set(from.id, out);
+    }
+    out.set(to.id, (out.get(to.id) ?? 0) + 1);
+    const done = () => {
+      const n = (out.get(to.id) ?? 1) - 1;
+      if (n > 0) out.set(to.id, n);
+      else out.delete(to.id);
+      if (out.size === 0 && this.#edges.get(from.id) === out) {
+        this.#edges.delete(from.id);
+        this.#labels.delete(from.id);
+      }
+    };
+    try {
+      return fn().finally(done);
+    } catch (err) {
+      done();
+      throw err;
+    }
+  }
+
+  /** The ids from `start` to `goal` along current waits (`[start]` when they are the same), if any. */
+  #path(start: string, goal: string): string[] | undefined {
+    const previous = new Map<string, string | undefined>([[start, undefined]]);
+    const queue = [start];
+    for (let i = 0; i < queue.length; i++) {
+      const id = queue[i] as string;
+      if (id === goal) {
+        const path: string[] = [];
+        for (let at: string | undefined = id; at !== undefined; at = previous.get(at)) path.unshift(at);
+        return path;
+      }
+      for (const next of this.#edges.get(id)?.keys() ?? []) {
+        if (!previous.has(next)) {
+          previous.set(next, id);
+          queue.push(next);
+        }
+      }
+    }
+    return undefined;
   }
 }
 
 /** What one credential's mint is made of. */
 export interface MintPipelineOptions {
-  /** The credential, in the chain of mints that cycles are checked against. */
-  link: MintLink;
   /** The credential's grant (made on first use). */
   grant: () => Grant;
   /** Lifetime (ms) of a token whose lifetime neither the response nor the token says (`defaultLifetime`). */
@@ -45,19 +97,17 @@ export interface MintPipelineOptions {
 
 /**
  * The mint of one credential: the grant's mint with the rotation rule
- * ({@link mintRotating}), in the chain of mints (for {@link refuseCycle}),
- * with what it sent (secret, assertion, header) masked in its error and
+ * ({@link mintRotating}), with what it sent (secret, assertion, header) masked in its error and
  * in the granted scopes (a server may echo them), and the new token
  * reported as sensitive.
  */
 export function mintPipeline(o: MintPipelineOptions): () => Promise<AccessToken> {
   return async () => {
-    const chain = minting.getStore() ?? [];
     // What this mint sent (secret, assertion, header) is what a server may echo in an error.
     const sent: string[] = [];
     const stop = o.sensitive.listen((v) => sent.push(v));
     try {
-      const result = await minting.run([...chain, o.link], () => mintRotating(() => o.grant().mint()));
+      const result = await mintRotating(() => o.grant().mint());
       o.onResult?.(result);
       const token = toAccessToken(
         { ...result, ...maskedScopes(result, [...sent, result.accessToken]) },

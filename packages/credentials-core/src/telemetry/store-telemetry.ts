@@ -1,4 +1,4 @@
-import type { Attributes } from '@opentelemetry/api';
+import { type Attributes, ProxyTracerProvider, trace } from '@opentelemetry/api';
 import { LRUCache } from 'lru-cache';
 import type { TokenCacheEvents } from '../cache/token-cache.js';
 import type { Clock, Logger } from '../clock.js';
@@ -25,6 +25,15 @@ export function identityOf(r: ResolvedCredential): CredentialIdentity {
     tenantId: r.tenantId,
     ...(r.namespace ? { namespace: r.namespace } : {}),
   };
+}
+
+/** The provider the API's proxy delegates to while no SDK is registered (the API's no-op). */
+const NO_SDK = new ProxyTracerProvider().getDelegate();
+
+/** Whether a host registered a tracer provider: without one, a span would be a no-op, so none is started. */
+function tracing(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NO_SDK;
 }
 
 /** Most credential ids remembered for cache events; the least recently used go first. */
@@ -93,20 +102,24 @@ export class StoreTelemetry {
 
   #mint(identity: CredentialIdentity, attributes: Attributes, mint: () => Promise<AccessToken>): Promise<AccessToken> {
     const started = this.#clock.now();
-    const time = new Date(this.#clock.wallNow()).toISOString();
-    const context = currentMintContext();
-    return inSpan(SPAN.mint, attributes, mint, (t) => ({ [ATTR.expiresIn]: t.expiresIn })).then(
+    // The audit record's time and context are taken when the mint starts, and only when there is a sink.
+    const audit = this.#audit !== undefined;
+    const time = audit ? new Date(this.#clock.wallNow()).toISOString() : '';
+    const context = audit ? currentMintContext() : undefined;
+    const minted = tracing() ? inSpan(SPAN.mint, attributes, mint, (t) => ({ [ATTR.expiresIn]: t.expiresIn })) : mint();
+    return minted.then(
       (token) => {
         const durationMs = this.#clock.now() - started;
         recordMint(attributes, 'success', durationMs);
-        this.#write({
-          time,
-          ...base(identity, context),
-          ...(token.scopes ? { scopes: [...token.scopes] } : {}),
-          expiresIn: token.expiresIn,
-          outcome: 'success',
-          durationMs: Math.round(durationMs),
-        });
+        if (audit)
+          this.#write({
+            time,
+            ...base(identity, context),
+            ...(token.scopes ? { scopes: [...token.scopes] } : {}),
+            expiresIn: token.expiresIn,
+            outcome: 'success',
+            durationMs: Math.round(durationMs),
+          });
         return token;
       },
       (err: unknown) => {
