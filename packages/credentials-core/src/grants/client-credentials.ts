@@ -1,31 +1,23 @@
 import { z } from 'zod';
-import { scopesField } from '../config/fields.js';
 import type { CredentialCommon } from '../config/types.js';
 import { lazily } from '../lazily.js';
 import { type ClientAuthDefinition, clientAuthFields, clientAuthIssues } from './client-auth/client-auth-fields.js';
 import { ClientAuthentication } from './client-auth/client-authentication.js';
-import { clientTokenRequest } from './client-token-request.js';
-import { defineGrantType, type Grant, type GrantContext } from './grant.js';
-import { addRequestParams, extraParamsField, resourceField } from './request-params.js';
+import { clientGrant } from './client-grant.js';
+import { defineGrantType } from './grant.js';
+import { addRequestParams, type RequestParamsDefinition, requestParamFields } from './request-params.js';
 
 /** A validated `client_credentials` definition. */
-export interface ClientCredentialsDefinition extends CredentialCommon, ClientAuthDefinition {
+export interface ClientCredentialsDefinition extends CredentialCommon, ClientAuthDefinition, RequestParamsDefinition {
   type: 'client_credentials';
   clientId: string;
-  scopes?: string[];
-  audience?: string;
-  resource?: string[];
-  extraParams?: Record<string, string>;
 }
 
 /** The type's own fields, built on first use (see lazily()). */
 const fields = lazily(() => ({
   ...clientAuthFields(),
   clientId: z.string().min(1),
-  scopes: scopesField().optional(),
-  audience: z.string().min(1).optional(),
-  resource: resourceField().optional(),
-  extraParams: extraParamsField().optional(),
+  ...requestParamFields(),
 }));
 
 /**
@@ -46,23 +38,8 @@ export const clientCredentialsGrantType = defineGrantType<ClientCredentialsDefin
   sensitiveFields: ['clientSecret', 'certificate', 'privateKey'],
   validate: (def) => clientAuthIssues(def, { clientRequired: true }),
   endpoint: (def) => def.tokenEndpoint ?? `${def.issuer} (discovered)`,
-  create: (def, ctx) => new ClientCredentialsGrant(def, ctx),
-});
-
-class ClientCredentialsGrant implements Grant {
-  readonly #def: ClientCredentialsDefinition;
-  readonly #ctx: GrantContext;
-  readonly #client: ClientAuthentication;
-
-  constructor(def: ClientCredentialsDefinition, ctx: GrantContext) {
-    this.#def = def;
-    this.#ctx = ctx;
-    this.#client = new ClientAuthentication(def, ctx);
-  }
-
-  mint() {
-    const def = this.#def;
-    return clientTokenRequest(this.#client, this.#ctx, {
+  create: (def, ctx) =>
+    clientGrant(new ClientAuthentication(def, ctx), ctx, () => ({
       timeoutMs: def.timeout,
       allowNone: false,
       form: async () => {
@@ -70,10 +47,5 @@ class ClientCredentialsGrant implements Grant {
         addRequestParams(form, def);
         return form;
       },
-    });
-  }
-
-  clientTls() {
-    return this.#client.clientTls();
-  }
-}
+    })),
+});

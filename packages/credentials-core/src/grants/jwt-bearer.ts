@@ -3,39 +3,28 @@ import { endpointField, refuseReservedKeys, scopesField, secretRefField } from '
 import type { SecretRef } from '../config/secret-ref.js';
 import type { CredentialCommon } from '../config/types.js';
 import { requestToken } from '../http/token-request.js';
-import type { SigningAlgorithm } from '../keys/algorithms.js';
 import type { AssertionSigner } from '../keys/assertion-signer.js';
 import { lazily } from '../lazily.js';
 import type { ClientAuth } from './client-auth/client-auth.js';
 import { clientSecretAuth } from './client-auth/client-secret-auth.js';
 import { noClientAuth } from './client-auth/no-client-auth.js';
 import { defineGrantType, type Grant, type GrantContext } from './grant.js';
-import { signerFor, signingFields, signingIssues } from './jwt-fields.js';
-import { addRequestParams, extraParamsField, resourceField } from './request-params.js';
+import { type SigningDefinition, signerFor, signingFields, signingIssues } from './jwt-fields.js';
+import { addRequestParams, extraParamsField, type RequestParamsDefinition, resourceField } from './request-params.js';
 
 /** The RFC 7523 grant type URN. */
 export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /** A validated `jwt_bearer` definition. */
-export interface JwtBearerDefinition extends CredentialCommon {
+export interface JwtBearerDefinition extends CredentialCommon, SigningDefinition, RequestParamsDefinition {
   type: 'jwt_bearer';
   tokenEndpoint: string;
   /** `iss`: inline, or read from a secret (e.g. a service account's `client_email`). */
   issuer: string | SecretRef;
   subject?: string | SecretRef;
+  /** `aud` of the assertion (not a form field here); default the token endpoint. */
   audience?: string;
-  privateKey?: SecretRef;
-  signer?: string;
-  certificate?: SecretRef;
-  keyId?: string | SecretRef;
-  algorithm: SigningAlgorithm;
-  assertionLifetime: number;
   additionalClaims?: Record<string, unknown>;
-  scopes?: string[];
-  /** RFC 8707 resource indicators. */
-  resource?: string[];
-  /** Operator-set token request parameters (not the ones credflow sets). */
-  extraParams?: Record<string, string>;
   clientId?: string;
   clientSecret?: SecretRef;
   clientAuthMethod: 'client_secret_basic' | 'client_secret_post';

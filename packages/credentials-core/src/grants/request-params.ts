@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { refuseReservedKeys } from '../config/fields.js';
+import { refuseReservedKeys, scopesField } from '../config/fields.js';
 import { lazily } from '../lazily.js';
 
 /**
@@ -33,11 +33,24 @@ export const extraParamsField = lazily(() =>
     .transform((v) => Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]))),
 );
 
+/** The request parameters of a validated definition. */
+export interface RequestParamsDefinition {
+  scopes?: string[];
+  audience?: string;
+  resource?: string[];
+  extraParams?: Record<string, string>;
+}
+
+/** `scopes`, `audience`, `resource` and `extraParams`, each optional: the fields of {@link RequestParamsDefinition}. */
+export const requestParamFields = lazily(() => ({
+  scopes: scopesField().optional(),
+  audience: z.string().min(1).optional(),
+  resource: resourceField().optional(),
+  extraParams: extraParamsField().optional(),
+}));
+
 /** Adds `scope`, `audience`, `resource` and extra parameters to a token request form. */
-export function addRequestParams(
-  form: URLSearchParams,
-  def: { scopes?: string[]; audience?: string; resource?: string[]; extraParams?: Record<string, string> },
-): void {
+export function addRequestParams(form: URLSearchParams, def: RequestParamsDefinition): void {
   if (def.scopes?.length) form.set('scope', def.scopes.join(' '));
   if (def.audience) form.set('audience', def.audience);
   for (const r of def.resource ?? []) form.append('resource', r);

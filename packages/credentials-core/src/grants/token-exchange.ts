@@ -7,8 +7,8 @@ import { TokenResponseInvalidError } from '../errors.js';
 import { lazily } from '../lazily.js';
 import { type ClientAuthDefinition, clientAuthFields, clientAuthIssues } from './client-auth/client-auth-fields.js';
 import { ClientAuthentication } from './client-auth/client-authentication.js';
-import { clientTokenRequest } from './client-token-request.js';
-import { defineGrantType, type Grant, type GrantContext } from './grant.js';
+import { clientGrant } from './client-grant.js';
+import { defineGrantType } from './grant.js';
 import { addRequestParams, resourceField } from './request-params.js';
 import { SubjectTokenReader } from './subject-token.js';
 
@@ -92,64 +92,45 @@ export const tokenExchangeGrantType = defineGrantType<TokenExchangeDefinition>({
     return issues;
   },
   endpoint: (def) => def.tokenEndpoint ?? `${def.issuer} (discovered)`,
-  create: (def, ctx) => new TokenExchangeGrant(def, ctx),
-});
-
-class TokenExchangeGrant implements Grant {
-  readonly #def: TokenExchangeDefinition;
-  readonly #ctx: GrantContext;
-  readonly #client: ClientAuthentication;
-  readonly #subject: SubjectTokenReader;
-  readonly #subjectType: string;
-
-  constructor(def: TokenExchangeDefinition, ctx: GrantContext) {
-    this.#def = def;
-    this.#ctx = ctx;
-    this.#client = new ClientAuthentication(def, ctx);
-    this.#subject = new SubjectTokenReader(
+  create: (def, ctx) => {
+    const subject = new SubjectTokenReader(
       def.subjectCredential
         ? { credential: def.subjectCredential }
         : (def.subjectToken as { file: string } | SecretRef),
       ctx,
     );
     // Another credential hands out access tokens; a file or secret usually holds a JWT (Kubernetes, CI OIDC tokens).
-    this.#subjectType = def.subjectTokenType ?? `${TOKEN_TYPE_PREFIX}${def.subjectCredential ? 'access_token' : 'jwt'}`;
-  }
-
-  async mint() {
-    const def = this.#def;
-    // Read once per mint (a retried attempt sends the same subject token).
-    const subjectToken = await this.#subject.read();
-    return clientTokenRequest(this.#client, this.#ctx, {
-      timeoutMs: def.timeout,
-      allowNone: true,
-      form: async () => {
-        const form = new URLSearchParams({
-          grant_type: TOKEN_EXCHANGE_GRANT_TYPE,
-          subject_token: subjectToken,
-          subject_token_type: this.#subjectType,
-        });
-        if (def.requestedTokenType) form.set('requested_token_type', def.requestedTokenType);
-        for (const a of def.audience ?? []) form.append('audience', a);
-        addRequestParams(form, {
-          ...(def.scopes ? { scopes: def.scopes } : {}),
-          ...(def.resource ? { resource: def.resource } : {}),
-        });
-        return form;
-      },
-      checkBody: (body, where) => {
-        // RFC 8693 section 2.2.1: issued_token_type is REQUIRED.
-        if (typeof body.issued_token_type !== 'string' || body.issued_token_type === '') {
-          throw new TokenResponseInvalidError(
-            'token exchange response has no issued_token_type (RFC 8693 section 2.2.1)',
-            where,
-          );
-        }
-      },
+    const subjectType = def.subjectTokenType ?? `${TOKEN_TYPE_PREFIX}${def.subjectCredential ? 'access_token' : 'jwt'}`;
+    return clientGrant(new ClientAuthentication(def, ctx), ctx, async () => {
+      // Read once per mint (a retried attempt sends the same subject token).
+      const subjectToken = await subject.read();
+      return {
+        timeoutMs: def.timeout,
+        allowNone: true,
+        form: async () => {
+          const form = new URLSearchParams({
+            grant_type: TOKEN_EXCHANGE_GRANT_TYPE,
+            subject_token: subjectToken,
+            subject_token_type: subjectType,
+          });
+          if (def.requestedTokenType) form.set('requested_token_type', def.requestedTokenType);
+          for (const a of def.audience ?? []) form.append('audience', a);
+          addRequestParams(form, {
+            ...(def.scopes ? { scopes: def.scopes } : {}),
+            ...(def.resource ? { resource: def.resource } : {}),
+          });
+          return form;
+        },
+        checkBody: (body, where) => {
+          // RFC 8693 section 2.2.1: issued_token_type is REQUIRED.
+          if (typeof body.issued_token_type !== 'string' || body.issued_token_type === '') {
+            throw new TokenResponseInvalidError(
+              'token exchange response has no issued_token_type (RFC 8693 section 2.2.1)',
+              where,
+            );
+          }
+        },
+      };
     });
-  }
-
-  clientTls() {
-    return this.#client.clientTls();
-  }
-}
+  },
+});
