@@ -1,5 +1,5 @@
 import { clientCredentialsGrantType } from './client-credentials.js';
-import { gitHubAppGrantType } from './github-app.js';
+import { gitHubAppGrantType } from './github-app/github-app.js';
 import type { GrantType } from './grant.js';
 import { jwtBearerGrantType } from './jwt-bearer.js';
 import { privateKeyJwtGrantType } from './private-key-jwt.js';

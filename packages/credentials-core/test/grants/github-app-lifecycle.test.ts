@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { type GitHubApiServer, startGitHubApiServer } from '@credflow/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/clock.js';
-import { isJwtTimeRefusal } from '../../src/grants/github-clock.js';
+import { isJwtTimeRefusal } from '../../src/grants/github-app/github-clock.js';
 import { gitHubRetryAdvice } from '../../src/http/github-rate-limit.js';
 import type { ExternalSigner } from '../../src/keys/external-signer.js';
 import { EnvSecretProvider } from '../../src/secrets/env-provider.js';

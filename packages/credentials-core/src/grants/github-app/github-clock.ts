@@ -1,4 +1,4 @@
-import { parseHttpDate } from '../http/retry-policy.js';
+import { parseHttpDate } from '../../http/retry-policy.js';
 
 /**
  * GitHub's 401 messages for an app JWT whose `iat` or `exp` does not fit

@@ -1,88 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { createAppAuth } from '@octokit/auth-app';
-import { z } from 'zod';
-import { endpointField, secretRefField } from '../config/fields.js';
-import type { SecretRef } from '../config/secret-ref.js';
-import type { CredentialCommon } from '../config/types.js';
-import {
-  CredflowError,
-  SignerError,
-  TokenEndpointError,
-  TokenHttpStatusError,
-  TokenNetworkError,
-  TokenResponseInvalidError,
-  TokenTimeoutError,
-} from '../errors.js';
-import { type GitHubHeaders, type GitHubRetryAdvice, gitHubRetryAdvice } from '../http/github-rate-limit.js';
-import { type OctokitFetch, octokitFetch } from '../http/octokit-fetch.js';
-import { backoffDelay, MAX_SERVER_WAIT_MS } from '../http/retry-policy.js';
-import { sentCredentials } from '../http/sent-credentials.js';
-import { serverText } from '../http/server-text.js';
-import { signWithExternal } from '../keys/external-signer.js';
-import { importPrivateKey } from '../keys/private-key.js';
-import { lazily } from '../lazily.js';
+import { CredflowError, SignerError, TokenHttpStatusError, TokenResponseInvalidError } from '../../errors.js';
+import { type GitHubRetryAdvice, gitHubRetryAdvice } from '../../http/github-rate-limit.js';
+import { type OctokitFetch, octokitFetch } from '../../http/octokit-fetch.js';
+import { backoffDelay } from '../../http/retry-policy.js';
+import { sentCredentials } from '../../http/sent-credentials.js';
+import { signWithExternal } from '../../keys/external-signer.js';
+import { importPrivateKey } from '../../keys/private-key.js';
+import { defineGrantType, type Grant, type GrantContext, type GrantResult } from '../grant.js';
+import { type FailedRequest, gitHubAppError, rateLimitedError } from './github-app-errors.js';
+import { type GitHubAppDefinition, gitHubAppFields, gitHubAppIssues } from './github-app-fields.js';
 import { clockOffsetSeconds, isJwtTimeRefusal, MAX_CLOCK_OFFSET_S } from './github-clock.js';
-import { defineGrantType, type Grant, type GrantContext, type GrantResult } from './grant.js';
-import { signingIssues } from './jwt-fields.js';
-
-type Level = 'read' | 'write' | 'admin';
-
-/** octokit loads on first use, so a CLI run that needs no GitHub token does not pay for it. */
-let libs:
-  | Promise<{
-      createAppAuth: typeof createAppAuth;
-      request: typeof import('@octokit/request').request;
-    }>
-  | undefined;
-const loadLibs = () =>
-  (libs ??= Promise.all([import('@octokit/auth-app'), import('@octokit/request')]).then(([a, r]) => ({
-    createAppAuth: a.createAppAuth,
-    request: r.request,
-  })));
-
-/** A validated `github_app` definition. */
-export interface GitHubAppDefinition extends CredentialCommon {
-  type: 'github_app';
-  /** The numeric app id; or {@link clientId}. */
-  appId?: string;
-  /** The app's client id (`Iv23...`), which GitHub recommends as the JWT issuer. */
-  clientId?: string;
-  privateKey?: SecretRef;
-  /** A host-provided signer's name (store option `signers`), instead of privateKey. */
-  signer?: string;
-  installationId?: number;
-  owner?: string;
-  repositories?: string[];
-  permissions?: Record<string, Level>;
-  baseUrl: string;
-}
-
-/** The type's own fields, built on first use (see lazily()). */
-const fields = lazily(() => ({
-  appId: z
-    .union([z.number().int().positive(), z.string().regex(/^\d+$/, 'must be the numeric app id')])
-    .transform(String)
-    .optional(),
-  clientId: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,100}$/, "must be the app's client id (e.g. Iv23li...)")
-    .optional(),
-  privateKey: secretRefField().optional(),
-  signer: z.string().min(1).max(100).optional(),
-  installationId: z.number().int().positive().optional(),
-  owner: z
-    .string()
-    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'must be a GitHub organisation or user login')
-    .optional(),
-  repositories: z
-    .array(z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be a repository name (without owner)'))
-    .min(1)
-    .optional(),
-  permissions: z.record(z.string().regex(/^[a-z_]+$/), z.enum(['read', 'write', 'admin'])).optional(),
-  baseUrl: endpointField()
-    .transform((u) => u.replace(/\/+$/, ''))
-    .prefault('https://api.github.com'),
-}));
+import { type OctokitError, ownError, rawMessage } from './octokit-error.js';
+import { loadLibs } from './octokit-libs.js';
 
 /**
  * GitHub App installation access tokens, minted with `@octokit/auth-app`.
@@ -93,20 +23,10 @@ const fields = lazily(() => ({
 export const gitHubAppGrantType = defineGrantType<GitHubAppDefinition>({
   type: 'github_app',
   get fields() {
-    return fields();
+    return gitHubAppFields();
   },
   sensitiveFields: ['privateKey'],
-  validate: (def) => [
-    ...signingIssues(def),
-    ...(def.appId === undefined && def.clientId === undefined
-      ? [{ path: ['appId'], message: 'set appId, or clientId (the JWT issuer GitHub recommends)' }]
-      : []),
-    ...(def.installationId === undefined && def.owner === undefined
-      ? [{ path: ['installationId'], message: 'set installationId, or owner to look the installation up' }]
-      : def.installationId !== undefined && def.owner !== undefined
-        ? [{ path: ['owner'], message: 'set installationId or owner, not both' }]
-        : []),
-  ],
+  validate: gitHubAppIssues,
   endpoint: (def) => `${def.baseUrl}/app/installations/${def.installationId ?? `{${def.owner}}`}/access_tokens`,
   create: (def, ctx) => new GitHubAppGrant(def, ctx),
 });
@@ -118,12 +38,6 @@ export const gitHubAppGrantType = defineGrantType<GitHubAppDefinition>({
  * configured `installationId` is never looked up nor dropped.
  */
 export const INSTALLATION_LOOKUP_TTL_MS = 3_600_000;
-
-interface OctokitError {
-  status?: number;
-  response?: { data?: { message?: unknown }; headers?: GitHubHeaders };
-  message: string;
-}
 
 type AppAuth = ReturnType<typeof createAppAuth>;
 
@@ -179,9 +93,10 @@ class GitHubAppGrant implements Grant {
         }
         const advice = this.#advice(err);
         if (advice.kind === 'transient' && advice.waitMs > retry.maxRetryAfterMs) {
-          throw this.#tooLongError(err, advice.why, advice.waitMs);
+          throw rateLimitedError(err, advice.why, advice.waitMs, this.#failed());
         }
-        if (advice.kind === 'permanent' || attempt >= retry.maxAttempts) throw this.#toError(err, attempt);
+        if (advice.kind === 'permanent' || attempt >= retry.maxAttempts)
+          throw gitHubAppError(err, attempt, this.#def, this.#failed());
         const delay = Math.max(backoffDelay(retry, attempt), advice.waitMs);
         logger.warn(
           `credential '${credential}': GitHub request failed (${advice.why}), retry ${attempt}/${retry.maxAttempts - 1} in ${Math.round(delay)} ms`,
@@ -235,11 +150,6 @@ class GitHubAppGrant implements Grant {
   /** The JWT issuer: the client id when given (GitHub's recommendation), else the app id. */
   get #issuer(): string {
     return this.#def.clientId ?? this.#def.appId ?? '';
-  }
-
-  /** `appId 12345` or `clientId Iv23...`, for messages. */
-  get #who(): string {
-    return this.#def.clientId ? `clientId ${this.#def.clientId}` : `appId ${this.#def.appId}`;
   }
 
   /**
@@ -403,99 +313,19 @@ class GitHubAppGrant implements Grant {
     );
   }
 
+  /** The latest request, for an error message. */
+  #failed(): FailedRequest {
+    return {
+      credential: this.#ctx.credential,
+      endpoint: this.#last.endpoint,
+      installationId: this.#last.installationId,
+      skewS: this.#skewS,
+      wallNow: this.#ctx.clock.wallNow(),
+      maxRetryAfterMs: this.#ctx.retry.maxRetryAfterMs,
+    };
+  }
+
   #endpoint(installationId: number | undefined): string {
     return `${this.#def.baseUrl}/app/installations/${installationId ?? '?'}/access_tokens`;
   }
-
-  /** A rate-limit wait over `retry.maxRetryAfterMs`: fail now, saying when to retry, instead of sleeping. */
-  #tooLongError(err: unknown, why: string, waitMs: number): Error {
-    const e = err as OctokitError;
-    const message = gitHubMessage(e);
-    const atMs = this.#ctx.clock.wallNow() + Math.min(waitMs, MAX_SERVER_WAIT_MS);
-    const at = new Date(atMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const cap = this.#ctx.retry.maxRetryAfterMs;
-    return new TokenHttpStatusError(
-      `GitHub is rate limiting this app (${why}${message ? `: ${message}` : ''}): retry after ${at} (in ${Math.ceil(waitMs / 1000)} s); credflow waits at most ${cap % 1000 === 0 ? `${cap / 1000} s` : `${cap} ms`} (store option retry.maxRetryAfterMs)`,
-      { credential: this.#ctx.credential, endpoint: this.#last.endpoint, ...(e.status ? { status: e.status } : {}) },
-    );
-  }
-
-  #toError(err: unknown, attempts: number): Error {
-    if (err instanceof TokenEndpointError && err.code === 'ERR_TOKEN_TIMEOUT' && attempts > 1) {
-      return new TokenTimeoutError(
-        `GitHub request timed out (timeout ${this.#def.timeout} ms) after ${attempts} attempts`,
-        {
-          credential: err.credential,
-          endpoint: err.endpoint,
-        },
-      );
-    }
-    if (err instanceof CredflowError) return err;
-    const e = err as OctokitError;
-    // octokit reports a failed fetch (refused, timed out) as a 500 without a response.
-    const status = e.response ? e.status : undefined;
-    const ghMessage = gitHubMessage(e);
-    const installationId = this.#last.installationId;
-    const where = {
-      credential: this.#ctx.credential,
-      endpoint: this.#last.endpoint,
-      ...(status ? { status } : {}),
-    };
-    const said = ghMessage ? `: ${ghMessage}` : '';
-    const after = attempts > 1 ? ` after ${attempts} attempts` : '';
-    if (status === 401 && isJwtTimeRefusal(rawMessage(e))) {
-      return new TokenHttpStatusError(
-        `GitHub refused the app JWT's time claims (HTTP 401${said}) although it was dated by GitHub's clock (${this.#skewS} s from the local clock): check the local clock (NTP)${this.#def.signer ? ` and that signer '${this.#def.signer}' signs what it is given` : ''}`,
-        where,
-      );
-    }
-    if (status === 401) {
-      return new TokenHttpStatusError(
-        `GitHub rejected the app's credentials (HTTP 401${said}): check ${this.#who} and that ${this.#def.signer ? `signer '${this.#def.signer}' signs with` : 'privateKey is'} that app's key`,
-        where,
-      );
-    }
-    if ((status === 404 || status === 410) && installationId !== undefined) {
-      return new TokenHttpStatusError(
-        this.#def.owner
-          ? `GitHub App ${this.#def.clientId ?? this.#def.appId} has no installation ${installationId} any more (HTTP ${status}${said}), although owner '${this.#def.owner}' named it: the app was uninstalled or reinstalled; the next mint looks the owner up again`
-          : `GitHub App ${this.#def.clientId ?? this.#def.appId} has no installation ${installationId} (HTTP ${status}${said}): check installationId, or that the app is installed`,
-        where,
-      );
-    }
-    if (status === 422) {
-      return new TokenHttpStatusError(
-        `GitHub refused the narrowed token (HTTP 422${said}): the installation lacks the requested permissions or repositories`,
-        where,
-      );
-    }
-    if (status) return new TokenHttpStatusError(`GitHub answered HTTP ${status}${said}${after}`, where);
-    const timedOut = /timeout|aborted/i.test(`${e.message} ${(err as { name?: string }).name}`);
-    return new (timedOut ? TokenTimeoutError : TokenNetworkError)(
-      timedOut ? `GitHub request timed out${after}` : `cannot reach GitHub (${serverText(e.message, 120)})${after}`,
-      where,
-    );
-  }
-}
-
-/** GitHub's `message` as sent: for matching only, never for a message. */
-function rawMessage(e: OctokitError): string | undefined {
-  const m = e.response?.data?.message;
-  return typeof m === 'string' ? m : undefined;
-}
-
-/** GitHub's `message` for an error message: whole or not at all (at most 200 characters). */
-function gitHubMessage(e: OctokitError): string | undefined {
-  const m = rawMessage(e);
-  return m === undefined ? undefined : serverText(m, 200);
-}
-
-/** The credflow error inside an octokit error (octokit puts what fetch threw in `cause`). */
-function ownError(err: unknown): CredflowError | undefined {
-  let e: unknown = err;
-  for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
-    if (e instanceof CredflowError) return e;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
