@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { type LoopbackServer, startLoopbackServer } from '@credflow/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnvSecretProvider } from '../../src/secrets/env-provider.js';
-import { CredentialStore } from '../../src/store.js';
-import { tokenFailure as failure } from '../helpers/token-failure.js';
+import { EnvSecretProvider } from '../../../src/secrets/env-provider.js';
+import { CredentialStore } from '../../../src/store.js';
+import { tokenFailure as failure } from '../../helpers/token-failure.js';
 
 // Every request the GitHub App grant makes (owner lookup, token) gets the
 // credential's timeout, the 1 MiB response cap, and never follows a redirect.
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/keys/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) => readFileSync(new URL(`../../fixtures/keys/${name}`, import.meta.url), 'utf8');
 const env = { SECRET_GH_KEY: Buffer.from(fixture('rsa-pkcs1.pem')).toString('base64') };
 const MiB = 1 << 20;
 

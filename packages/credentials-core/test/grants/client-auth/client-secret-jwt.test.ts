@@ -1,7 +1,7 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenEndpointError } from '../../src/errors.js';
-import { type HttpsIdp, startHttpsIdp } from '../helpers/https-idp.js';
+import { TokenEndpointError } from '../../../src/errors.js';
+import { type HttpsIdp, startHttpsIdp } from '../../helpers/https-idp.js';
 
 let idp: HttpsIdp;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { KeyError, TokenEndpointError } from '../../src/errors.js';
-import { clearDiscoveryCache } from '../../src/http/discovery.js';
-import { type HttpsIdp, startHttpsIdp } from '../helpers/https-idp.js';
+import { KeyError, TokenEndpointError } from '../../../src/errors.js';
+import { clearDiscoveryCache } from '../../../src/http/discovery.js';
+import { type HttpsIdp, startHttpsIdp } from '../../helpers/https-idp.js';
 
 let idp: HttpsIdp;
 beforeAll(async () => {

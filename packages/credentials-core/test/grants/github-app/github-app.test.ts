@@ -2,12 +2,12 @@ import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type GitHubApiServer, startGitHubApiServer, startLoopbackServer } from '@credflow/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/load-config.js';
-import { EnvSecretProvider } from '../../src/secrets/env-provider.js';
-import { CredentialStore } from '../../src/store.js';
-import { tokenFailure as failure } from '../helpers/token-failure.js';
+import { parseConfig } from '../../../src/load-config.js';
+import { EnvSecretProvider } from '../../../src/secrets/env-provider.js';
+import { CredentialStore } from '../../../src/store.js';
+import { tokenFailure as failure } from '../../helpers/token-failure.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/keys/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) => readFileSync(new URL(`../../fixtures/keys/${name}`, import.meta.url), 'utf8');
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const APP_ID = 12345;
 const otherKey = String(

@@ -2,20 +2,20 @@ import { createPublicKey, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type GitHubApiServer, startGitHubApiServer } from '@credflow/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../../src/clock.js';
-import { isJwtTimeRefusal } from '../../src/grants/github-app/github-clock.js';
-import { gitHubRetryAdvice } from '../../src/http/github-rate-limit.js';
-import type { ExternalSigner } from '../../src/keys/external-signer.js';
-import { EnvSecretProvider } from '../../src/secrets/env-provider.js';
-import { CredentialStore } from '../../src/store.js';
-import { tokenFailure as failure } from '../helpers/token-failure.js';
-import { movableClock } from '../helpers/virtual-clock.js';
+import type { Clock } from '../../../src/clock.js';
+import { isJwtTimeRefusal } from '../../../src/grants/github-app/github-clock.js';
+import { gitHubRetryAdvice } from '../../../src/http/github-rate-limit.js';
+import type { ExternalSigner } from '../../../src/keys/external-signer.js';
+import { EnvSecretProvider } from '../../../src/secrets/env-provider.js';
+import { CredentialStore } from '../../../src/store.js';
+import { tokenFailure as failure } from '../../helpers/token-failure.js';
+import { movableClock } from '../../helpers/virtual-clock.js';
 
 // The GitHub App grant's lifecycle against the loopback GitHub API through
 // the real store: the owner lookup's TTL and its drop after a 404, GitHub's
 // rate-limit answers, and a clock that differs from GitHub's.
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/keys/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) => readFileSync(new URL(`../../fixtures/keys/${name}`, import.meta.url), 'utf8');
 const privatePem = fixture('rsa-pkcs8.pem');
 const env = { SECRET_GH_KEY: Buffer.from(fixture('rsa-pkcs1.pem')).toString('base64') };
 const APP_ID = 12345;
