@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { CredflowError } from '@credflow/credentials-core';
 import nunjucks, { type Environment } from 'nunjucks';
 import { pebbleParse } from '../language/pebble-mode.js';
 import type { NjNode, NjNodeClass, NunjucksInternals } from '../nunjucks-internals.js';
@@ -14,9 +15,14 @@ import { isSandboxedMacro, wrapMacroLine } from '../sandbox/sandboxed-macros.js'
 export const NUNJUCKS_VERSION = '3.2.4';
 
 /** The nunjucks copy an environment comes from is not the version, or not the shape, credflow is written against. */
-export class NunjucksVersionError extends Error {
+export class NunjucksVersionError extends CredflowError {
   readonly code = 'ERR_NUNJUCKS_VERSION';
-  override readonly name = 'NunjucksVersionError';
+
+  constructor(message: string) {
+    super(message);
+    // Spelt out: a bundler may rename the class.
+    this.name = 'NunjucksVersionError';
+  }
 }
 
 /** One nunjucks copy, as its main module (`index.js`) exports it. */

@@ -1,4 +1,4 @@
-import { withActiveBudget } from '../limits/render-limits.js';
+import { DEFAULT_RENDER_LIMITS, RenderBudget, withActiveBudget } from '../limits/render-limits.js';
 import type { NjNode } from '../nunjucks-internals.js';
 import { budgetOf } from '../render-frames.js';
 import { markCallable } from './callables.js';
@@ -51,12 +51,15 @@ export const sandboxedMacro = (macro: Fn): Fn => markCallable(depthLimited(macro
  * nunjucks calls a macro with the calling template's context as `this`.
  * A macro of a template imported without context has no render frame of
  * its own: its loops and calls count against the render that called it (the
- * active budget). Each call also counts as one loop iteration.
+ * active budget). A render without a credflow frame (nunjucks' own
+ * `renderString`) counts against its own budget. Each call also counts as
+ * one loop iteration.
  */
 function depthLimited(macro: Fn): Fn {
   return function limited(this: unknown, ...args: unknown[]) {
-    const budget = budgetOf(this);
-    if (!budget) return macro.apply(this, args);
+    // A render without a frame has its own budget (render-frames.ts); a call with no render
+    // context at all gets a fresh one, active for what it calls: every limit holds either way.
+    const budget = budgetOf(this) ?? new RenderBudget(DEFAULT_RENDER_LIMITS);
     if (budget.depth >= budget.limits.maxDepth) {
       throw budget.reached('maxDepth', `macro calls nested more than ${budget.limits.maxDepth} deep`);
     }
