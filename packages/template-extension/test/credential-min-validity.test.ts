@@ -1,7 +1,7 @@
 // credential('k', minValidity='PT15M') (SPEC section 3): a token with less
 // left is not handed to the template; against oidc-provider on loopback.
 import { type Clock, CredentialStore, EnvSecretProvider } from '@credflow/credentials-core';
-import { type AuthServer, startAuthServer } from '@credflow/testkit';
+import { type AuthServer, clientCredentialsClient, startAuthServer } from '@credflow/testkit';
 import nunjucks from 'nunjucks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerCredentials, render } from '../src/index.js';
@@ -12,15 +12,7 @@ let as: AuthServer;
 beforeAll(async () => {
   as = await startAuthServer({
     ttl: 3600,
-    clients: [
-      {
-        client_id: 'c',
-        client_secret: SECRET,
-        grant_types: ['client_credentials'],
-        response_types: [],
-        redirect_uris: [],
-      },
-    ],
+    clients: [clientCredentialsClient('c', SECRET)],
   });
 });
 afterAll(async () => {

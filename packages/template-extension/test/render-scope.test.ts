@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CredentialStore, EnvSecretProvider } from '@credflow/credentials-core';
-import { type AuthServer, startAuthServer } from '@credflow/testkit';
+import { type AuthServer, clientCredentialsClient, startAuthServer } from '@credflow/testkit';
 import nunjucks from 'nunjucks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerCredentials, render, renderTemplate } from '../src/index.js';
@@ -14,13 +14,7 @@ let dir: string;
 const tok = { main: '', acme: '', team: '' };
 
 beforeAll(async () => {
-  const client = (id: string) => ({
-    client_id: id,
-    client_secret: SECRET,
-    grant_types: ['client_credentials'],
-    response_types: [],
-    redirect_uris: [],
-  });
+  const client = (id: string) => clientCredentialsClient(id, SECRET);
   as = await startAuthServer({ clients: ['c-main', 'c-acme', 'c-team'].map(client) });
   const cc = (id: string) =>
     `{ type: client_credentials, tokenEndpoint: "${as.tokenEndpoint}", clientId: ${id}, clientSecret: { secret: CLIENT } }`;

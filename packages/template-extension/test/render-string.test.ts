@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CredentialStore, EnvSecretProvider } from '@credflow/credentials-core';
 import {
   type AuthServer,
+  clientCredentialsClient,
   type LoopbackServer,
   sendJson,
   startAuthServer,
@@ -32,13 +33,7 @@ let odd: LoopbackServer;
 let store: CredentialStore;
 const ODD_TOKEN = `tok&<>"'=+/${'x'.repeat(8)}`;
 
-const client = (id: string) => ({
-  client_id: id,
-  client_secret: SECRET,
-  grant_types: ['client_credentials'],
-  response_types: [],
-  redirect_uris: [],
-});
+const client = (id: string) => clientCredentialsClient(id, SECRET);
 
 function credentials(tokenEndpoint: string, oddEndpoint: string) {
   const cc = (id: string, extra = '') =>

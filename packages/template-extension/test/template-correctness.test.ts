@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CredentialStore, EnvSecretProvider } from '@credflow/credentials-core';
-import { type AuthServer, startAuthServer } from '@credflow/testkit';
+import { type AuthServer, clientCredentialsClient, startAuthServer } from '@credflow/testkit';
 import nunjucks from 'nunjucks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerCredentials, render } from '../src/index.js';
@@ -14,15 +14,7 @@ let dir: string;
 
 beforeAll(async () => {
   as = await startAuthServer({
-    clients: [
-      {
-        client_id: 'c',
-        client_secret: SECRET,
-        grant_types: ['client_credentials'],
-        response_types: [],
-        redirect_uris: [],
-      },
-    ],
+    clients: [clientCredentialsClient('c', SECRET)],
   });
   store = CredentialStore.fromYaml(
     `credentials:\n  k: { type: client_credentials, tokenEndpoint: "${as.tokenEndpoint}", clientId: c, clientSecret: { secret: C }, cache: { enabled: false } }\n`,

@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CredentialStore, EnvSecretProvider } from '@credflow/credentials-core';
-import { type AuthServer, TEMPLATE_ESCAPES as ESCAPES, startAuthServer } from '@credflow/testkit';
+import {
+  type AuthServer,
+  clientCredentialsClient,
+  TEMPLATE_ESCAPES as ESCAPES,
+  startAuthServer,
+} from '@credflow/testkit';
 import fc from 'fast-check';
 import nunjucks from 'nunjucks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,13 +20,7 @@ let as: AuthServer;
 let store: CredentialStore;
 const tokens = { main: '', acme: '' };
 
-const client = (id: string) => ({
-  client_id: id,
-  client_secret: CLIENT_SECRET,
-  grant_types: ['client_credentials'],
-  response_types: [],
-  redirect_uris: [],
-});
+const client = (id: string) => clientCredentialsClient(id, CLIENT_SECRET);
 
 beforeAll(async () => {
   process.env.SECRET_CANARY = CANARY;
