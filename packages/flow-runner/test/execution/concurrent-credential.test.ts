@@ -1,5 +1,5 @@
 import { CredentialStore, EnvSecretProvider } from '@credflow/credentials-core';
-import { type AuthServer, startAuthServer } from '@credflow/testkit';
+import { type AuthServer, clientCredentialsClient, startAuthServer } from '@credflow/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFlow } from '../../src/execution/run-flow.js';
 import { parseFlow } from '../../src/flow/load-flow.js';
@@ -8,15 +8,7 @@ const SECRET = 'concurrent-credential-secret-0123456789';
 let as: AuthServer;
 beforeAll(async () => {
   as = await startAuthServer({
-    clients: [
-      {
-        client_id: 'c',
-        client_secret: SECRET,
-        grant_types: ['client_credentials'],
-        response_types: [],
-        redirect_uris: [],
-      },
-    ],
+    clients: [clientCredentialsClient('c', SECRET)],
   });
 });
 afterAll(async () => {

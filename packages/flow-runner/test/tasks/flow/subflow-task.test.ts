@@ -2,7 +2,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CredentialStore, EnvSecretProvider } from '@credflow/credentials-core';
-import { type AuthServer, describeFindings, scanForLeaks, secretNeedles, startAuthServer } from '@credflow/testkit';
+import {
+  type AuthServer,
+  clientCredentialsClient,
+  describeFindings,
+  scanForLeaks,
+  secretNeedles,
+  startAuthServer,
+} from '@credflow/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFlow } from '../../../src/execution/run-flow.js';
 import { flowTemplateChecker } from '../../../src/execution/template-checks.js';
@@ -18,15 +25,7 @@ let as: AuthServer;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'credflow-subflows-'));
   as = await startAuthServer({
-    clients: [
-      {
-        client_id: 'c',
-        client_secret: SECRET,
-        grant_types: ['client_credentials'],
-        response_types: [],
-        redirect_uris: [],
-      },
-    ],
+    clients: [clientCredentialsClient('c', SECRET)],
   });
   const files: Record<string, string> = {
     'child.yaml': `id: child

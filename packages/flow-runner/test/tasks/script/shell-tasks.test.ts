@@ -1,6 +1,13 @@
 import { access, readFile } from 'node:fs/promises';
 import { CredentialStore, EnvSecretProvider } from '@credflow/credentials-core';
-import { type AuthServer, describeFindings, scanForLeaks, secretNeedles, startAuthServer } from '@credflow/testkit';
+import {
+  type AuthServer,
+  clientCredentialsClient,
+  describeFindings,
+  scanForLeaks,
+  secretNeedles,
+  startAuthServer,
+} from '@credflow/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Execution } from '../../../src/execution/execution.js';
 import { runFlow } from '../../../src/execution/run-flow.js';
@@ -265,15 +272,7 @@ describe('a token in env: is masked in every line, output and error', () => {
   let as: AuthServer;
   beforeAll(async () => {
     as = await startAuthServer({
-      clients: [
-        {
-          client_id: 'c',
-          client_secret: SECRET,
-          grant_types: ['client_credentials'],
-          response_types: [],
-          redirect_uris: [],
-        },
-      ],
+      clients: [clientCredentialsClient('c', SECRET)],
     });
   });
   afterAll(async () => {
