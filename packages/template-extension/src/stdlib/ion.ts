@@ -1,6 +1,7 @@
 import { bindArguments, type Callee, isPlainObject, stdlibError, unwrapSafe } from './arguments.js';
 import { checkResultLength } from './budget.js';
 import { lazyModule } from './lazy-module.js';
+import { isNotInstalled, notInstalledMessage, OPTIONAL_LIBRARIES } from './optional-libraries.js';
 import { javaNumber } from './yaml-writer.js';
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -67,7 +68,13 @@ export function toIonFilter(this: unknown, input: unknown, ...raw: unknown[]): s
 type Reader = typeof import('./ion-reader.js');
 
 /** ion-js loads before the first template that names `fromIon`. */
-export const ION_READER = lazyModule<Reader>('the Ion parser (ion-js)', /\bfromIon\b/, () => import('./ion-reader.js'));
+export const ION_READER = lazyModule<Reader>('the Ion parser (ion-js)', /\bfromIon\b/, () =>
+  import('./ion-reader.js').catch((err: unknown) => {
+    // ion-js is an optional peer dependency: a host app that did not install it is told how.
+    if (isNotInstalled(err, OPTIONAL_LIBRARIES.ion.name)) throw new Error(notInstalledMessage(OPTIONAL_LIBRARIES.ion));
+    throw err;
+  }),
+);
 
 const parse = ION_READER.fn('fromIon()', (m) => (text: unknown) => m.parseIon(text as string));
 

@@ -20,6 +20,7 @@ import { DEFAULT_RENDER_LIMITS, RenderLimitError } from '../limits/render-limits
 import { frameOf } from '../render-frames.js';
 import { bindArguments, type Callee, stdlibError, unwrapSafe } from './arguments.js';
 import { checkResultCount, checkResultLength } from './budget.js';
+import { notInstalledMessage, OPTIONAL_LIBRARIES } from './optional-libraries.js';
 
 type Callback = (err: unknown, value?: unknown) => void;
 
@@ -95,7 +96,7 @@ async function jqWebPath(): Promise<string> {
     try {
       return createRequire(here.resolve('@credflow/template-extension')).resolve('jq-web');
     } catch {
-      throw stdlibError(callee, "needs the 'jq-web' package, which is not installed");
+      throw new Error(notInstalledMessage(OPTIONAL_LIBRARIES.jq));
     }
   }
 }
