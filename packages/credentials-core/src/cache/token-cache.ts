@@ -1,8 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock, Logger } from '../clock.js';
+import { refreshBackoffMs } from '../http/retry-policy.js';
 import type { AccessToken } from '../token/access-token.js';
 import { lifetimeTooShort } from '../token/min-validity.js';
-import { refreshBackoffMs } from './refresh-backoff.js';
 import { refreshDueAt } from './refresh-time.js';
 
 /** How one credential is cached. */

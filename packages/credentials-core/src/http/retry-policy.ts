@@ -1,3 +1,11 @@
+/**
+ * How credflow retries, in one module: the backoff (exponential with
+ * "equal jitter"), a server's `Retry-After`, and the settings of each use:
+ * token requests ({@link defaultRetryPolicy}, the store option `retry`),
+ * secret manager reads ({@link defaultReadRetry}) and background token
+ * refreshes ({@link refreshBackoffMs}).
+ */
+
 /** How transient token endpoint failures (network, 5xx, 429) are retried. */
 export interface RetryPolicy {
   /** Total attempts including the first; default 3. */
@@ -17,8 +25,42 @@ export const defaultRetryPolicy: RetryPolicy = {
   maxRetryAfterMs: 30_000,
 };
 
-/** Backoff before retry number `retry` (1-based): exponential with "equal jitter". */
-export function backoffDelay(policy: RetryPolicy, retry: number): number {
+/** Attempts and delays of a secret manager's reads; delays double from `baseDelayMs`. */
+export interface ReadRetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+}
+
+/** Secret reads: three attempts, 200 ms then 400 ms apart: a blip is ridden out, an outage is reported within a second. */
+export const defaultReadRetry: ReadRetryPolicy = { attempts: 3, baseDelayMs: 200 };
+
+/** Backoff before retry number `retry` (1-based) of a secret read: {@link backoffDelay} without an upper bound. */
+export function readRetryDelay(policy: ReadRetryPolicy, retry: number): number {
+  return backoffDelay({ baseDelayMs: policy.baseDelayMs, maxDelayMs: Number.POSITIVE_INFINITY }, retry);
+}
+
+/** First pause after a failed background refresh. */
+export const REFRESH_BACKOFF_BASE_MS = 5000;
+/** Longest pause between background refresh attempts. */
+export const REFRESH_BACKOFF_MAX_MS = 60_000;
+
+/**
+ * Pause before the next background refresh after `failures` failed ones in a
+ * row: 5 s, 10 s, 20 s, 40 s, then 60 s. The still-valid token is served
+ * meanwhile, so a down token endpoint sees a few requests a minute, not one
+ * per caller (RFC 6749 section 5.2 errors and transient failures alike: the
+ * token request itself has already retried transient ones).
+ */
+export function refreshBackoffMs(failures: number): number {
+  return Math.min(REFRESH_BACKOFF_MAX_MS, REFRESH_BACKOFF_BASE_MS * 2 ** Math.max(0, failures));
+}
+
+/**
+ * Backoff before retry number `retry` (1-based): `baseDelayMs` doubled per
+ * retry, at most `maxDelayMs`, with "equal jitter" (between half and all of
+ * it), so callers failing together do not retry in step.
+ */
+export function backoffDelay(policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, retry: number): number {
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
   return cap / 2 + Math.random() * (cap / 2);
 }

@@ -1,7 +1,8 @@
 import type { GetSecretValueCommandOutput, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SecretProviderConfig } from '../config/secret-provider-schema.js';
+import { defaultReadRetry, type ReadRetryPolicy } from '../http/retry-policy.js';
 import { isPackageMissing, loadSdk } from '../load-sdk.js';
-import { defaultReadRetry, type ReadOutcome, type ReadRetryPolicy, retryRead } from './retry-read.js';
+import { type ReadOutcome, retryRead } from './retry-read.js';
 import { SecretAccessDeniedError } from './secret-errors.js';
 import type { SecretProvider, SecretReadOptions } from './secret-provider.js';
 

@@ -1,8 +1,9 @@
 import type { SecretClient } from '@azure/keyvault-secrets';
 import { isLoopbackHost } from '../config/loopback.js';
 import type { SecretProviderConfig } from '../config/secret-provider-schema.js';
+import { defaultReadRetry, type ReadRetryPolicy } from '../http/retry-policy.js';
 import { isPackageMissing, loadSdk } from '../load-sdk.js';
-import { defaultReadRetry, type ReadOutcome, type ReadRetryPolicy, retryRead } from './retry-read.js';
+import { type ReadOutcome, retryRead } from './retry-read.js';
 import { SecretAccessDeniedError } from './secret-errors.js';
 import type { SecretProvider, SecretReadOptions } from './secret-provider.js';
 

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CredflowError } from '../errors.js';
+import { defaultReadRetry, type ReadRetryPolicy, readRetryDelay } from '../http/retry-policy.js';
 import {
   type SecretFailure,
   SecretProviderError,
@@ -13,18 +14,9 @@ export type ReadOutcome =
   | { kind: 'unavailable'; detail: string }
   | { kind: 'final'; error: Error };
 
-/** Attempts and delays of a provider's reads; delays double from `baseDelayMs`. */
-export interface ReadRetryPolicy {
-  attempts: number;
-  baseDelayMs: number;
-}
-
-/** Three attempts, 200 ms then 400 ms apart: a blip is ridden out, an outage is reported within a second. */
-export const defaultReadRetry: ReadRetryPolicy = { attempts: 3, baseDelayMs: 200 };
-
 /**
  * Runs one read of a secret manager with retries: throttling and
- * unavailability are retried with backoff (full jitter), then reported as
+ * unavailability are retried with backoff ({@link readRetryDelay}), then reported as
  * {@link SecretThrottledError} or {@link SecretProviderUnavailableError};
  * anything `classify` calls final is thrown at once (a credflow error as it
  * is, anything else as unavailability with its message).
@@ -49,8 +41,7 @@ export async function retryRead<T>(
         const f = { ...where, detail: `${outcome.detail} (${attempt} attempts)`, cause: err };
         throw outcome.kind === 'throttled' ? new SecretThrottledError(f) : new SecretProviderUnavailableError(f);
       }
-      const cap = policy.baseDelayMs * 2 ** (attempt - 1);
-      await sleep(cap / 2 + Math.random() * (cap / 2));
+      await sleep(readRetryDelay(policy, attempt));
     }
   }
 }

@@ -2,9 +2,10 @@ import { type Clock, systemClock } from '../clock.js';
 import type { SecretProviderConfig } from '../config/secret-provider-schema.js';
 import { SecretProviderBootstrapError } from '../errors.js';
 import { protocolRefusal } from '../http/check-protocol.js';
+import { defaultReadRetry, type ReadRetryPolicy } from '../http/retry-policy.js';
 import { readBootstrap } from './bootstrap-value.js';
 import { classifyHttpFailure, readJson, TransientStatus } from './http-read.js';
-import { defaultReadRetry, type ReadRetryPolicy, retryRead } from './retry-read.js';
+import { retryRead } from './retry-read.js';
 import { SecretAccessDeniedError, SecretProviderError } from './secret-errors.js';
 import type { SecretProvider, SecretReadOptions } from './secret-provider.js';
 
