@@ -17,15 +17,25 @@ async function run(
   file: string,
   inputs: Record<string, unknown> = {},
   labels: Record<string, string> = {},
-  more: Pick<RunFlowOptions, 'onTaskStart'> = {},
 ): Promise<Execution & { find: Find }> {
+  return (await prepare(file, inputs, labels))();
+}
+
+/** Reads and parses a flow; the function returned runs it (its start then costs no file reading). */
+async function prepare(
+  file: string,
+  inputs: Record<string, unknown> = {},
+  labels: Record<string, string> = {},
+): Promise<(more?: Pick<RunFlowOptions, 'onTaskStart'>) => Promise<Execution & { find: Find }>> {
   const text = await readFile(join(FLOWS, file), 'utf8');
   const flow = parseFlow(text, file);
   const store = CredentialStore.fromYaml('templates: { syntax: pebble }\n');
-  // Subflows are found among the suite's flows, by namespace and id, as Kestra's test repository holds them.
-  const e = await runFlow(flow, { store, inputs, labels, flows: new FlowDirectory(FLOWS), ...more });
-  const find: Find = (taskId) => e.taskRuns.filter((r) => r.taskId === taskId);
-  return Object.assign(e, { find });
+  return async (more = {}) => {
+    // Subflows are found among the suite's flows, by namespace and id, as Kestra's test repository holds them.
+    const e = await runFlow(flow, { store, inputs, labels, flows: new FlowDirectory(FLOWS), ...more });
+    const find: Find = (taskId) => e.taskRuns.filter((r) => r.taskId === taskId);
+    return Object.assign(e, { find });
+  };
 }
 type Find = (taskId: string) => Execution['taskRuns'];
 const stateOf = (e: { find: Find }, taskId: string): State | undefined => e.find(taskId)[0]?.state;
@@ -426,15 +436,19 @@ describe('Pause (plugin/core/flow/PauseTest.java)', () => {
 });
 
 describe('flow concurrency (core/.../runners/FlowConcurrencyCaseTest.java via jdbc/.../JdbcRunnerTest.java)', () => {
-  /** Starts `file` and resolves once its first task runs, with the execution's promise. */
-  async function startRunning(file: string) {
+  /**
+   * Two executions of `file`: the first started, then (once its first task runs) the second, at once:
+   * both read and parsed beforehand, so the second starts well within the first's 1-2 s.
+   */
+  async function twoExecutions(file: string) {
+    const [a, b] = await Promise.all([prepare(file), prepare(file)]);
     let running!: () => void;
     const started = new Promise<void>((resolve) => {
       running = resolve;
     });
-    const first = run(file, {}, {}, { onTaskStart: () => running() });
+    const first = a({ onTaskStart: () => running() });
     await started;
-    return first;
+    return { first, second: await b() };
   }
 
   it.each([
@@ -442,8 +456,7 @@ describe('flow concurrency (core/.../runners/FlowConcurrencyCaseTest.java via jd
     ['flowConcurrencyFail', 'flow-concurrency-fail.yml', 'FAILED'],
     ['flowConcurrencyCancelPause', 'flow-concurrency-cancel-pause.yml', 'CANCELLED'],
   ])('%s: %s, a second execution while one runs ends %s at once, the first SUCCESS', async (_m, file, state) => {
-    const first = startRunning(file);
-    const second = await run(file);
+    const { first, second } = await twoExecutions(file);
     expect(second.state).toBe(state);
     expect(second.taskRuns).toEqual([]);
     if (state === 'FAILED') {
@@ -459,8 +472,7 @@ describe('flow concurrency (core/.../runners/FlowConcurrencyCaseTest.java via jd
     ['flowConcurrencyQueue', 'flow-concurrency-queue.yml'],
     ['flowConcurrencyQueuePause', 'flow-concurrency-queue-pause.yml'],
   ])('%s: %s, a second execution waits its turn (queued), then runs: both SUCCESS', async (_m, file) => {
-    const first = startRunning(file);
-    const second = await run(file);
+    const { first, second } = await twoExecutions(file);
     const done = await first;
     expect(done.state).toBe('SUCCESS');
     expect(second.state).toBe('SUCCESS');
