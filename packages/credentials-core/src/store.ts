@@ -1,16 +1,14 @@
 import { sharedCacheFromConfig } from './cache/shared/shared-cache-from-config.js';
-import type { SharedCacheOptions } from './cache/shared/shared-cache-options.js';
 import { SharedTokens } from './cache/shared/shared-tokens.js';
 import { TokenCache } from './cache/token-cache.js';
-import { type Clock, type Logger, stderrLogger, systemClock } from './clock.js';
+import { type Clock, stderrLogger, systemClock } from './clock.js';
 import { findConfigPath } from './config/config-path.js';
 import { DEFAULT_TENANT } from './config/load-config.js';
 import type { CredflowConfig } from './config/types.js';
 import { CredentialNotFoundError } from './errors.js';
 import { builtinGrantTypes } from './grants/builtin.js';
-import type { ClientTls, GrantType } from './grants/grant.js';
-import { defaultRetryPolicy, type RetryPolicy } from './http/retry-policy.js';
-import type { ExternalSigner } from './keys/external-signer.js';
+import type { ClientTls } from './grants/grant.js';
+import { defaultRetryPolicy } from './http/retry-policy.js';
 import { loadConfig, parseConfig } from './load-config.js';
 import { listCredentials, type ResolvedCredential, resolveCredential, type Scope } from './scope.js';
 import type { SecretProvider } from './secrets/secret-provider.js';
@@ -19,50 +17,14 @@ import { SecretScopes } from './secrets/secret-scopes.js';
 import { type Binding, CredentialBindings } from './store/credential-bindings.js';
 import { type CredentialSummary, summarize } from './store/credential-summary.js';
 import { SensitiveValues } from './store/sensitive-values.js';
-import { type AuditSink, JsonLinesAuditLog } from './telemetry/audit-log.js';
+import type { CredentialStoreOptions, InvalidateOptions } from './store/store-options.js';
+import { JsonLinesAuditLog } from './telemetry/audit-log.js';
 import { StoreTelemetry } from './telemetry/store-telemetry.js';
 import type { AccessToken, TokenInfo } from './token/access-token.js';
 import { type GetTokenOptions, minValidityMs } from './token/min-validity.js';
 
 export type { CredentialSummary } from './store/credential-summary.js';
-
-/** Options of {@link CredentialStore.invalidate}. */
-export interface InvalidateOptions {
-  /**
-   * The token the API refused: the cached token is dropped only if it is
-   * still this one (SPEC section 3), so many callers refused with the same
-   * token cause one new mint, not one each.
-   */
-  token?: string;
-}
-
-/** Options of a {@link CredentialStore}: what replaces the config's choices, and the host's hooks. */
-export interface CredentialStoreOptions {
-  /** Secret providers to use instead of every tenant's `secrets:` (the host then decides what each tenant reads). */
-  secretProviders?: readonly SecretProvider[];
-  /** Credential types; default: the built-in ones. */
-  grantTypes?: readonly GrantType[];
-  /** Upper bound on cached tokens (default 10000). */
-  maxCachedTokens?: number;
-  retry?: Partial<RetryPolicy>;
-  clock?: Clock;
-  logger?: Logger;
-  /**
-   * A cache many processes share (SPEC section 8), in front of which the
-   * in-memory cache stays; replaces the config's `cache.shared`.
-   */
-  sharedCache?: SharedCacheOptions;
-  /**
-   * Where the audit log of mints goes (SPEC section 9), instead of the
-   * config's `audit:`; `false` writes none.
-   */
-  audit?: AuditSink | false;
-  /**
-   * Signers for keys credflow never holds (KMS, HSM), by the name a
-   * credential's `signer:` gives (`private_key_jwt`, `jwt_bearer`, `github_app`).
-   */
-  signers?: Readonly<Record<string, ExternalSigner>>;
-}
+export type { CredentialStoreOptions, InvalidateOptions } from './store/store-options.js';
 
 /**
  * The credentials of one `credflow.yaml`: resolves keys by scope, mints
