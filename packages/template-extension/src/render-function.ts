@@ -26,8 +26,12 @@ const MAY_RENDER = /[{<]/;
 export const MAX_RENDER_SOURCE = 256 * 1024;
 /** The most tag openings (`<<`, `<%`, `<#`, `{{`, `{%`, `{#`) a text given to one `render()` may hold. */
 export const MAX_RENDER_TAGS = 10_000;
-/** Texts up to this length share the environment's compile cache; longer ones are compiled for the call only. */
-const CACHED_SOURCE = 16 * 1024;
+/**
+ * Texts up to this length share the environment's compile cache (500
+ * templates); longer ones are compiled for the call only, so a loop of
+ * distinct large texts cannot fill memory with compiled code.
+ */
+const CACHED_SOURCE = 2 * 1024;
 const TAG_OPENING = /[{<][{%#<]/g;
 
 /**
@@ -65,6 +69,7 @@ export function makeRenderFunctions() {
           throw new Error("render() expects an optional argument 'recursive' with type boolean");
         }
         const f = frame;
+        const prior = f.failure;
         renderValue(this, f, kind, toRender, recursive, 0).then(
           (v) => {
             // What render() makes of a sensitive value is derived from it (a list of its characters).
@@ -73,7 +78,10 @@ export function makeRenderFunctions() {
           },
           (err: Error) => {
             const error = nestedError(kind, err);
-            f.failure ??= { error, line, column };
+            // A failure of a function inside the nested render is replaced when its text held a
+            // sensitive value: that failure's message could quote it.
+            if (error instanceof QuietRenderError && f.failure !== prior) f.failure = { error, line, column };
+            else f.failure ??= { error, line, column };
             cb(error);
           },
         );

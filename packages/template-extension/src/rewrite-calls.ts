@@ -56,12 +56,48 @@ export function parseForCredflow(
   extensions: unknown[],
   opts: unknown,
 ): NjNode {
-  const ast = nj.parse(src, extensions, opts);
-  const sandboxed = sandboxAst(ast, nj, { functionGlobals: ours.functionGlobals(), strict: ours.strict });
-  const rewritten = rewriteCalls(sandboxed, nj, ours.asyncFilters?.() ?? new Set());
   const isA = (type: string) => (v: unknown) =>
     v instanceof (nj.nodes[type] as unknown as abstract new (...a: never[]) => object);
-  return markMacros(rewritten, isA('Macro'), isA('Node'));
+  try {
+    const ast = nj.parse(src, extensions, opts);
+    checkNesting(ast, isA('Node'), nj);
+    const sandboxed = sandboxAst(ast, nj, { functionGlobals: ours.functionGlobals(), strict: ours.strict });
+    const rewritten = rewriteCalls(sandboxed, nj, ours.asyncFilters?.() ?? new Set());
+    return markMacros(rewritten, isA('Macro'), isA('Node'));
+  } catch (err) {
+    // nunjucks' parser is recursive: a template nested past what the stack holds is named as such.
+    if (err instanceof RangeError && /call stack/i.test(err.message)) throw tooDeep(nj);
+    throw err;
+  }
+}
+
+/**
+ * The deepest nesting of a template's syntax tree (blocks in blocks,
+ * operators and brackets in expressions) credflow compiles: nunjucks'
+ * compiler and the code it makes recurse once per level, and compile time
+ * grows with the square of the depth. Far past what a template needs
+ * (a Kestra template nests a handful of levels).
+ */
+export const MAX_NESTING = 1000;
+
+const tooDeep = (nj: NunjucksInternals, line?: number, column?: number): Error =>
+  new nj.lib.TemplateError(`template nesting too deep (over ${MAX_NESTING} levels)`, line, column);
+
+/** Throws when the tree nests deeper than {@link MAX_NESTING} (walked without recursion). */
+function checkNesting(ast: NjNode, isNode: (v: unknown) => boolean, nj: NunjucksInternals): void {
+  const stack: [unknown, number][] = [[ast, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (Array.isArray(value)) {
+      for (const v of value) stack.push([v, depth]);
+      continue;
+    }
+    if (!isNode(value)) continue;
+    const node = value as NjNode;
+    if (depth > MAX_NESTING) throw tooDeep(nj, node.lineno + 1, node.colno + 1);
+    for (const f of node.fields) stack.push([node[f], depth + 1]);
+    if (!node.fields.includes('body')) stack.push([node.body, depth + 1]);
+  }
 }
 
 /**

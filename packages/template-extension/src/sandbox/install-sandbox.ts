@@ -13,6 +13,7 @@ import { checkParts, guardCall } from './guard-calls.js';
 import { isPresent, memberAccess, variableRead } from './member-access.js';
 import { SANDBOX_FILTERS } from './rewrite-sandbox.js';
 import { dictsort, striptags } from './safe-builtins.js';
+import { TEXT_FILTERS, textOnly } from './sandbox-filters.js';
 import { MACRO_FILTER, sandboxedMacro } from './sandboxed-macros.js';
 
 type Ctx = { env: { globals: Record<string, unknown> } };
@@ -112,6 +113,10 @@ export function installSandbox(env: Environment, _nj?: NunjucksInternals): void 
     for (const name of ['sum', 'join', 'sort'] as const) {
       const original = e.filters[name];
       if (original) e.filters[name] = checkedAttributeFilter(name, original);
+    }
+    for (const name of TEXT_FILTERS) {
+      const original = e.filters[name];
+      if (original) e.filters[name] = textOnly(name, original);
     }
     e.globals.range = range;
     for (const name of Object.keys(e.filters)) {

@@ -18,3 +18,35 @@ export const SANDBOX_FILTERS = {
   arithmetic: '__credflow_arithmetic',
   global: '__credflow_global',
 } as const;
+
+type Fn = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * nunjucks' filters that call string methods on their input, unchecked (`5 | title` was "str.split is not a
+ * function"). `upper` is left out while test/hardening/attacker-review.test.ts pins its TypeError message.
+ */
+export const TEXT_FILTERS = ['lower', 'title', 'capitalize', 'wordcount', 'truncate', 'urlize'] as const;
+
+/** What a value is, in a template's words. */
+const kindOf = (value: unknown): string =>
+  Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a map' : `a ${typeof value}`;
+
+/**
+ * One of nunjucks' text filters, given text only: anything else (a number,
+ * a list) is an error that says so, not a JavaScript `TypeError`. Nothing
+ * (`null`, `undefined`, `false`) stays empty text, as nunjucks has it.
+ */
+export function textOnly(name: string, filter: Fn): Fn {
+  return function textFilter(this: unknown, value: unknown, ...rest: unknown[]) {
+    if (
+      value !== null &&
+      value !== undefined &&
+      value !== false &&
+      typeof value !== 'string' &&
+      !(value instanceof String)
+    ) {
+      throw new Error(`filter '${name}' expects text, not ${kindOf(value)}`);
+    }
+    return filter.call(this, value, ...rest);
+  };
+}

@@ -61,6 +61,9 @@ describe('F2: render() errors quote nothing of a secret', () => {
     "<< render('<< x | ' ~ (secret('API_KEY') | replace('-', '_')) ~ ' >>') >>",
     "<< render('<% ' ~ (secret('API_KEY') | replace('-', '_')) ~ ' %>') >>",
     "<< render('<< ' ~ (secret('JSONS') | fromJson).pw ~ ' >>') >>",
+    // a credflow function inside the nested render failing on a name made of a secret
+    '<< render("<< secret(\'" ~ secret(\'API_KEY\') ~ "\') >>") >>',
+    '<< render("<< credential(\'" ~ (secret(\'API_KEY\') | reverse) ~ "\') >>") >>',
     // a later round of a recursive render
     "<< render(\"<< '<< ' ~ (secret('API_KEY') | reverse) ~ ' >>' >>\") >>",
   ])('%s', async (src) => {
