@@ -37,7 +37,10 @@ const WASM_MEMORY_CAP = 256 * 1024 * 1024;
 const WORKER_HEAP_MB = 256;
 
 /**
- * The worker: silences the console (jq-web reports jq's stderr there),
+ * The worker: silences the console and its stdout and stderr (jq-web
+ * reports jq's stderr there, and data it quotes must not reach the host's
+ * output; the host does not read the worker's streams either: read, they
+ * would keep the process alive),
  * caps the WebAssembly memory, then answers `{ id, input, program }` with
  * jq's compact output (`-c`: one JSON value per line) or its error.
  */
@@ -45,6 +48,7 @@ const WORKER_SOURCE = `
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
 for (const k of ['log', 'info', 'warn', 'error', 'debug', 'trace']) console[k] = () => {};
+process.stdout.write = process.stderr.write = () => true;
 const grow = WebAssembly.Memory.prototype.grow;
 WebAssembly.Memory.prototype.grow = function (delta) {
   if (this.buffer.byteLength + delta * 65536 > workerData.cap) throw new RangeError('jq memory limit');
@@ -125,8 +129,6 @@ class JqRunner {
         eval: true,
         workerData: { jqPath, cap: WASM_MEMORY_CAP },
         resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
-        stdout: true,
-        stderr: true,
         // None of the host's flags: the worker's source is CommonJS whatever the host was started
         // with (`--input-type=module`), and a host's preloads (`--import`, `--require`: module hooks,
         // instrumentation) have nothing to do in it (module hooks there kept the process alive).
@@ -134,8 +136,6 @@ class JqRunner {
       });
       // Only a call in progress keeps the process alive (see #pump), not a worker starting or idle.
       worker.unref();
-      worker.stdout.resume();
-      worker.stderr.resume();
       try {
         await new Promise<void>((resolve, reject) => {
           worker.once('message', (reply: Reply) => {
