@@ -7,7 +7,8 @@ import { type Callee, stdlibError } from './arguments.js';
 import { setOwnProperty } from './own-property.js';
 
 const callee: Callee = { kind: 'function', name: 'fromIon' };
-const MAX_TEXT = 10_000_000;
+/** The longest Ion text parsed: ion-js takes over a second per megabyte, and a parse cannot be interrupted. */
+export const MAX_ION_TEXT = 1_000_000;
 
 function plain(value: dom.Value | null, depth: number): unknown {
   if (depth > 1000) throw stdlibError(callee, 'the data is nested too deeply');
@@ -48,7 +49,7 @@ function plain(value: dom.Value | null, depth: number): unknown {
 
 /** Parses Ion text (its first value) into plain data; invalid Ion is an error that quotes none of the text. */
 export function parseIon(text: string): unknown {
-  if (text.length > MAX_TEXT) throw stdlibError(callee, `the text is longer than ${MAX_TEXT} characters`);
+  if (text.length > MAX_ION_TEXT) throw stdlibError(callee, `the text is longer than ${MAX_ION_TEXT} characters`);
   let value: dom.Value | null;
   try {
     value = load(text);
