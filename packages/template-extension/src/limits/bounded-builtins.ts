@@ -1,11 +1,10 @@
-import { frameOf } from '../render-frames.js';
-import { activeBudget, DEFAULT_RENDER_LIMITS, RenderBudget } from './render-limits.js';
+import { budgetOf as renderBudgetOf } from '../render-frames.js';
+import { DEFAULT_RENDER_LIMITS, RenderBudget } from './render-limits.js';
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
 
 /** The budget of the render a filter runs in; outside credflow's renders, a fresh one with the defaults. */
-const budgetOf = (context: unknown): RenderBudget =>
-  frameOf(context)?.budget ?? activeBudget() ?? new RenderBudget(DEFAULT_RENDER_LIMITS);
+const budgetOf = (context: unknown): RenderBudget => renderBudgetOf(context) ?? new RenderBudget(DEFAULT_RENDER_LIMITS);
 
 const toNumber = (name: string, what: string, v: unknown): number => {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;

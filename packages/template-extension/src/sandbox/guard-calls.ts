@@ -1,12 +1,11 @@
 import {
   type ArgumentsWalk,
-  activeBudget,
   enterBudget,
   leaveBudget,
   type RenderBudget,
   RenderLimitError,
 } from '../limits/render-limits.js';
-import { frameOf } from '../render-frames.js';
+import { budgetOf, frameOf } from '../render-frames.js';
 import type { RenderFrame } from '../render-state.js';
 import {
   DerivedValueTooLargeError,
@@ -293,7 +292,8 @@ export function guardCall(fn: Fn, kind: 'filter' | 'function', name: string, isA
       }
     : function guarded(this: unknown, ...args: unknown[]): unknown {
         const frame = frameOf(this);
-        const budget = frame?.budget ?? activeBudget();
+        // Its render's budget, the active one, or a frameless render's own (nunjucks' own renderString).
+        const budget = frame?.budget ?? budgetOf(this);
         if (!budget) return fn.apply(this, args);
         let held = NOT_CHECKED;
         try {
