@@ -109,3 +109,20 @@ describe('credflow run: render() compiles bounded text (F4)', () => {
     expect(r.stdout).toMatch(named);
   });
 });
+
+describe('credflow run: errors in the template’s words, not JavaScript’s (F8)', () => {
+  it.each([
+    [
+      'deep_parens',
+      `<< ${'('.repeat(20000)}1${')'.repeat(20000)} >>`,
+      /template nesting too deep \(over 1000 levels\)/,
+    ],
+    ['title_number', "<< ('a ' * 5000000) | title >>", /filter 'title' expects text, not a number/],
+  ])('%s', async (id, message, expected) => {
+    const r = await run(id, message, false);
+    expect([1, 2]).toContain(r.code);
+    const all = `${r.stdout}\n${r.stderr}`;
+    expect(all).toMatch(expected);
+    expect(all).not.toMatch(/TypeError|RangeError|is not a function|call stack/);
+  });
+});
