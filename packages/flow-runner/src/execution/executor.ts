@@ -18,6 +18,7 @@ import {
   type TaskType,
 } from '../tasks/task-type.js';
 import { isTruthy } from '../tasks/truthy.js';
+import type { TaskFiles } from './execution-storage.js';
 import { addOutputs, parentsOf, type RunNode } from './output-tree.js';
 import { renderProperties } from './render-properties.js';
 import { mayRetry, retryDelay } from './retry-policy.js';
@@ -49,6 +50,8 @@ export interface ExecutorDeps {
   onSandboxViolation(): void;
   /** Called when a task run starts (SPEC section 6: a line when each task starts). */
   onTaskStart?: (run: TaskRun) => void;
+  /** The storage of a task run's files. */
+  files?: (taskId: string, taskRunId: string) => TaskFiles;
   /** Runs a subflow execution (Subflow tasks), when a flows directory is set. */
   runSubflow?: (request: SubflowRequest, task: { id: string; type: string }) => Promise<SubflowResult>;
 }
@@ -211,6 +214,7 @@ export class Executor {
               this.d.runSubflow?.(r, { id: task.id, type: task.type }) as Promise<SubflowResult>,
           }
         : {}),
+      ...(this.d.files ? { files: this.d.files(task.id, node.run.id) } : {}),
       log: (level, m) => {
         if (LEVEL_RANK[level] >= min) this.d.log(task.id, node.run.id, level, m);
       },

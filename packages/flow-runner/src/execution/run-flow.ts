@@ -19,6 +19,7 @@ import {
   type TaskType,
 } from '../tasks/task-type.js';
 import type { Execution, LogEntry, TaskRun } from './execution.js';
+import { ExecutionStorage } from './execution-storage.js';
 import { Executor } from './executor.js';
 import { enterFlowSlot } from './flow-concurrency.js';
 import { renderProperties } from './render-properties.js';
@@ -60,6 +61,12 @@ export interface RunFlowOptions {
   envs?: Record<string, string>;
   /** The environment of each subflow (its file's syntax); default one made for the store per flow. */
   envOf?: (flow: Flow) => Environment;
+  /**
+   * Where script tasks' `outputFiles` are kept, at Kestra's storage paths
+   * (`kestra:///<namespace>/<flowId>/executions/…` URIs name them). Default: a
+   * private temporary directory, removed when the run ends.
+   */
+  storageDir?: string;
 }
 
 /** Subflow executions nested deeper than this fail (a flow calling itself would never end). */
@@ -83,6 +90,8 @@ interface SubflowParent {
 interface Family {
   executions: (Execution | undefined)[];
   pending: Set<Promise<unknown>>;
+  /** Files the run's tasks keep (outputFiles), shared: a subflow's file URIs are read by its parent. */
+  storage: ExecutionStorage;
 }
 
 interface ExecutionResult {
@@ -183,7 +192,11 @@ async function execute(
   const started = performance.now();
   const startDate = new Date().toISOString();
   const id = sub?.id ?? randomUUID();
-  const family: Family = sub?.family ?? { executions: [], pending: new Set() };
+  const family: Family = sub?.family ?? {
+    executions: [],
+    pending: new Set(),
+    storage: new ExecutionStorage(options.storageDir),
+  };
   // Kestra's execution labels: the flow's (not system ones), then those given; a correlation id always.
   const ownLabels = Object.fromEntries(Object.entries(flow.labels).filter(([k]) => !k.startsWith('system.')));
   const labels: Record<string, string> = { ...ownLabels, ...(sub ? sub.labels : (options.labels ?? {})) };
@@ -300,6 +313,8 @@ async function execute(
     },
     ...(runSubflow ? { runSubflow } : {}),
     ...(options.onTaskStart ? { onTaskStart: options.onTaskStart } : {}),
+    files: (taskId, taskRunId) =>
+      family.storage.forTaskRun({ namespace: flow.namespace, flowId: flow.id, executionId: id, taskId, taskRunId }),
   });
   if (flow.triggers.length) {
     log(
@@ -407,6 +422,8 @@ async function execute(
       ...(outputsError !== undefined ? { outputsError } : {}),
     };
   } finally {
+    // The run is over: a temporary storage goes (its URIs in outputs name nothing any more).
+    if (!sub) await family.storage.close().catch(() => {});
     if (slot && 'release' in slot) slot.release();
     trace.end(signal.aborted ? 'FAILED' : state === 'WARNING' ? 'SUCCESS' : state);
     unsubscribe();

@@ -1,6 +1,7 @@
 import { type CredentialStore, CredflowError, type Scope } from '@credflow/credentials-core';
 import type { z } from 'zod';
 import type { Execution } from '../execution/execution.js';
+import type { TaskFiles } from '../execution/execution-storage.js';
 import type { FlowTask } from '../flow/flow.js';
 
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -18,6 +19,8 @@ export interface TaskContext {
   signal: AbortSignal;
   /** Runs another flow as a subflow execution of this one (absent: no flows directory is set). */
   runSubflow?(request: SubflowRequest): Promise<SubflowResult>;
+  /** The run's storage for this task run's files (a script's `outputFiles`, `kestra://` URIs). */
+  files?: TaskFiles;
 }
 
 /** What a Subflow task asks for (its properties rendered, except `outputs`). */

@@ -62,7 +62,13 @@ tasks:
 describe('task modules load when a flow runs the task', () => {
   it('a Log flow loads neither the script, the HTTP nor the subflow code, nor node:child_process; a script flow then does', () => {
     const [log, script] = modulesLoadedBy([LOG_FLOW, SCRIPT_FLOW]);
-    const lazy = ['script/run-script.js', 'tasks/send-request.js', 'flow/start-subflow.js', 'script/run-process.js'];
+    const lazy = [
+      'script/run-script.js',
+      'script/run-process.js',
+      'script/script-files.js',
+      'tasks/send-request.js',
+      'flow/start-subflow.js',
+    ];
     for (const f of lazy) expect(log?.files).not.toContain(f);
     expect(log?.files.some((f) => f.includes('undici'))).toBe(false);
     expect(log?.builtins).not.toContain('child_process');

@@ -18,6 +18,10 @@ export interface ProcessOptions {
   onLine(line: string, stderr: boolean): void;
   /** Ends the process group (SIGTERM, then SIGKILL). */
   signal: AbortSignal;
+  /** Fills the working directory before the command starts (`inputFiles`). */
+  prepare?(workingDir: string): Promise<void>;
+  /** Reads the working directory once the command has ended, before it is removed (`outputFiles`). */
+  collect?(workingDir: string, exitCode: number): Promise<void>;
 }
 
 export interface ProcessResult {
@@ -37,7 +41,8 @@ export interface ProcessResult {
 export async function runProcess(options: ProcessOptions): Promise<ProcessResult> {
   const workingDir = await mkdtemp(join(tmpdir(), 'credflow-task-'));
   try {
-    return await new Promise<ProcessResult>((resolve, reject) => {
+    await options.prepare?.(workingDir);
+    const result = await new Promise<ProcessResult>((resolve, reject) => {
       const [program, ...args] = options.command as [string, ...string[]];
       const child = spawn(program, args, {
         cwd: workingDir,
@@ -80,6 +85,8 @@ export async function runProcess(options: ProcessOptions): Promise<ProcessResult
         resolve({ exitCode: code ?? (sig ? 128 + signalNumber(sig) : 1), ...(sig ? { signal: sig } : {}), workingDir });
       });
     });
+    await options.collect?.(workingDir, result.exitCode);
+    return result;
   } finally {
     await rm(workingDir, { recursive: true, force: true }).catch(() => {});
   }

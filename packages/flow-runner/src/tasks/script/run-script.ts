@@ -1,6 +1,7 @@
 import type { LogLevel, TaskContext } from '../task-type.js';
 import { TaskError } from '../task-type.js';
 import { runProcess } from './run-process.js';
+import { keepOutputFiles, writeInputFiles } from './script-files.js';
 
 /** Variables of the runner's own environment a script gets (never the rest: secrets live there). */
 const INHERITED_ENV = ['PATH', 'HOME', 'LANG'] as const;
@@ -17,7 +18,10 @@ export interface ScriptResult {
  * breaks (Kestra's `ScriptService.scriptCommands`), `set -e` first when
  * `failFast`. stdout lines are INFO, stderr lines ERROR (Kestra's
  * `PluginUtilsService.parseOut`), `::{"outputs":{...}}::` lines become
- * `vars`; a non-zero exit fails the task (its outputs are kept). Loaded
+ * `vars`; a non-zero exit fails the task (its outputs are kept).
+ * `inputFiles` are written in the working directory first; after a
+ * successful run the files matching `outputFiles` are kept in the run's
+ * storage, as `outputs.<id>.outputFiles['name']` (`kestra://` URIs). Loaded
  * with the first script task a flow runs: a flow without one never loads
  * `node:child_process`.
  */
@@ -73,13 +77,24 @@ export async function runScript(
       }
     }
   };
+  const outputPatterns = props.outputFiles as string[] | undefined;
+  let outputFiles: Record<string, string> | undefined;
   const result = await runProcess({
     command: [...interpreter, lines.join('\n')],
     env,
     onLine,
     signal: ctx.signal,
+    ...(props.inputFiles !== undefined ? { prepare: (dir) => writeInputFiles(dir, props.inputFiles, ctx) } : {}),
+    ...(outputPatterns
+      ? {
+          collect: async (dir, exitCode) => {
+            // Kept after a successful run only, as Kestra does.
+            if (exitCode === 0 && !ctx.signal.aborted) outputFiles = await keepOutputFiles(dir, outputPatterns, ctx);
+          },
+        }
+      : {}),
   });
-  const outputs = { vars, exitCode: result.exitCode };
+  const outputs = { vars, exitCode: result.exitCode, ...(outputFiles ? { outputFiles } : {}) };
   if (ctx.signal.aborted) throw new TaskError('the process was ended (timeout or cancel)', { outputs });
   if (result.exitCode !== 0) {
     throw new TaskError(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HAS_TEMPLATE } from '../../execution/template-environment.js';
 import type { RunnableTaskType, TaskContext } from '../task-type.js';
 import { templated } from '../template-values.js';
 
@@ -51,7 +52,49 @@ const commonScriptFields = {
   /** Kestra's deprecated Docker options: ignored, as `containerImage`. */
   docker: z.looseObject({}).optional(),
   targetOS: z.enum(['AUTO', 'LINUX']).optional(),
+  /** Files to write in the working directory: name → content (rendered), or that mapping as JSON text. */
+  inputFiles: z.unknown().superRefine(inputFilesAsWritten).optional(),
+  /** Globs of working-directory files to keep after the run (`outputs.<id>.outputFiles['name']`). */
+  outputFiles: z.array(templated).optional(),
 } satisfies z.ZodRawShape;
+
+/**
+ * Why a file name of `inputFiles`/`outputFiles` is refused, if it is: it
+ * must stay inside the working directory (Kestra's
+ * `PluginUtilsService.validFilename`: no absolute path, no `./`, no `..`).
+ */
+export function badFileName(name: string): string | undefined {
+  if (name === '' || name.includes('\u0000')) return 'is empty or holds a NUL character';
+  if (name.startsWith('/') || name.startsWith('./') || name.split(/[\\/]/).includes('..')) {
+    return 'must be a path relative to the working directory, without ./ or ..';
+  }
+  return undefined;
+}
+
+/**
+ * `inputFiles` as written: a mapping of file names (inside the working
+ * directory, not templates: credflow does not render names) to contents
+ * (text, rendered; null: an empty file), or that mapping as JSON text.
+ */
+function inputFilesAsWritten(value: unknown, ctx: z.RefinementCtx): void {
+  if (typeof value === 'string') return;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected a mapping of file names to contents (or that mapping as JSON text)',
+    });
+    return;
+  }
+  for (const [name, content] of Object.entries(value)) {
+    const bad = HAS_TEMPLATE.test(name)
+      ? 'is a template: credflow uses inputFiles names as written (render the content, not the name)'
+      : badFileName(name);
+    if (bad) ctx.addIssue({ code: 'custom', path: [name], message: `file name ${JSON.stringify(name)} ${bad}` });
+    else if (content !== null && typeof content === 'object') {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'expected the content of the file (text), or null' });
+    }
+  }
+}
 
 /** The code that runs a script, loaded with the first script task a flow runs. */
 let runScriptModule: Promise<typeof import('./run-script.js')> | undefined;
