@@ -124,6 +124,8 @@ export class Executor {
       run.parentTaskRunId = parent.run.id;
       node.parent = parent;
     }
+    const retry = (task.retry as Retry | undefined) ?? parent?.retry;
+    if (retry) node.retry = retry;
     if (value !== undefined) run.value = value;
     this.nodes.push(node);
     const t0 = performance.now();
@@ -276,7 +278,8 @@ export class Executor {
   }
 
   private async runRunnable(type: RunnableTaskType, task: FlowTask, path: Path, node: RunNode): Promise<State> {
-    const retry = task.retry as Retry | undefined;
+    // Kestra's ExecutorService.handleRetry: the task's retry, a parent task's, else the flow's.
+    const retry = node.retry ?? this.d.flow.retry;
     const props = this.ownProperties(task, type);
     const first = performance.now();
     for (let attemptNo = 1; ; attemptNo++) {

@@ -1,3 +1,4 @@
+import type { Retry } from '../flow/task-properties.js';
 import type { TaskRun } from './task-run.js';
 
 /** A task run and where it sits, as the executor keeps it. */
@@ -8,6 +9,8 @@ export interface RunNode {
   outputs?: Record<string, unknown>;
   /** The outputs of the last attempt, also when it failed (e.g. an HTTP answer a check refused). */
   lastOutputs?: Record<string, unknown>;
+  /** The task's retry, else the closest parent task's (Kestra: a flowable's retry applies to its children). */
+  retry?: Retry;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

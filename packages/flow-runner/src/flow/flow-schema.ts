@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { coerceInput, INPUT_TYPES } from '../inputs/input-types.js';
 import type { TaskType } from '../tasks/task-type.js';
 import { OUTPUT_TYPES } from './output-types.js';
-import { commonTaskFields } from './task-properties.js';
+import { commonTaskFields, retrySchema } from './task-properties.js';
 import { walkTasks } from './walk-tasks.js';
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
@@ -90,6 +90,8 @@ export function buildFlowSchema(tasks: readonly TaskType[]) {
     description: z.string().optional(),
     revision: z.number().int().min(1).optional(),
     disabled: z.boolean().optional(),
+    /** Kestra's flow-level retry: the retry of every runnable task that has none of its own or of a parent's. */
+    retry: retrySchema.optional(),
     concurrency: z
       .strictObject({
         limit: z.number({ error: 'expected a number of executions' }).int().min(1, 'at least 1 execution'),

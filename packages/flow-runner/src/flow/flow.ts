@@ -2,6 +2,7 @@ import type { FlowConcurrency } from '../execution/flow-concurrency.js';
 import type { InputType } from '../inputs/input-types.js';
 import type { TemplateSyntax } from './flow-syntax.js';
 import type { OutputType } from './output-types.js';
+import type { Retry } from './task-properties.js';
 
 /** One task as written in the flow (values may be templates). */
 export interface FlowTask {
@@ -41,6 +42,8 @@ export interface Flow {
   triggers: { id: string; type: string }[];
   /** A disabled flow is not run. */
   disabled: boolean;
+  /** The retry of every runnable task that has none (nor a parent task with one). */
+  retry?: Retry;
   /** At most `limit` executions of the flow at once in this process (Kestra's flow `concurrency`). */
   concurrency?: FlowConcurrency;
   /** Flow outputs; `type` converts the rendered value (Kestra's output types). */

@@ -81,6 +81,7 @@ export function parseFlow(text: string, file = '<flow>', options: LoadFlowOption
     triggers: (f.triggers ?? []).map((t) => ({ id: t.id, type: t.type })),
     disabled: f.disabled === true,
     ...(f.concurrency ? { concurrency: f.concurrency } : {}),
+    ...(f.retry ? { retry: f.retry } : {}),
     outputs: (f.outputs ?? []).map((o) => ({ id: o.id, value: o.value, ...(o.type ? { type: o.type } : {}) })),
     source: { file, lineOf: (path) => locate(doc, path, lineCounter) },
   };

@@ -385,10 +385,55 @@ describe('a subflow that does not exist (jdbc/.../JdbcRunnerTest.java eachParall
   });
 });
 
-describe('a flow-level retry (core/.../RetryCaseTest.java retrySubflow)', () => {
-  // Differs: credflow does not support Kestra's flow-level `retry` (a new execution per attempt): the flow is refused.
-  it('retry-subflow.yaml is refused when loaded', async () => {
-    await expect(run('retry-subflow.yaml')).rejects.toThrow(/retry/);
+describe('flow and parent-task retry (plugin/core/flow/RetryCaseTest.java via jdbc/.../JdbcRunnerRetryTest.java)', () => {
+  // Kestra's ExecutorService.handleRetry: a failed runnable task (or Subflow) retries with its own retry,
+  // else the closest parent task's, else the flow's; the default behavior is RETRY_FAILED_TASK.
+  it.each([
+    ['retrySubflow', 'retry-subflow.yaml', 0, 3],
+    ['retryFailedFlowAttempts', 'retry-failed-flow-attempts.yml', 0, 4],
+    ['retryFailedFlowDuration', 'retry-failed-flow-duration.yml', 0, 3],
+    ['retryFlowable', 'retry-flowable.yaml', 1, 3],
+    ['retryFlowableChild', 'retry-flowable-child.yaml', 1, 3],
+    ['retryFlowableNestedChild', 'retry-flowable-nested-child.yaml', 2, 3],
+  ])(
+    '%s: %s ends FAILED, task run %i with %i attempts',
+    async (_m, file, index, attempts) => {
+      const e = await run(file);
+      expect(e.state).toBe('FAILED');
+      expect(e.taskRuns[index]?.attempts).toHaveLength(attempts);
+    },
+    15_000,
+  );
+  it('retrySubflow: each attempt of the Subflow task is a new execution of failed-first', async () => {
+    const e = await run('retry-subflow.yaml');
+    expect(e.subflowExecutions.map((x) => [x.flowId, x.state])).toEqual([
+      ['failed-first', 'FAILED'],
+      ['failed-first', 'FAILED'],
+      ['failed-first', 'FAILED'],
+    ]);
+  });
+  it('retryFlowableParallel: retry-flowable-parallel.yaml, both ForEach children retried', async () => {
+    const e = await run('retry-flowable-parallel.yaml');
+    expect(e.state).toBe('FAILED');
+    expect(e.taskRuns[1]?.attempts.length).toBeGreaterThanOrEqual(2);
+    expect(e.taskRuns[2]?.attempts.length).toBeGreaterThanOrEqual(2);
+  });
+  // Differs: CREATE_NEW_EXECUTION (a new execution per attempt, the failed ones RETRIED) is not supported:
+  // credflow retries within the execution, and refuses the flow when it is loaded, at the behavior's line.
+  it.each([
+    ['retryNewExecutionFlowAttempts', 'retry-new-execution-flow-attempts.yml', 'retry.behavior', 5],
+    ['retryNewExecutionFlowDuration', 'retry-new-execution-flow-duration.yml', 'retry.behavior', 5],
+    ['retryNewExecutionTaskAttempts', 'retry-new-execution-task-attempts.yml', 'tasks[0].retry.behavior', 9],
+    ['retryNewExecutionTaskDuration', 'retry-new-execution-task-duration.yml', 'tasks[0].retry.behavior', 9],
+  ])('%s: %s is refused when loaded', async (_m, file, path, line) => {
+    const err = await run(file).catch((e: unknown) => e);
+    expect((err as FlowError).issues).toEqual([
+      {
+        path,
+        line,
+        message: 'credflow retries within the execution: CREATE_NEW_EXECUTION is not supported (use RETRY_FAILED_TASK)',
+      },
+    ]);
   });
 });
 
