@@ -2,14 +2,10 @@ import type { CredentialStore, Scope } from '@credflow/credentials-core';
 import type { Environment } from 'nunjucks';
 import { deferUntilLoaded } from './lazy-libraries.js';
 import { type RenderLimits, resolveLimits } from './limits/render-limits.js';
-import { internalsOf } from './nunjucks-internals.js';
-import { patchPebbleOperators } from './pebble-operators.js';
-import { patchStringLiterals } from './pebble-strings.js';
-import { patchRawBlocks } from './raw-blocks.js';
+import { nunjucksOf } from './nunjucks/adapter.js';
 import { loadRegexEngine, MAY_USE_REGEX, regexEngineLoaded } from './regex/linear-regex.js';
-import { patchContext } from './render-frames.js';
 import { makeRenderFunctions } from './render-function.js';
-import { type CredflowExtension, EXTENSION_MARK, FUNCTIONS, patchParser } from './rewrite-calls.js';
+import { type CredflowExtension, EXTENSION_MARK, FUNCTIONS } from './rewrite-calls.js';
 import { installSandbox } from './sandbox/install-sandbox.js';
 import { makeFunctions, type ScopeResolver, scopeFromFlow } from './template-functions.js';
 
@@ -88,13 +84,9 @@ export function registerCredentials(env: Environment, options: RegisterOptions):
     throw new TypeError('[@credflow/template-extension] registerCredentials(): the `store` option is required');
   }
   const limits = resolveLimits(options.limits);
-  const nj = internalsOf(env);
-  patchParser(nj);
-  patchContext(nj);
-  patchRawBlocks(nj);
-  patchPebbleOperators(nj);
-  patchStringLiterals(nj);
-  installSandbox(env, nj);
+  // Finds, checks (3.2.4) and adapts the environment's nunjucks, once per copy.
+  const nj = nunjucksOf(env);
+  installSandbox(env);
   deferUntilLoaded(nj.Template, REGEX_ENGINE);
   const scope = options.scope;
   const resolveScope: ScopeResolver =

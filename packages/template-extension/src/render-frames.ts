@@ -89,10 +89,3 @@ export function carryFrame(context: { ctx: object; env?: unknown }, vars: unknow
 
 const isSandboxed = (env: unknown): boolean =>
   typeof env === 'object' && env !== null && (env as Record<symbol, unknown>)[SANDBOXED] === true;
-
-/**
- * @deprecated The nunjucks adapter (`nunjucks/adapter.ts`) installs the
- * Context hook ({@link carryFrame}) when the environment's nunjucks is looked
- * up. Kept, doing nothing, while `registerCredentials` still calls it.
- */
-export function patchContext(_nj: unknown): void {}

@@ -100,13 +100,6 @@ function checkNesting(ast: NjNode, isNode: (v: unknown) => boolean, nj: Nunjucks
   }
 }
 
-/**
- * @deprecated The nunjucks adapter (`nunjucks/adapter.ts`) installs the
- * parser hook when the environment's nunjucks is looked up (`internalsOf`).
- * Kept, doing nothing, while `registerCredentials` still calls it.
- */
-export function patchParser(_nj: NunjucksInternals): void {}
-
 /** Rewrites the calls in place; throws a TemplateError where they cannot work. */
 export function rewriteCalls(
   ast: NjNode,

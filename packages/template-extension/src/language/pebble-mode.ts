@@ -1,7 +1,7 @@
-import { addRawBlocks } from '../nunjucks/raw-blocks.js';
 import type { NjNode, NjNodeClass } from '../nunjucks-internals.js';
 import { addPebbleOperators, type PebbleOperatorNodes, pebbleOperatorNodes } from './pebble-operators.js';
 import { addPebbleStrings } from './pebble-strings.js';
+import { addRawBlocks } from './raw-blocks.js';
 
 /**
  * The Pebble mode: what makes a credflow environment read and run templates
@@ -17,7 +17,7 @@ import { addPebbleStrings } from './pebble-strings.js';
  *   `c ? a : b`, `contains`, `equals` and filter chains over `{% filter %}`
  *   (`pebble-operators.ts`); Pebble's string literals and map literals
  *   closed right before the tag's end (`pebble-strings.ts`); raw blocks with
- *   any delimiters (`nunjucks/raw-blocks.ts`). These live on subclasses of
+ *   any delimiters (`language/raw-blocks.ts`). These live on subclasses of
  *   nunjucks' `Parser` and tokenizer, used only for environments that carry
  *   the credflow extension.
  * - **Semantics**, compiled in by the sandbox rewrite
