@@ -38,7 +38,7 @@ let weight: InstallWeight;
 beforeAll(async () => {
   const tarballs = await packWorkspace(['credentials-core', 'template-extension']);
   project = await npmProject({
-    nunjucks: '~3.2.4',
+    nunjucks: '3.2.4',
     '@credflow/credentials-core': `file:${tarballs.get('credentials-core')}`,
     '@credflow/template-extension': `file:${tarballs.get('template-extension')}`,
   });

@@ -29,7 +29,7 @@ beforeAll(async () => {
     ],
   });
   const tarballs = await packWorkspace(PUBLIC);
-  const dependencies: Record<string, string> = { nunjucks: '~3.2.4' };
+  const dependencies: Record<string, string> = { nunjucks: '3.2.4' };
   for (const p of PUBLIC) dependencies[`@credflow/${p}`] = `file:${tarballs.get(p)}`;
   project = await npmProject(dependencies);
   console.log(
