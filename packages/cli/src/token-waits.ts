@@ -122,22 +122,23 @@ export class TokenWaits {
         w.said = now;
       }
     }
-    this.#draw();
-    this.#frame = (this.#frame + 1) % FRAMES.length;
+    // The frame moves only while the spinner is shown: it first shows at its first frame, however long the wait before it.
+    if (this.#draw()) this.#frame = (this.#frame + 1) % FRAMES.length;
   }
 
-  /** The spinner line: the longest wait, and how many others there are. */
-  #draw(): void {
-    if (!this.#status) return;
+  /** The spinner line: the longest wait, and how many others there are; whether one is shown. */
+  #draw(): boolean {
+    if (!this.#status) return false;
     const shown = [...this.#waits.values()].filter((w) => w.label !== undefined);
     const first = shown[0];
     if (first === undefined) {
       this.#status.show('');
-      return;
+      return false;
     }
     const more = shown.length > 1 ? ` and ${shown.length - 1} more` : '';
     const elapsed = seconds(performance.now() - first.started);
     this.#status.show(`${FRAMES[this.#frame]} waiting for a token of ${first.label}${more}: ${elapsed}`);
+    return true;
   }
 }
 
