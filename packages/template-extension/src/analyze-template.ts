@@ -1,6 +1,7 @@
 import type { Environment } from 'nunjucks';
-import { internalsOf, type NjNode } from './nunjucks-internals.js';
-import { registrationOf } from './register-credentials.js';
+import { nunjucksOf as internalsOf } from './nunjucks/adapter.js';
+import type { NjNode } from './nunjucks-internals.js';
+import { registrationOf } from './registration.js';
 import { templateFor, toRenderError } from './render-string.js';
 import { parseAsWritten } from './rewrite-calls.js';
 import type { TemplateRenderError } from './template-error.js';

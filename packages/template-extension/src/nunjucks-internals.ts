@@ -1,7 +1,5 @@
 import type { Environment } from 'nunjucks';
 
-export { nunjucksOf as internalsOf } from './nunjucks/adapter.js';
-
 /**
  * The parts of one nunjucks copy credflow uses, found (and patched, once per
  * copy) by the nunjucks adapter (`nunjucks/adapter.ts`).

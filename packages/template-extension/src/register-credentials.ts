@@ -4,6 +4,7 @@ import { deferUntilLoaded } from './lazy-libraries.js';
 import { type RenderLimits, resolveLimits } from './limits/render-limits.js';
 import { nunjucksOf } from './nunjucks/adapter.js';
 import { loadRegexEngine, MAY_USE_REGEX, regexEngineLoaded } from './regex/linear-regex.js';
+import { isRegistered, setRegistration } from './registration.js';
 import { makeRenderFunctions } from './render-function.js';
 import { type CredflowExtension, EXTENSION_MARK, FUNCTIONS } from './rewrite-calls.js';
 import { installSandbox } from './sandbox/install-sandbox.js';
@@ -53,23 +54,12 @@ export interface RegisterOptions {
   limits?: Partial<RenderLimits>;
 }
 
-/** What {@link registerCredentials} attached to an environment. */
-export interface Registration {
-  store: CredentialStore;
-  /** Reads the scope of a render that was not given one. */
-  resolveScope: ScopeResolver;
-  /** The bounds of every render. */
-  limits: RenderLimits;
-}
-
-const REGISTRATION = Symbol.for('credflow.registration');
-
 /** RE2, for the regular expressions templates supply: loaded before a template that may use one renders. */
 const REGEX_ENGINE = {
   needs: MAY_USE_REGEX,
   loaded: regexEngineLoaded,
   load: loadRegexEngine,
-  appliesTo: (env: unknown) => typeof env === 'object' && env !== null && REGISTRATION in env,
+  appliesTo: isRegistered,
 };
 
 /**
@@ -118,11 +108,8 @@ export function registerCredentials(env: Environment, options: RegisterOptions):
     };
     env.addExtension('credflow', extension as never);
   }
-  (env as unknown as Record<symbol, Registration>)[REGISTRATION] = { store: options.store, resolveScope, limits };
+  setRegistration(env, { store: options.store, resolveScope, limits });
   return env;
 }
 
-/** The registration of an environment, or `undefined` when it has none. */
-export function registrationOf(env: Environment): Registration | undefined {
-  return (env as unknown as Record<symbol, Registration | undefined>)[REGISTRATION];
-}
+export { type Registration, registrationOf } from './registration.js';

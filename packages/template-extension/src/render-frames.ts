@@ -1,6 +1,6 @@
 import type { Environment } from 'nunjucks';
 import { activeBudget, DEFAULT_RENDER_LIMITS, RenderBudget } from './limits/render-limits.js';
-import { registrationOf } from './register-credentials.js';
+import { registrationOf } from './registration.js';
 import type { RenderFrame } from './render-state.js';
 
 /**

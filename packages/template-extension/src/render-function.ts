@@ -1,7 +1,7 @@
 import type { Environment } from 'nunjucks';
 import { type RenderBudget, RenderLimitError } from './limits/render-limits.js';
+import { nunjucksOf as internalsOf } from './nunjucks/adapter.js';
 import type { NjTemplate } from './nunjucks-internals.js';
-import { internalsOf } from './nunjucks-internals.js';
 import { bindFrame } from './render-frames.js';
 import type { RenderFrame } from './render-state.js';
 import { templateFor } from './render-string.js';

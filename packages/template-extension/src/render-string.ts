@@ -1,8 +1,9 @@
 import type { Scope } from '@credflow/credentials-core';
 import type { Environment } from 'nunjucks';
 import { limitErrorOf, RenderBudget, type RenderLimits } from './limits/render-limits.js';
-import { internalsOf, type NjTemplate } from './nunjucks-internals.js';
-import { registrationOf } from './register-credentials.js';
+import { nunjucksOf as internalsOf } from './nunjucks/adapter.js';
+import type { NjTemplate } from './nunjucks-internals.js';
+import { registrationOf } from './registration.js';
 import { bindFrame } from './render-frames.js';
 import { type RenderFrame, RenderState, type UsedCredential } from './render-state.js';
 import { asForbiddenError, TemplateForbiddenError } from './sandbox/template-forbidden-error.js';

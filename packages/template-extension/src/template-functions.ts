@@ -1,9 +1,9 @@
 import type { Scope } from '@credflow/credentials-core';
+import type { ScopeResolver } from './registration.js';
 import { frameOf } from './render-frames.js';
 import type { RenderFrame } from './render-state.js';
 
-/** Resolves the scope of a render from its context (called once, before the template runs). */
-export type ScopeResolver = (ctx: Record<string, unknown>) => Scope;
+export type { ScopeResolver } from './registration.js';
 
 /** Default: `flow.tenantId` (default `main`) and `flow.namespace` of the render context. */
 export const scopeFromFlow: ScopeResolver = (ctx) => {

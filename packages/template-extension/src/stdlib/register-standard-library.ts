@@ -1,5 +1,5 @@
 import type nunjucks from 'nunjucks';
-import { internalsOf } from '../nunjucks-internals.js';
+import { nunjucksOf as internalsOf } from '../nunjucks/adapter.js';
 import { defaultFilter, firstLastFilters, joinFilter, keysFilter, lengthFilter, valuesFilter } from './collections.js';
 import { base64decodeFilter, base64encodeFilter, hashFilters, urldecodeFilter, urlencodeFilter } from './encoding.js';
 import { escapeCharFilter } from './escape-char.js';

@@ -3,7 +3,8 @@ import { isForbiddenKey, isForbiddenName } from '../forbidden-names.js';
 import { SANDBOX_FILTERS } from '../sandbox-filters.js';
 import { filter, forbid, isA, lit, type Rule } from './context.js';
 import { describe } from './describe.js';
-import { fold, literalPrototype } from './literals.js';
+import { fold } from './fold.js';
+import { literalPrototype } from './literals.js';
 
 /**
  * Every `a.b`, `a['b']`, `a[k]` becomes a checked read (`memberAccess`).

@@ -2,7 +2,7 @@ import type { NjNode } from '../../nunjucks-internals.js';
 import { NAME_ARGUMENTS, reservedPart } from '../attribute-filters.js';
 import { isForbiddenName } from '../forbidden-names.js';
 import { forbid, isA, type Rewrite } from './context.js';
-import { fold } from './literals.js';
+import { fold } from './fold.js';
 
 /**
  * A name written where it names something (a `set`/`for`/macro/import
