@@ -1,6 +1,14 @@
 import { formatPath, NAMESPACE_PATTERN } from '@credflow/credentials-core/internal';
 import { z } from 'zod';
-import { coerceInput, INPUT_TYPES } from '../inputs/input-types.js';
+import {
+  coerceInput,
+  INPUT_TYPES,
+  type InputType,
+  ITEM_TYPES,
+  parseDate,
+  parseInstant,
+  parseTime,
+} from '../inputs/input-types.js';
 import type { TaskType } from '../tasks/task-type.js';
 import { OUTPUT_TYPES } from './output-types.js';
 import { commonTaskFields, retrySchema } from './task-properties.js';
@@ -10,24 +18,89 @@ export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 const id = (what: string) =>
   z.string({ error: `expected a ${what} id` }).regex(ID_PATTERN, `${what} ids use letters, digits, '_' and '-'`);
 
+/** Which type-specific input properties go with which types. */
+const INPUT_PROPERTY_TYPES: Record<string, readonly InputType[]> = {
+  values: ['SELECT', 'ENUM', 'MULTISELECT'],
+  options: ['MULTISELECT'],
+  allowCustomValue: ['SELECT', 'MULTISELECT'],
+  min: ['INT', 'FLOAT'],
+  max: ['INT', 'FLOAT'],
+  after: ['DATETIME', 'DATE', 'TIME'],
+  before: ['DATETIME', 'DATE', 'TIME'],
+  itemType: ['ARRAY', 'MULTISELECT'],
+};
+
 const inputSchema = z
   .strictObject({
     id: id('input'),
     type: z.enum(INPUT_TYPES, { error: `unknown input type: expected one of ${INPUT_TYPES.join(', ')}` }),
     defaults: z.unknown().optional(),
+    prefill: z.unknown().optional(),
     required: z.boolean().optional(),
     description: z.string().optional(),
+    displayName: z.string().optional(),
+    values: z.array(z.string({ error: 'expected text values' })).optional(),
+    options: z.array(z.string({ error: 'expected text values' })).optional(),
+    allowCustomValue: z.boolean().optional(),
+    isRadio: z.boolean().optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    after: z.string().optional(),
+    before: z.string().optional(),
+    itemType: z.enum(INPUT_TYPES, { error: `unknown item type: expected one of ${ITEM_TYPES.join(', ')}` }).optional(),
   })
   .superRefine((input, ctx) => {
-    if (input.defaults === undefined || input.defaults === null) return;
-    try {
-      coerceInput(input.type, input.defaults);
-    } catch (err) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['defaults'],
-        message: `does not fit type ${input.type}: ${(err as Error).message}`,
-      });
+    for (const [prop, types] of Object.entries(INPUT_PROPERTY_TYPES)) {
+      if ((input as Record<string, unknown>)[prop] !== undefined && !types.includes(input.type))
+        ctx.addIssue({ code: 'custom', path: [prop], message: `only for inputs of type ${types.join(', ')}` });
+    }
+    if (input.isRadio !== undefined && input.type !== 'SELECT')
+      ctx.addIssue({ code: 'custom', path: ['isRadio'], message: 'only for inputs of type SELECT' });
+    if ((input.type === 'SELECT' || input.type === 'ENUM') && input.values === undefined)
+      ctx.addIssue({ code: 'custom', path: ['values'], message: `required for a ${input.type} input` });
+    if (input.type === 'MULTISELECT') {
+      if (input.values !== undefined && input.options !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['options'],
+          message: "use 'values' ('options' is its deprecated name), not both",
+        });
+      else if (input.values === undefined && input.options === undefined)
+        ctx.addIssue({ code: 'custom', path: ['values'], message: 'required for a MULTISELECT input' });
+      if (input.itemType !== undefined && input.itemType !== 'STRING')
+        ctx.addIssue({ code: 'custom', path: ['itemType'], message: 'a MULTISELECT input has STRING items' });
+    }
+    if (input.type === 'ARRAY') {
+      if (input.itemType === undefined)
+        ctx.addIssue({ code: 'custom', path: ['itemType'], message: 'required for an ARRAY input' });
+      else if (!ITEM_TYPES.includes(input.itemType))
+        ctx.addIssue({ code: 'custom', path: ['itemType'], message: `expected one of ${ITEM_TYPES.join(', ')}` });
+    }
+    if (input.min !== undefined && input.max !== undefined && input.min > input.max)
+      ctx.addIssue({ code: 'custom', path: ['min'], message: 'is greater than max' });
+    for (const bound of ['after', 'before'] as const) {
+      const text = input[bound];
+      if (text === undefined || !['DATETIME', 'DATE', 'TIME'].includes(input.type)) continue;
+      const parse = input.type === 'DATETIME' ? parseInstant : input.type === 'DATE' ? parseDate : parseTime;
+      if (parse(text) === undefined)
+        ctx.addIssue({ code: 'custom', path: [bound], message: `is not a valid ${input.type} value` });
+    }
+    if (input.defaults !== undefined && input.prefill !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['prefill'], message: "use 'defaults' or 'prefill', not both" });
+    // A FILE default names a file on the machine that runs the flow: checked when it runs.
+    if (input.type === 'FILE') return;
+    for (const key of ['defaults', 'prefill'] as const) {
+      const value = input[key];
+      if (value === undefined || value === null) continue;
+      try {
+        coerceInput(input.type, value, input);
+      } catch (err) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `does not fit type ${input.type}: ${(err as Error).message}`,
+        });
+      }
     }
   });
 

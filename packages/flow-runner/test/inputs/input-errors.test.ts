@@ -23,6 +23,25 @@ const BAD: Record<InputType, unknown[]> = {
   JSON: [SECRET, `{"k": "${SECRET}"`, `["${SECRET}",]`],
   URI: [SECRET, `not a uri ${SECRET}`, `//${SECRET}`, [SECRET], { k: SECRET }],
   DURATION: [SECRET, `PT${NUMERIC_SECRET}X`, 1234567890123456, [SECRET], { k: SECRET }],
+  BOOL: [SECRET, `true${SECRET}`, [SECRET], 1234567890123456],
+  YAML: [`k: [${SECRET}`, `{${SECRET}`, `"${SECRET}`],
+  DATETIME: [SECRET, `2024-01-31T10:15:00${SECRET}`, `${NUMERIC_SECRET}`, [SECRET], { k: SECRET }],
+  DATE: [SECRET, `2024-01-3${SECRET}`, NUMERIC_SECRET, [SECRET], { k: SECRET }],
+  TIME: [SECRET, `10:15:${SECRET}`, NUMERIC_SECRET, [SECRET], { k: SECRET }],
+  EMAIL: [SECRET, `${SECRET} @x`, `@${SECRET}`, [SECRET], { k: SECRET }],
+  SELECT: [SECRET, NUMERIC_SECRET, [SECRET], { k: SECRET }],
+  ENUM: [SECRET, [SECRET]],
+  MULTISELECT: [SECRET, [SECRET], `["a", "${SECRET}"]`, [{ k: SECRET }]],
+  ARRAY: [SECRET, [SECRET], `[1, "${SECRET}"]`, { k: SECRET }, [NUMERIC_SECRET]],
+  FILE: [`/nonexistent/${SECRET}`, `file:///nonexistent/${SECRET}`, [SECRET], { k: SECRET }],
+};
+
+/** The properties some types need (SELECT's values, ARRAY's itemType). */
+const PROPS: Partial<Record<InputType, string>> = {
+  SELECT: ', values: [a, b]',
+  ENUM: ', values: [a, b]',
+  MULTISELECT: ', values: [a, b]',
+  ARRAY: ', itemType: INT',
 };
 const NEEDLES = [SECRET, NUMERIC_SECRET, '1234567890123456'];
 
@@ -30,7 +49,7 @@ const flowWith = (type: InputType) =>
   parseFlow(`id: f
 namespace: a.b
 inputs:
-  - { id: n, type: ${type} }
+  - { id: n, type: ${type}${PROPS[type] ?? ''} }
 tasks:
   - id: log
     type: io.kestra.plugin.core.log.Log
@@ -47,6 +66,17 @@ const EXPECTED: Record<InputType, RegExp> = {
   JSON: /expected valid JSON/,
   URI: /expected an absolute URI/,
   DURATION: /expected an ISO-8601 duration/,
+  BOOL: /expected true or false/,
+  YAML: /expected valid YAML/,
+  DATETIME: /expected an ISO-8601 date and time/,
+  DATE: /expected an ISO-8601 date/,
+  TIME: /expected an ISO-8601 local time/,
+  EMAIL: /expected an email address/,
+  SELECT: /expected one of the input's values(: a, b|, got)/,
+  ENUM: /expected one of the input's values(: a, b|, got)/,
+  MULTISELECT: /expected (one of the input's values: a, b|a list)/,
+  ARRAY: /expected a list|item \d+ \(INT\): expected an integer/,
+  FILE: /expected the path of an existing, readable file|expected the path of a local file/,
 };
 
 describe('input errors never quote the value', () => {
@@ -69,7 +99,8 @@ describe('input errors never quote the value', () => {
     expect(Object.keys(BAD).sort()).toEqual([...INPUT_TYPES].sort());
   });
 
-  it.each(INPUT_TYPES.filter((t) => t !== 'STRING' && t !== 'SECRET'))(
+  // Any text is a STRING; most text is YAML; a FILE default is checked when the flow runs.
+  it.each(INPUT_TYPES.filter((t) => !['STRING', 'SECRET', 'YAML', 'FILE'].includes(t)))(
     'a %s default that does not fit is reported by path and type, without the value',
     (type) => {
       const err = (() => {
@@ -77,7 +108,7 @@ describe('input errors never quote the value', () => {
           parseFlow(`id: f
 namespace: a.b
 inputs:
-  - { id: n, type: ${type}, defaults: "${SECRET}" }
+  - { id: n, type: ${type}${PROPS[type] ?? ''}, defaults: "${SECRET}" }
 tasks:
   - { id: log, type: io.kestra.plugin.core.log.Log, message: x }
 `);
