@@ -2,6 +2,7 @@ import { formatPath, NAMESPACE_PATTERN } from '@credflow/credentials-core/intern
 import { z } from 'zod';
 import {
   coerceInput,
+  compileValidator,
   INPUT_TYPES,
   type InputType,
   ITEM_TYPES,
@@ -28,6 +29,7 @@ const INPUT_PROPERTY_TYPES: Record<string, readonly InputType[]> = {
   after: ['DATETIME', 'DATE', 'TIME'],
   before: ['DATETIME', 'DATE', 'TIME'],
   itemType: ['ARRAY', 'MULTISELECT'],
+  validator: ['STRING'],
 };
 
 const inputSchema = z
@@ -47,6 +49,7 @@ const inputSchema = z
     max: z.number().optional(),
     after: z.string().optional(),
     before: z.string().optional(),
+    validator: z.string().optional(),
     itemType: z.enum(INPUT_TYPES, { error: `unknown item type: expected one of ${ITEM_TYPES.join(', ')}` }).optional(),
   })
   .superRefine((input, ctx) => {
@@ -84,6 +87,14 @@ const inputSchema = z
       const parse = input.type === 'DATETIME' ? parseInstant : input.type === 'DATE' ? parseDate : parseTime;
       if (parse(text) === undefined)
         ctx.addIssue({ code: 'custom', path: [bound], message: `is not a valid ${input.type} value` });
+    }
+    if (input.validator !== undefined && input.type === 'STRING') {
+      try {
+        compileValidator(input.validator);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: ['validator'], message: (err as Error).message });
+        return;
+      }
     }
     if (input.defaults !== undefined && input.prefill !== undefined)
       ctx.addIssue({ code: 'custom', path: ['prefill'], message: "use 'defaults' or 'prefill', not both" });

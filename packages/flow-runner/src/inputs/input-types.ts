@@ -1,7 +1,9 @@
 import { accessSync, constants, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseDuration } from '@credflow/credentials-core/internal';
+import type { RE2JS } from 're2js';
 import { parse as parseYaml } from 'yaml';
 
 /** Kestra input types the runner supports (`BOOL` is Kestra's older name of `BOOLEAN`). */
@@ -50,6 +52,8 @@ export interface InputProperties {
   /** DATETIME, DATE, TIME: inclusive bounds, of the input's own type. */
   after?: string;
   before?: string;
+  /** STRING: a regular expression the whole value must match (run on RE2: linear time). */
+  validator?: string;
   /** ARRAY (required), MULTISELECT (STRING only): the type of each item. */
   itemType?: InputType;
 }
@@ -72,10 +76,18 @@ export function coerceInput(type: InputType, value: unknown, props: InputPropert
   const text = typeof value === 'string' ? value : undefined;
   switch (type) {
     case 'STRING':
-    case 'SECRET':
-      if (typeof value === 'string') return value;
-      if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-      throw refuse(`expected text, got ${kind(value)}`);
+    case 'SECRET': {
+      const s =
+        typeof value === 'string'
+          ? value
+          : typeof value === 'number' || typeof value === 'boolean'
+            ? String(value)
+            : undefined;
+      if (s === undefined) throw refuse(`expected text, got ${kind(value)}`);
+      if (props.validator !== undefined && !matchesWhole(props.validator, s))
+        throw refuse(`expected text matching the validator ${props.validator}`);
+      return s;
+    }
     case 'INT': {
       const n =
         typeof value === 'number'
@@ -178,6 +190,45 @@ export function coerceInput(type: InputType, value: unknown, props: InputPropert
     case 'FILE':
       return localFileUri(value);
   }
+}
+
+/** The longest `validator` pattern, and the most work one check may take (as the template regexes). */
+export const MAX_VALIDATOR_LENGTH = 500;
+const MAX_VALIDATOR_WORK = 100_000_000;
+
+let re2: typeof RE2JS | undefined;
+const validators = new Map<string, RE2JS>();
+
+/**
+ * Compiles a flow's `validator` with RE2 (re2js: linear time, no
+ * backtracking; loaded on the first flow that has a validator). A flow
+ * author's pattern never runs on JavaScript's RegExp. Throws for a pattern RE2
+ * cannot run (backreferences, lookaround) or that is not valid.
+ */
+export function compileValidator(pattern: string): RE2JS {
+  let re = validators.get(pattern);
+  if (re) return re;
+  if (pattern.length > MAX_VALIDATOR_LENGTH)
+    throw new Error(`the validator is longer than ${MAX_VALIDATOR_LENGTH} characters`);
+  re2 ??= (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JS }).RE2JS;
+  try {
+    re = re2.compile(pattern);
+  } catch {
+    throw new Error(
+      'the validator is not a regular expression RE2 can run (backreferences and lookaround cannot run in linear time)',
+    );
+  }
+  if (validators.size >= 200) validators.clear();
+  validators.set(pattern, re);
+  return re;
+}
+
+/** Whether the whole of `text` matches `pattern` (Kestra: `Pattern.matches`). */
+function matchesWhole(pattern: string, text: string): boolean {
+  const re = compileValidator(pattern);
+  if (re.programSize() * Math.max(1, text.length) > MAX_VALIDATOR_WORK)
+    throw refuse(`the value is too long for the validator (RE2 program of ${re.programSize()} instructions)`);
+  return re.matches(text);
 }
 
 /** Email: one '@', no spaces: a loose, linear check (Kestra's is a loose check too). */
