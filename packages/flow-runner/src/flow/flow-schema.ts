@@ -77,7 +77,11 @@ const inputSchema = z
       if (input.itemType === undefined)
         ctx.addIssue({ code: 'custom', path: ['itemType'], message: 'required for an ARRAY input' });
       else if (!ITEM_TYPES.includes(input.itemType))
-        ctx.addIssue({ code: 'custom', path: ['itemType'], message: `expected one of ${ITEM_TYPES.join(', ')}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['itemType'],
+          message: `cannot be ${input.itemType}: expected one of ${ITEM_TYPES.join(', ')}`,
+        });
     }
     if (input.min !== undefined && input.max !== undefined && input.min > input.max)
       ctx.addIssue({ code: 'custom', path: ['min'], message: 'is greater than max' });
@@ -98,8 +102,14 @@ const inputSchema = z
     }
     if (input.defaults !== undefined && input.prefill !== undefined)
       ctx.addIssue({ code: 'custom', path: ['prefill'], message: "use 'defaults' or 'prefill', not both" });
-    // A FILE default names a file on the machine that runs the flow: checked when it runs.
-    if (input.type === 'FILE') return;
+    // Kestra (FileInputValidation): a FILE is given with each run, never by the flow.
+    if (input.type === 'FILE') {
+      for (const key of ['defaults', 'prefill'] as const) {
+        if (input[key] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [key], message: `no '${key}' can be set for inputs of type FILE` });
+      }
+      return;
+    }
     for (const key of ['defaults', 'prefill'] as const) {
       const value = input[key];
       if (value === undefined || value === null) continue;

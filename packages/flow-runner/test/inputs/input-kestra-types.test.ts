@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -154,7 +155,7 @@ describe('validate: input properties and defaults, statically', () => {
       '{ id: a, type: YAML, defaults: { property: something } }',
       '{ id: a, type: EMAIL, defaults: a@b.c }',
       '{ id: a, type: ARRAY, itemType: FLOAT, defaults: [1.5, "2"] }',
-      '{ id: a, type: FILE, defaults: ./not-checked-until-run.txt }',
+      '{ id: a, type: FILE, required: false }',
       '{ id: a, type: INT, min: 1, max: 3, defaults: 2 }',
     ]) {
       expect(errorOf(flow(input)), input).toBeUndefined();
@@ -169,7 +170,7 @@ describe('validate: input properties and defaults, statically', () => {
     ],
     ['{ id: a, type: MULTISELECT, values: [x], options: [x] }', "inputs[0].options: use 'values'"],
     ['{ id: a, type: ARRAY }', 'inputs[0].itemType: required for an ARRAY input'],
-    ['{ id: a, type: ARRAY, itemType: ARRAY }', 'inputs[0].itemType: expected one of'],
+    ['{ id: a, type: ARRAY, itemType: ARRAY }', 'inputs[0].itemType: cannot be ARRAY: expected one of'],
     ['{ id: a, type: STRING, min: 1 }', 'inputs[0].min: only for inputs of type INT, FLOAT'],
     ['{ id: a, type: INT, min: 5, max: 1 }', 'inputs[0].min: is greater than max'],
     ['{ id: a, type: INT, max: 1, defaults: 2 }', 'inputs[0].defaults: does not fit type INT: expected at most 1'],
@@ -177,7 +178,24 @@ describe('validate: input properties and defaults, statically', () => {
     ['{ id: a, type: EMAIL, prefill: nope }', 'inputs[0].prefill: does not fit type EMAIL'],
     ['{ id: a, type: STRING, defaults: x, prefill: y }', "inputs[0].prefill: use 'defaults' or 'prefill', not both"],
     ['{ id: a, type: DATES }', 'unknown input type'],
+    [
+      '{ id: a, type: FILE, prefill: /etc/hosts }',
+      "inputs[0].prefill: no 'prefill' can be set for inputs of type FILE",
+    ],
   ])('%s', (input, message) => {
     expect(errorOf(flow(input))).toContain(message);
+  });
+});
+
+describe('Kestra FlowTest.inputValidation', () => {
+  // core/src/test/java/io/kestra/core/models/flows/FlowTest.java (inputValidation) with
+  // core/src/test/resources/flows/invalids/inputs-validation.yaml, copied verbatim into ./kestra:
+  // two violations, "file: no `defaults` can be set for inputs of type 'FILE'" and
+  // "array: `itemType` cannot be `ARRAY`".
+  it('refuses a FILE default and an ARRAY of ARRAY', async () => {
+    const text = await readFile(join(import.meta.dirname, 'kestra', 'inputs-validation.yaml'), 'utf8');
+    const message = errorOf(text) ?? '';
+    expect(message).toContain("inputs[0].defaults: no 'defaults' can be set for inputs of type FILE");
+    expect(message).toContain('inputs[1].itemType: cannot be ARRAY');
   });
 });
