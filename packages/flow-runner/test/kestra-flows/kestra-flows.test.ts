@@ -2,6 +2,7 @@
 // ./flows with a line naming the source), each with the outcome the cited Java test asserts.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { CredentialStore } from '@credflow/credentials-core';
 import { describe, expect, it } from 'vitest';
 import type { Execution, State } from '../../src/execution/execution.js';
@@ -524,5 +525,27 @@ describe('flow concurrency (core/.../runners/FlowConcurrencyCaseTest.java via jd
     expect(second.logs[0]?.message).toBe('Flow is queued due to concurrency limit exceeded, 1 running(s)');
     // Its first task started once the first execution had ended.
     expect(Date.parse(second.taskRuns[0]?.startDate ?? '')).toBeGreaterThanOrEqual(Date.parse(done.endDate ?? ''));
+  });
+});
+
+describe('inputs (webserver/.../ExecutionControllerTest.java, its first run of restart_with_inputs)', () => {
+  it('restart_with_inputs.yaml with the test inputs the flow declares: 5 task runs, SUCCESS, typed values', async () => {
+    // Differs: ExecutionControllerTest gives its shared inputs map, of which the flow declares 6;
+    // credflow refuses undeclared inputs, so only those are given. Its FILE (data/hello.txt) is a
+    // local file here, and the input's value its file:// URI (Kestra: a kestra:// storage URI).
+    const file = join(FLOWS, 'restart_with_inputs.yaml');
+    const e = await run('restart_with_inputs.yaml', {
+      string: 'myString',
+      int: '42',
+      float: '42.42',
+      instant: '2019-10-06T18:27:49Z',
+      file,
+    });
+    expect(e.state).toBe('SUCCESS');
+    expect(e.taskRuns).toHaveLength(5);
+    expect(e.find('string')[0]?.outputs.value).toBe('myString');
+    expect(e.find('int')[0]?.outputs.value).toBe('42');
+    expect(e.find('instant')[0]?.outputs.value).toBe('2019-10-06T18:27:49Z');
+    expect(e.find('file')[0]?.outputs.value).toBe(pathToFileURL(file).href);
   });
 });
