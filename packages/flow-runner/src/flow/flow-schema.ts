@@ -1,4 +1,4 @@
-import { formatPath, NAMESPACE_PATTERN } from '@credflow/credentials-core/internal';
+import { formatPath, NAMESPACE_PATTERN, parseDuration } from '@credflow/credentials-core/internal';
 import { z } from 'zod';
 import {
   coerceInput,
@@ -24,8 +24,8 @@ const INPUT_PROPERTY_TYPES: Record<string, readonly InputType[]> = {
   values: ['SELECT', 'ENUM', 'MULTISELECT'],
   options: ['MULTISELECT'],
   allowCustomValue: ['SELECT', 'MULTISELECT'],
-  min: ['INT', 'FLOAT'],
-  max: ['INT', 'FLOAT'],
+  min: ['INT', 'FLOAT', 'DURATION'],
+  max: ['INT', 'FLOAT', 'DURATION'],
   after: ['DATETIME', 'DATE', 'TIME'],
   before: ['DATETIME', 'DATE', 'TIME'],
   itemType: ['ARRAY', 'MULTISELECT'],
@@ -45,8 +45,8 @@ const inputSchema = z
     options: z.array(z.string({ error: 'expected text values' })).optional(),
     allowCustomValue: z.boolean().optional(),
     isRadio: z.boolean().optional(),
-    min: z.number().optional(),
-    max: z.number().optional(),
+    min: z.union([z.number(), z.string()]).optional(),
+    max: z.union([z.number(), z.string()]).optional(),
     after: z.string().optional(),
     before: z.string().optional(),
     validator: z.string().optional(),
@@ -83,7 +83,16 @@ const inputSchema = z
           message: `cannot be ${input.itemType}: expected one of ${ITEM_TYPES.join(', ')}`,
         });
     }
-    if (input.min !== undefined && input.max !== undefined && input.min > input.max)
+    for (const bound of ['min', 'max'] as const) {
+      const value = input[bound];
+      if (value === undefined) continue;
+      if (input.type === 'DURATION' && (typeof value !== 'string' || parseDuration(value) === undefined))
+        ctx.addIssue({ code: 'custom', path: [bound], message: 'expected an ISO-8601 duration, such as PT10S' });
+      if ((input.type === 'INT' || input.type === 'FLOAT') && typeof value !== 'number')
+        ctx.addIssue({ code: 'custom', path: [bound], message: 'expected a number' });
+    }
+    const key = (b: number | string) => (typeof b === 'number' ? b : (parseDuration(b) ?? Number.NaN));
+    if (input.min !== undefined && input.max !== undefined && key(input.min) > key(input.max))
       ctx.addIssue({ code: 'custom', path: ['min'], message: 'is greater than max' });
     for (const bound of ['after', 'before'] as const) {
       const text = input[bound];

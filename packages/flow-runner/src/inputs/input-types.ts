@@ -46,9 +46,9 @@ export interface InputProperties {
   options?: readonly string[];
   /** SELECT, MULTISELECT: any value is accepted, `values` are suggestions. */
   allowCustomValue?: boolean;
-  /** INT, FLOAT: inclusive bounds. */
-  min?: number;
-  max?: number;
+  /** INT, FLOAT: inclusive numeric bounds; DURATION: inclusive ISO-8601 duration bounds (PT10S). */
+  min?: number | string;
+  max?: number | string;
   /** DATETIME, DATE, TIME: inclusive bounds, of the input's own type. */
   after?: string;
   before?: string;
@@ -133,7 +133,7 @@ export function coerceInput(type: InputType, value: unknown, props: InputPropert
       if (text === undefined || parseDuration(text) === undefined) {
         throw refuse('expected an ISO-8601 duration, such as PT30S or P1D');
       }
-      return text.trim();
+      return checkDurationBounds(text.trim(), parseDuration(text) as number, props);
     case 'URI': {
       if (text === undefined) throw refuse(`expected an absolute URI, got ${kind(value)}`);
       // URL's own error quotes the input: never shown.
@@ -255,9 +255,21 @@ function checkChoice(choice: string, props: InputProperties): void {
   throw refuse(`expected one of the input's values: ${values.join(', ')}`);
 }
 
+/** DURATION `min`/`max` (Kestra DurationInput: inclusive). The bounds are flow text and may be quoted. */
+function checkDurationBounds(text: string, ms: number, props: InputProperties): string {
+  const boundOf = (bound: number | string) => {
+    const b = typeof bound === 'string' ? parseDuration(bound) : undefined;
+    if (b === undefined) throw new Error(`bound ${bound} is not an ISO-8601 duration`);
+    return b;
+  };
+  if (props.min !== undefined && ms < boundOf(props.min)) throw refuse(`expected a duration of at least ${props.min}`);
+  if (props.max !== undefined && ms > boundOf(props.max)) throw refuse(`expected a duration of at most ${props.max}`);
+  return text;
+}
+
 function checkBounds(n: number, props: InputProperties): number {
-  if (props.min !== undefined && n < props.min) throw refuse(`expected at least ${props.min}`);
-  if (props.max !== undefined && n > props.max) throw refuse(`expected at most ${props.max}`);
+  if (typeof props.min === 'number' && n < props.min) throw refuse(`expected at least ${props.min}`);
+  if (typeof props.max === 'number' && n > props.max) throw refuse(`expected at most ${props.max}`);
   return n;
 }
 

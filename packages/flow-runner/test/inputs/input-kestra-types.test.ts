@@ -93,6 +93,9 @@ describe('coerceInput: the types added for issue 28', () => {
       { after: '2023-01-01T00:00:00Z', before: '2023-12-31T23:59:59Z' },
       'expected a date and time before 2023-12-31T23:59:59Z',
     ],
+    // InputsTest.inputValidatedDurationBadValue: min PT10S, max PT20S.
+    ['DURATION', 'PT1S', { min: 'PT10S', max: 'PT20S' }, 'expected a duration of at least PT10S'],
+    ['DURATION', 'PT30S', { min: 'PT10S', max: 'PT20S' }, 'expected a duration of at most PT20S'],
     // InputsTest.inputValidatedTimeBadValue: after 01:00:00, before 11:59:59.
     ['TIME', '00:00:01', { after: '01:00:00', before: '11:59:59' }, 'expected a time after 01:00:00'],
     ['TIME', '14:00:00', { after: '01:00:00', before: '11:59:59' }, 'expected a time before 11:59:59'],
@@ -113,6 +116,7 @@ describe('coerceInput: the types added for issue 28', () => {
       }),
     ).toBe('2023-01-01T00:00:10Z');
     expect(coerceInput('TIME', '11:27:49', { after: '01:00:00', before: '11:59:59' })).toBe('11:27:49');
+    expect(coerceInput('DURATION', 'PT15S', { min: 'PT10S', max: 'PT20S' })).toBe('PT15S');
   });
 });
 
@@ -157,6 +161,7 @@ describe('validate: input properties and defaults, statically', () => {
       '{ id: a, type: ARRAY, itemType: FLOAT, defaults: [1.5, "2"] }',
       '{ id: a, type: FILE, required: false }',
       '{ id: a, type: INT, min: 1, max: 3, defaults: 2 }',
+      '{ id: a, type: DURATION, min: PT10S, max: PT20S, defaults: PT15S }',
     ]) {
       expect(errorOf(flow(input)), input).toBeUndefined();
     }
@@ -171,7 +176,10 @@ describe('validate: input properties and defaults, statically', () => {
     ['{ id: a, type: MULTISELECT, values: [x], options: [x] }', "inputs[0].options: use 'values'"],
     ['{ id: a, type: ARRAY }', 'inputs[0].itemType: required for an ARRAY input'],
     ['{ id: a, type: ARRAY, itemType: ARRAY }', 'inputs[0].itemType: cannot be ARRAY: expected one of'],
-    ['{ id: a, type: STRING, min: 1 }', 'inputs[0].min: only for inputs of type INT, FLOAT'],
+    ['{ id: a, type: STRING, min: 1 }', 'inputs[0].min: only for inputs of type INT, FLOAT, DURATION'],
+    ['{ id: a, type: DURATION, min: 10 }', 'inputs[0].min: expected an ISO-8601 duration'],
+    ['{ id: a, type: DURATION, min: PT1M, max: PT10S }', 'inputs[0].min: is greater than max'],
+    ['{ id: a, type: INT, max: "3" }', 'inputs[0].max: expected a number'],
     ['{ id: a, type: INT, min: 5, max: 1 }', 'inputs[0].min: is greater than max'],
     ['{ id: a, type: INT, max: 1, defaults: 2 }', 'inputs[0].defaults: does not fit type INT: expected at most 1'],
     ['{ id: a, type: DATE, after: "01/01/2023" }', 'inputs[0].after: is not a valid DATE value'],
