@@ -1,5 +1,12 @@
 import type { ConfigIssue } from '@credflow/credentials-core';
-import { formatPath, issuesFromZod, locate, readYaml, readYamlFile } from '@credflow/credentials-core/internal';
+import {
+  didYouMean,
+  formatPath,
+  issuesFromZod,
+  locate,
+  readYaml,
+  readYamlFile,
+} from '@credflow/credentials-core/internal';
 import { builtinTasks } from '../tasks/builtin-tasks.js';
 import type { TaskType } from '../tasks/task-type.js';
 import type { Flow, FlowTask } from './flow.js';
@@ -53,7 +60,7 @@ export function parseFlow(text: string, file = '<flow>', options: LoadFlowOption
   const withDefaults = defaults.length ? structuredClone(raw) : raw;
   applyPluginDefaults(withDefaults, defaults as PluginDefault[]);
   const parsed = schema.safeParse(withDefaults, { reportInput: true });
-  const duplicates = duplicateIds(data).map((d) => ({
+  const duplicates = [...duplicateIds(data), ...misspeltDefaults(raw, options.tasks ?? builtinTasks)].map((d) => ({
     path: formatPath(d.path),
     line: locate(doc, d.path, lineCounter),
     message: d.message,
@@ -106,4 +113,30 @@ export function parseFlow(text: string, file = '<flow>', options: LoadFlowOption
     if (issues.length) throw new FlowError(file, issues);
   }
   return flow;
+}
+
+/**
+ * `pluginDefaults`/`taskDefaults` entries whose `type` is a near miss of a
+ * task type credflow runs (`io.kestra.plugin.core.log.Logg`): such a default
+ * would silently apply to nothing. A type that is, or is a package prefix
+ * of, a known task type is fine, and so is any other plugin's type (a Kestra
+ * flow may carry defaults for plugins credflow does not run).
+ */
+function misspeltDefaults(
+  raw: Record<string, unknown>,
+  tasks: readonly TaskType[],
+): { path: (string | number)[]; message: string }[] {
+  const known = tasks.flatMap((t) => [t.type, ...(t.aliases ?? [])]);
+  const found: { path: (string | number)[]; message: string }[] = [];
+  for (const key of ['pluginDefaults', 'taskDefaults'] as const) {
+    const list = raw[key];
+    if (!Array.isArray(list)) continue;
+    for (const [i, d] of list.entries()) {
+      const type = (d as { type?: unknown } | null)?.type;
+      if (typeof type !== 'string' || known.some((k) => k === type || k.startsWith(`${type}.`))) continue;
+      const hint = didYouMean(type, known);
+      if (hint) found.push({ path: [key, i, 'type'], message: `no task type '${type}' applies this default${hint}` });
+    }
+  }
+  return found;
 }

@@ -61,3 +61,40 @@ tasks:
     expect(found).toEqual([{ path: 'tasks[0].message', line: 6, message: 'template error: unclosed' }]);
   });
 });
+
+describe('pluginDefaults types (issue 28: validate checks them)', () => {
+  const flow = (type: string) =>
+    [
+      'id: f',
+      'namespace: company.team',
+      'pluginDefaults:',
+      `  - type: ${type}`,
+      '    values: { message: from the default }',
+      'tasks:',
+      '  - id: l',
+      '    type: io.kestra.plugin.core.log.Log',
+      '    message: its own',
+      '',
+    ].join('\n');
+
+  it('a near miss of a task type credflow runs is refused at its line, with the near type', () => {
+    let error: unknown;
+    try {
+      parseFlow(flow('io.kestra.plugin.core.log.Logg'), 'f.yaml');
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(FlowError);
+    expect((error as FlowError).message).toContain(
+      "f.yaml:4: pluginDefaults[0].type: no task type 'io.kestra.plugin.core.log.Logg' applies this default (did you mean 'io.kestra.plugin.core.log.Log'?)",
+    );
+  });
+
+  it.each([
+    ['a task type', 'io.kestra.plugin.core.log.Log'],
+    ['a package prefix', 'io.kestra.plugin.core'],
+    ["another plugin's type (Kestra flows carry them)", 'io.kestra.plugin.jdbc.postgres.Query'],
+  ])('%s is accepted', (_, type) => {
+    expect(parseFlow(flow(type), 'f.yaml').tasks).toHaveLength(1);
+  });
+});
