@@ -398,14 +398,8 @@ function jqInput(value: unknown): string {
  * @see kestra-io/kestra core/src/main/java/io/kestra/core/runners/pebble/filters/JqFilter.java
  */
 export function jqFilter(this: unknown, input: unknown, ...raw: unknown[]): void {
-  const cb = raw.at(-1);
-  if (typeof cb !== 'function') {
-    throw stdlibError(
-      callee,
-      'cannot be used here: it is asynchronous (not inside a macro or a set block); apply it outside and pass the value in',
-    );
-  }
-  const done = cb as Callback;
+  // Called through lazy-jq.ts's jqFilter, which has checked that nunjucks passed the callback.
+  const done = raw.at(-1) as Callback;
   let program: string;
   let text: string | undefined;
   let timeoutMs = DEFAULT_RENDER_LIMITS.timeoutMs;
