@@ -200,12 +200,24 @@ let re2: typeof RE2JS | undefined;
 const validators = new Map<string, RE2JS>();
 
 /**
+ * A compiled `validator`: the part of re2js's `RE2JS` pattern the runner
+ * uses, declared here so the published types do not name re2js (the built
+ * package loads the copy vendored in @credflow/template-extension).
+ */
+export interface CompiledValidator {
+  /** Whether the whole of `text` matches. */
+  matches(text: string): boolean;
+  /** The size of the compiled RE2 program (the work per character). */
+  programSize(): number;
+}
+
+/**
  * Compiles a flow's `validator` with RE2 (re2js: linear time, no
  * backtracking; loaded on the first flow that has a validator). A flow
  * author's pattern never runs on JavaScript's RegExp. Throws for a pattern RE2
  * cannot run (backreferences, lookaround) or that is not valid.
  */
-export function compileValidator(pattern: string): RE2JS {
+export function compileValidator(pattern: string): CompiledValidator {
   let re = validators.get(pattern);
   if (re) return re;
   if (pattern.length > MAX_VALIDATOR_LENGTH)
