@@ -154,8 +154,11 @@ async function help(args: string[], io: CliIo): Promise<number> {
   );
 }
 
+// Run as a script (`node dist/cli.js`). The `credflow` command itself is
+// dist/bin/credflow.js, which loads the bundle and calls `main`
+// (code-cache.ts), so the bundle's copy of this module must not run it too.
 const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (invokedDirectly || process.argv[1]?.endsWith('/credflow')) {
+if (invokedDirectly) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

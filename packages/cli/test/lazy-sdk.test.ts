@@ -151,7 +151,7 @@ const credential = (secretName: string) =>
 
 describe('the bundled CLI loads heavy SDKs only when a command needs them', () => {
   it('the chunk markers still find Octokit and the OpenTelemetry SDK in dist/bin (else the checks below prove nothing)', async () => {
-    const files = (await readdir(fileURLToPath(BIN))).filter((f) => f.endsWith('.js'));
+    const files = (await readdir(fileURLToPath(BIN))).filter((f) => f.endsWith('.js') || f.endsWith('.cjs'));
     const all = new Set<string>();
     for (const f of files) for (const p of await packagesOfChunk(new URL(f, BIN).href)) all.add(p);
     expect([...all].some((p) => p.startsWith('@octokit/'))).toBe(true);
