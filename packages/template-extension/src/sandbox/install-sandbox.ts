@@ -13,7 +13,7 @@ import { checkParts, guardCall } from './guard-calls.js';
 import { isPresent, memberAccess, variableRead } from './member-access.js';
 import { SANDBOX_FILTERS } from './rewrite-sandbox.js';
 import { dictsort, striptags } from './safe-builtins.js';
-import { TEXT_FILTERS, textOnly } from './sandbox-filters.js';
+import { TEXT_FILTERS, textOnly, verbatimOutput } from './sandbox-filters.js';
 import { MACRO_FILTER, sandboxedMacro } from './sandboxed-macros.js';
 
 type Ctx = { env: { globals: Record<string, unknown> } };
@@ -97,7 +97,7 @@ export function installSandbox(env: Environment, _nj?: NunjucksInternals): void 
   const e = env as unknown as EnvInternals;
   if (!e[INSTALLED]) {
     const safe = e.filters.safe;
-    if (safe) e.filters[SANDBOX_FILTERS.safe] = safe;
+    if (safe) e.filters[SANDBOX_FILTERS.safe] = verbatimOutput(safe);
     e.filters = nullPrototype(e.filters);
     e.tests = nullPrototype(e.tests);
     e.globals = nullPrototype(e.globals);

@@ -8,7 +8,7 @@ export const SANDBOX_FILTERS = {
   add: '__credflow_add',
   tick: '__credflow_tick',
   regex: '__credflow_regex',
-  /** nunjucks' `safe`, unguarded: marks a `credential()`/`secret()` output verbatim (its value is reported already). */
+  /** nunjucks' `safe`, unguarded, under autoescape only: a `credential()`/`secret()` output verbatim (its value is reported already). */
   safe: '__credflow_safe',
   defined: '__credflow_defined',
   contains: '__credflow_contains',
@@ -48,5 +48,21 @@ export function textOnly(name: string, filter: Fn): Fn {
       throw new Error(`filter '${name}' expects text, not ${kindOf(value)}`);
     }
     return filter.call(this, value, ...rest);
+  };
+}
+
+/**
+ * The filter the rewrite wraps a `credential()`/`secret()` output in, so
+ * that autoescape never mangles a token: nunjucks' `safe` when the
+ * environment autoescapes; without autoescape nunjucks prints any value as
+ * it is, so the value is handed on unwrapped (no `SafeString` made per call
+ * and turned back into a string by the output's concatenation). Read at
+ * each call: an environment's `opts.autoescape` may change after a
+ * template is compiled.
+ */
+export function verbatimOutput(safe: Fn): Fn {
+  return function verbatim(this: unknown, value: unknown) {
+    const opts = (this as { env?: { opts?: { autoescape?: unknown } } } | undefined)?.env?.opts;
+    return opts !== undefined && !opts.autoescape ? value : safe.call(this, value);
   };
 }
