@@ -45,9 +45,14 @@ export class RenderState {
   readonly store: CredentialStore;
   readonly values = new Set<string>();
   /** The credentials used, one entry per key, scope and `minValidity`. */
-  readonly credentials = new Set<UsedCredential>();
-  /** The calls made so far, by credential key (no key string built per call). */
-  readonly #calls = new Map<string, UsedCredentialRecord[]>();
+  readonly credentials: Set<UsedCredential>;
+  /** The same set, as this class fills it: each call's record, with what the call was handed. */
+  readonly #records: Set<UsedCredentialRecord>;
+  /**
+   * The records by credential key (no key string built per call), made once
+   * a session holds more than {@link SCANNED_CALLS}; fewer are scanned.
+   */
+  #byKey: Map<string, UsedCredentialRecord[]> | undefined;
   /** Secrets read so far, by tenant, namespace, name and subkey; made at the first secret. */
   #secrets: Map<string, Promise<string>> | undefined;
   #derived = 0;
@@ -60,6 +65,8 @@ export class RenderState {
    */
   constructor(store: CredentialStore, onValue?: (value: string) => void, known?: Iterable<string>) {
     this.store = store;
+    this.#records = new Set();
+    this.credentials = this.#records;
     this.#onValue = onValue;
     if (known) for (const v of known) if (typeof v === 'string' && v.length >= MIN_SENSITIVE) this.values.add(v);
   }
@@ -95,16 +102,12 @@ export class RenderState {
   credential(key: string, scope: Scope, minValidity?: string): string | Promise<string> {
     const tenantId = scope.tenantId || DEFAULT_TENANT;
     const namespace = scope.namespace || undefined;
-    let calls = this.#calls.get(key);
-    if (calls === undefined) {
-      calls = [];
-      this.#calls.set(key, calls);
-    } else {
-      for (const used of calls) if (used.isFor(tenantId, namespace, minValidity)) return used.value;
+    if (this.#records.size > 0) {
+      const earlier = this.#callFor(key, tenantId, namespace, minValidity);
+      if (earlier !== undefined) return earlier.value;
     }
     const used = new UsedCredentialRecord(key, tenantId, namespace, minValidity);
-    calls.push(used);
-    this.credentials.add(used);
+    this.#keep(used);
     const hit = minValidity === undefined ? this.store.peekToken(key, scope) : undefined;
     if (hit !== undefined) return used.keep(this.#report(hit));
     const options = minValidity === undefined ? undefined : { minValidity };
@@ -121,6 +124,34 @@ export class RenderState {
       this.#secrets.set(id, p);
     }
     return p;
+  }
+
+  /** The earlier call for `key` in this scope with this `minValidity`, if any. */
+  #callFor(
+    key: string,
+    tenantId: string,
+    namespace: string | undefined,
+    minValidity: string | undefined,
+  ): UsedCredentialRecord | undefined {
+    const byKey = this.#byKey;
+    if (byKey === undefined) {
+      for (const used of this.#records) if (used.key === key && used.isFor(tenantId, namespace, minValidity)) return used;
+      return undefined;
+    }
+    const calls = byKey.get(key);
+    if (calls !== undefined) for (const used of calls) if (used.isFor(tenantId, namespace, minValidity)) return used;
+    return undefined;
+  }
+
+  /** Records a call; indexes the records by key once there are more than a scan should go through. */
+  #keep(used: UsedCredentialRecord): void {
+    this.#records.add(used);
+    if (this.#byKey !== undefined) addTo(this.#byKey, used);
+    else if (this.#records.size > SCANNED_CALLS) {
+      const byKey = new Map<string, UsedCredentialRecord[]>();
+      for (const r of this.#records) addTo(byKey, r);
+      this.#byKey = byKey;
+    }
   }
 
   #isOwnKey(key: string): boolean {
@@ -140,6 +171,19 @@ export class RenderState {
     }
     return value;
   }
+}
+
+/**
+ * Most calls a session looks through one by one for an earlier call of the
+ * same credential; past it they are indexed by key. A render uses one or
+ * two credentials: no index to build and fill for them.
+ */
+const SCANNED_CALLS = 8;
+
+function addTo(byKey: Map<string, UsedCredentialRecord[]>, used: UsedCredentialRecord): void {
+  const calls = byKey.get(used.key);
+  if (calls === undefined) byKey.set(used.key, [used]);
+  else calls.push(used);
 }
 
 /** Shorter values are not masked (see `MIN_MASKED_LENGTH` of credentials-core). */
