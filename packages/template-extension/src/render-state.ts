@@ -135,7 +135,8 @@ export class RenderState {
   ): UsedCredentialRecord | undefined {
     const byKey = this.#byKey;
     if (byKey === undefined) {
-      for (const used of this.#records) if (used.key === key && used.isFor(tenantId, namespace, minValidity)) return used;
+      for (const used of this.#records)
+        if (used.key === key && used.isFor(tenantId, namespace, minValidity)) return used;
       return undefined;
     }
     const calls = byKey.get(key);
