@@ -4,6 +4,7 @@ import { didYouMean } from '@credflow/credentials-core/internal';
 import { parse } from 'yaml';
 import { TaskError } from '../tasks/task-type.js';
 import type { Flow } from './flow.js';
+import { flowFileSizeIssue } from './flow-limits.js';
 import { type LoadFlowOptions, loadFlow } from './load-flow.js';
 
 /** Where a Subflow task finds the flow it runs, by namespace and id. */
@@ -114,9 +115,10 @@ export class FlowDirectory implements FlowResolver {
 /** The `id` and `namespace` of a flow file, or nothing when it is not one (or not YAML). */
 async function idOf(file: string): Promise<{ id: string; namespace: string } | undefined> {
   try {
+    if (await flowFileSizeIssue(file)) return undefined;
     const text = await readFile(file, 'utf8');
-    if (text.length > 10 * 1024 * 1024) return undefined;
-    const data = parse(text, { maxAliasCount: 100 }) as unknown;
+    // yaml's own duplicate-key check is quadratic; loadFlow checks the flow a Subflow task asks for.
+    const data = parse(text, { maxAliasCount: 100, uniqueKeys: false }) as unknown;
     if (!data || typeof data !== 'object') return undefined;
     const { id, namespace } = data as { id?: unknown; namespace?: unknown };
     return typeof id === 'string' && typeof namespace === 'string' ? { id, namespace } : undefined;

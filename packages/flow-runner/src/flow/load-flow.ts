@@ -12,6 +12,7 @@ import type { TaskType } from '../tasks/task-type.js';
 import type { Flow, FlowTask } from './flow.js';
 import type { FlowResolver } from './flow-directory.js';
 import { FlowError, FlowNotFoundError } from './flow-errors.js';
+import { flowFileSizeIssue, TemplateCounter } from './flow-limits.js';
 import { buildFlowSchema, duplicateIds } from './flow-schema.js';
 import { detectFlowSyntax } from './flow-syntax.js';
 import { applyPluginDefaults, type PluginDefault } from './plugin-defaults.js';
@@ -37,6 +38,8 @@ export interface LoadFlowOptions {
  * too); errors name the file, the path and the line.
  */
 export async function loadFlow(file: string, options: LoadFlowOptions = {}): Promise<Flow> {
+  const tooLarge = await flowFileSizeIssue(file);
+  if (tooLarge) throw new FlowError(file, [tooLarge]);
   const text = await readYamlFile(file, 'flow', FlowNotFoundError);
   const flow = parseFlow(text, file, options);
   const flows = options.flows ?? flowsDirectoryOfCheck(flow);
@@ -97,8 +100,13 @@ export function parseFlow(text: string, file = '<flow>', options: LoadFlowOption
   if (syntax) flow.syntax = syntax;
   if (options.checkTemplate) {
     const issues: ConfigIssue[] = [];
+    // Bounded (flow-limits.ts): checking compiles each template.
+    const counter = new TemplateCounter();
     const visit = (value: unknown, path: (string | number)[]) => {
       if (typeof value === 'string') {
+        const over = counter.add(value);
+        if (over)
+          throw new FlowError(file, [{ path: formatPath(path), line: locate(doc, path, lineCounter), message: over }]);
         for (const problem of options.checkTemplate?.(value, flow, path) ?? []) {
           issues.push({ path: formatPath(path), line: locate(doc, path, lineCounter), message: problem });
         }
