@@ -1,8 +1,11 @@
 import { access } from 'node:fs/promises';
 import { CredentialStore, findConfigPath, Masker } from '@credflow/credentials-core';
-import { didYouMean } from '@credflow/credentials-core/internal';
+import { didYouMean, parseSchemasWithoutCodegen } from '@credflow/credentials-core/internal';
 import type { CliIo } from './io.js';
 import { retryNotice } from './retry-notice.js';
+
+// The command parses its config and flow once: zod's generated fast paths would cost more than they save.
+parseSchemasWithoutCodegen();
 
 /** The label of the empty store used when no config file exists. */
 export const NO_CONFIG = '(no credflow.yaml)';

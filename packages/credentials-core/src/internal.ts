@@ -17,3 +17,4 @@ export { SecretResolver } from './secrets/secret-resolver.js';
 export { SecretScopes } from './secrets/secret-scopes.js';
 export { flushAuditLogs } from './telemetry/audit-log.js';
 export { type ExecutionInfo, type ExecutionTrace, startExecutionTrace } from './telemetry/execution-trace.js';
+export { parseSchemasWithoutCodegen } from './zod-mode.js';

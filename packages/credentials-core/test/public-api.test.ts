@@ -85,6 +85,7 @@ it('exports exactly its internal helpers under /internal', () => {
       'MAX_FILE_VALUE_BYTES',
       'NAMESPACE_PATTERN',
       'parseDuration',
+      'parseSchemasWithoutCodegen',
       'readBoundedText',
       'readYaml',
       'readYamlFile',
