@@ -21,7 +21,8 @@ let deepConfig: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'credflow-deep-'));
   deepFlow = join(dir, 'deep.yaml');
-  await writeFile(deepFlow, `${FLOW_HEAD}variables:\n${deepMaps(3000, 2)}`);
+  // 1,000 levels: past the depth limit, within the 1 MiB of a flow file (3,000 indented levels are 4.5 MB).
+  await writeFile(deepFlow, `${FLOW_HEAD}variables:\n${deepMaps(1000, 2)}`);
   deepFlowList = join(dir, 'deep-list.yaml');
   await writeFile(deepFlowList, `${FLOW_HEAD}variables:\n  v: ${'['.repeat(3000)}${']'.repeat(3000)}\n`);
   okFlow = join(dir, 'ok.yaml');
