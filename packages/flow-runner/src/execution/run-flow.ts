@@ -82,8 +82,21 @@ interface SubflowParent {
   sensitive: Set<string>;
   family: Family;
   depth: number;
-  /** The task's `outputs` (Kestra's deprecated form), rendered in the subflow execution at its end. */
-  taskOutputs?: Record<string, unknown>;
+  /** The ids of the executions waiting for this one: its parent, the parent's parent… */
+  ancestors: ReadonlySet<string>;
+  /**
+   * The task's `outputs` (Kestra's deprecated form), rendered at the subflow
+   * execution's end with its context (its tasks' outputs, its variables) but
+   * as the parent's templates: in the parent's syntax and the parent's
+   * tenant and namespace, so `credential()`/`secret()` there reach only what
+   * the parent's author may use (issue 26, review R1).
+   */
+  taskOutputs?: {
+    value: Record<string, unknown>;
+    env: Environment;
+    flow: Flow;
+    scope: { tenantId: string; namespace: string };
+  };
 }
 
 /** What every execution of one run shares: the subflow executions in the order started, and those not waited for. */
@@ -178,9 +191,14 @@ async function execute(
     sensitive.add(v);
     masker.add(v);
   };
+  // SECRET inputs, and each item of an ARRAY of SECRET items (issue 26, review R4).
+  const addSecretItems = (v: unknown): void => {
+    if (typeof v === 'string') addSensitive(v);
+    else if (Array.isArray(v)) for (const item of v) addSecretItems(item);
+  };
   for (const input of flow.inputs) {
-    const v = inputs[input.id];
-    if (input.type === 'SECRET' && typeof v === 'string') addSensitive(v);
+    const itemType = (input as { itemType?: unknown }).itemType;
+    if (input.type === 'SECRET' || (input.type === 'ARRAY' && itemType === 'SECRET')) addSecretItems(inputs[input.id]);
   }
   const store = options.store;
   const unsubscribe = store.onSensitiveValue(masker.add);
@@ -266,7 +284,8 @@ async function execute(
               sensitive,
               family,
               depth,
-              ...(req.outputs ? { taskOutputs: req.outputs } : {}),
+              ancestors: new Set([...(sub?.ancestors ?? []), id]),
+              ...(req.outputs ? { taskOutputs: { value: req.outputs, env, flow, scope } } : {}),
             },
           );
         } catch (err) {
@@ -328,15 +347,27 @@ async function execute(
   let state: State = 'SUCCESS';
   // Kestra's flow `concurrency`: over the limit, wait (QUEUE) or end at once with no task run (CANCEL, FAIL).
   const slot = flow.concurrency
-    ? await enterFlowSlot(`${tenantId}\u0000${flow.namespace}\u0000${flow.id}`, flow.concurrency, signal, (n) =>
-        log('flow', undefined, 'INFO', `Flow is queued due to concurrency limit exceeded, ${n} running(s)`),
+    ? await enterFlowSlot(
+        `${tenantId}\u0000${flow.namespace}\u0000${flow.id}`,
+        flow.concurrency,
+        signal,
+        (n) => log('flow', undefined, 'INFO', `Flow is queued due to concurrency limit exceeded, ${n} running(s)`),
+        { id, ancestors: sub?.ancestors ?? new Set() },
       )
     : undefined;
   const refused = slot && 'refused' in slot ? slot.refused : undefined;
   try {
     if (refused) {
-      state = refused === 'CANCEL' ? 'CANCELLED' : refused === 'FAIL' ? 'FAILED' : 'KILLED';
+      state = refused === 'CANCEL' ? 'CANCELLED' : refused === 'FAIL' || refused === 'DEADLOCK' ? 'FAILED' : 'KILLED';
       if (refused === 'FAIL') log('flow', undefined, 'ERROR', 'Flow is FAILED due to concurrency limit exceeded');
+      if (refused === 'DEADLOCK') {
+        log(
+          'flow',
+          undefined,
+          'ERROR',
+          `Flow is FAILED: its concurrency limit (${flow.concurrency?.limit}) is reached by executions that wait for this one (it is its own subflow, directly or through others), so queueing would never end`,
+        );
+      }
     } else {
       state = guessFinalState(await executor.runSequence(flow.tasks, ['tasks']));
       if (signal.aborted) state = 'KILLED';
@@ -374,10 +405,20 @@ async function execute(
     // deprecated form) rendered here, whatever the state.
     let extracted: Record<string, unknown> | undefined = flow.outputs.length ? flowOutputs : undefined;
     let outputsError: string | undefined;
-    if (sub?.taskOutputs && !flow.outputs.length && !refused) {
+    const taskOutputs = sub?.taskOutputs;
+    if (taskOutputs && !flow.outputs.length && !refused) {
       try {
         const r = await trace.run(() =>
-          renderProperties(env, flow, sub.taskOutputs, ['outputs'], ctx, scope, addSensitive, sensitive),
+          renderProperties(
+            taskOutputs.env,
+            taskOutputs.flow,
+            taskOutputs.value,
+            ['outputs'],
+            ctx,
+            taskOutputs.scope,
+            addSensitive,
+            sensitive,
+          ),
         );
         extracted = r.value as Record<string, unknown>;
       } catch (err) {

@@ -78,6 +78,13 @@ tasks:
       'id: dup\nnamespace: company.team\ntasks: [{ id: a, type: io.kestra.plugin.core.log.Log, message: a }]\n',
     'dup-b.yaml':
       'id: dup\nnamespace: company.team\ntasks: [{ id: b, type: io.kestra.plugin.core.log.Log, message: b }]\n',
+    'plain-sub.yaml': `id: plain
+namespace: company.team.sub
+tasks:
+  - id: only
+    type: io.kestra.plugin.core.debug.Return
+    format: "from the child"
+`,
     'credflow.yaml': 'credentials: {}\n',
   };
   await import('node:fs/promises').then((fs) => fs.mkdir(join(dir, 'nested')));
@@ -127,6 +134,36 @@ describe('io.kestra.plugin.core.flow.Subflow', () => {
     const all = JSON.stringify(e);
     expect(describeFindings(scanForLeaks(all, [token, ...secretNeedles(SECRET)]))).toEqual([]);
     expect(sub?.taskRuns[1]?.outputs.value).toBe('******');
+  });
+
+  // Issue 26, review R1: the task's `outputs` (Kestra's deprecated form) are the parent's templates, rendered
+  // with the subflow's context but in the parent's scope: a parent in company.team cannot reach
+  // company.team.sub's credential through them (it could, when they ran in the subflow's scope).
+  it("the task's own outputs read the subflow's context but call credential() in the parent's scope", async () => {
+    const s = store();
+    const read = await runFlow(
+      parent(`    namespace: company.team.sub
+    flowId: plain
+    outputs:
+      v: "<< outputs.only.value >> in << flow.namespace >>"
+`),
+      { store: s, flows: new FlowDirectory(dir) },
+    );
+    expect(read.state).toBe('SUCCESS');
+    expect(read.taskRuns[0]?.outputs.outputs).toEqual({ v: 'from the child in company.team.sub' });
+    const steal = await runFlow(
+      parent(`    namespace: company.team.sub
+    flowId: plain
+    outputs:
+      tok: "<< credential('x') >>"
+`),
+      { store: s, flows: new FlowDirectory(dir) },
+    );
+    expect(steal.state).toBe('FAILED');
+    expect(steal.taskRuns[0]?.error).toMatch(/credential 'x'.*company\.team'/s);
+    expect(steal.taskRuns[0]?.outputs.outputs).toBeUndefined();
+    const token = await s.getToken('x', { namespace: 'company.team.sub' });
+    expect(describeFindings(scanForLeaks(JSON.stringify(steal), [token, ...secretNeedles(SECRET)]))).toEqual([]);
   });
 
   it('transmitFailed: a FAILED subflow fails the task (false: SUCCESS); a WARNING one ends it WARNING', async () => {
