@@ -210,9 +210,17 @@ export class Masker {
     return out;
   }
 
-  /** A deep copy with every string (and object key) masked. */
+  /**
+   * A deep copy with every string (and object key) masked, and every number
+   * whose text shows a sensitive value (a number parsed from a secret)
+   * replaced by the mask.
+   */
   maskDeep<T>(value: T): T {
     if (typeof value === 'string') return this.mask(value) as T;
+    if (typeof value === 'number' && this.#forms.size > 0) {
+      const text = String(value);
+      return (this.mask(text) === text ? value : MASK) as T;
+    }
     if (Array.isArray(value)) return value.map((v) => this.maskDeep(v)) as T;
     if (value && typeof value === 'object') {
       const out: Record<string, unknown> = {};

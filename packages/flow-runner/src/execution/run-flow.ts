@@ -191,6 +191,18 @@ async function execute(
     sensitive.add(v);
     masker.add(v);
   };
+  /** Whether a rendered value shows a sensitive value (the masker would change it). */
+  const holdsSensitive = (v: unknown): boolean => {
+    const text = typeof v === 'string' ? v : JSON.stringify(v ?? null);
+    return masker.mask(text) !== text;
+  };
+  /** Registers the text of every string and number inside a value derived from a sensitive one. */
+  const addDerivedLeaves = (v: unknown): void => {
+    if (typeof v === 'string') addSensitive(v);
+    else if (typeof v === 'number' || typeof v === 'bigint') addSensitive(String(v));
+    else if (Array.isArray(v)) for (const item of v) addDerivedLeaves(item);
+    else if (v && typeof v === 'object') for (const item of Object.values(v)) addDerivedLeaves(item);
+  };
   // SECRET inputs, and each item of an ARRAY of SECRET items (issue 26, review R4).
   const addSecretItems = (v: unknown): void => {
     if (typeof v === 'string') addSensitive(v);
@@ -388,7 +400,11 @@ async function execute(
             )
           ).value;
           try {
-            flowOutputs[o.id] = o.type ? coerceOutput(o.type, value) : value;
+            const coerced = o.type ? coerceOutput(o.type, value) : value;
+            // A typed output re-written from a sensitive text (FLOAT `<< secret('PIN') >>e-4`, a JSON
+            // document holding one) is sensitive in its new form too (issue 26, review R5).
+            if (coerced !== value && holdsSensitive(value)) addDerivedLeaves(coerced);
+            flowOutputs[o.id] = coerced;
           } catch (err) {
             const line = flow.source.lineOf(['outputs', i, 'value']);
             throw new Error(

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseDuration } from '@credflow/credentials-core/internal';
+import { sleepFor } from './long-sleep.js';
 import type { RunnableTaskType } from './task-type.js';
 import { TaskError } from './task-type.js';
 import { templated } from './template-values.js';
@@ -11,7 +11,7 @@ export const sleepTask: RunnableTaskType = {
   async run(props, ctx) {
     const ms = parseDuration(String(props.duration));
     if (ms === undefined) throw new TaskError('not an ISO-8601 duration (e.g. PT1S)', { property: 'duration' });
-    await sleep(ms, undefined, { signal: ctx.signal });
+    await sleepFor(ms, ctx.signal);
     return {};
   },
 };

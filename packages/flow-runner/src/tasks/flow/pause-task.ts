@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConfigIssue } from '@credflow/credentials-core';
 import { formatPath, parseDuration } from '@credflow/credentials-core/internal';
 import { z } from 'zod';
 import type { Flow, FlowTask } from '../../flow/flow.js';
 import { walkTasks } from '../../flow/walk-tasks.js';
+import { sleepFor } from '../long-sleep.js';
 import { type FlowableTaskType, TaskError } from '../task-type.js';
 import { templated } from '../template-values.js';
 import { TASKS } from './task-list.js';
@@ -75,9 +75,12 @@ export const pauseTask: FlowableTaskType = {
     const timeout = durationOf(props.timeout, 'timeout');
     const wait = delay ?? timeout;
     if (wait === undefined) throw new TaskError(MANUAL_PAUSE_MESSAGE);
-    ctx.log('INFO', `paused for ${wait} ms`);
+    // The duration as written (a template's text, masked as any log line), not a number computed from it:
+    // `PT<< secret('PIN') >>M` in milliseconds would print a value derived from the secret (issue 26, R5).
+    const given = props.delay ?? props.pauseDuration ?? props.timeout;
+    ctx.log('INFO', `paused for ${String(given)}`);
     try {
-      await sleep(wait, undefined, { signal: ctx.signal });
+      await sleepFor(wait, ctx.signal);
     } catch {
       return undefined; // cancelled (Ctrl-C): the execution ends KILLED
     }
