@@ -107,6 +107,39 @@ describe('credflow run: subflows', () => {
   });
 });
 
+describe('credflow run --flows DIR checks the literal Subflow targets against DIR, not flows.dir', () => {
+  it('a target only DIR holds runs (it was refused against the config flows.dir); a target DIR lacks is refused first', async () => {
+    await mkdir(join(dir, 'other-flows'), { recursive: true });
+    await writeFile(join(dir, 'other-dir.yaml'), 'flows: { dir: ./other-flows }\n');
+    const ok = await runCli([
+      'run',
+      join(dir, 'parent.yaml'),
+      '--flows',
+      join(dir, 'flows'),
+      '--config',
+      join(dir, 'other-dir.yaml'),
+    ]);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    await writeFile(
+      join(dir, 'parent-typo.yaml'),
+      'id: typo\nnamespace: company\ntasks:\n  - id: first\n    type: io.kestra.plugin.core.log.Log\n    message: ran\n  - id: call\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: company.team\n    flowId: chlid\n',
+    );
+    const r = await runCli([
+      'run',
+      join(dir, 'parent-typo.yaml'),
+      '--flows',
+      join(dir, 'flows'),
+      '--config',
+      join(dir, 'no-dir.yaml'),
+    ]);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(`${r.stdout}${r.stderr}`).toMatch(
+      /parent-typo\.yaml:10: tasks\[1\]\.flowId: no flow 'chlid' in namespace 'company\.team'.*did you mean 'company\.team\.child'/,
+    );
+    expect(`${r.stdout}${r.stderr}`).not.toContain('INFO  ran');
+  });
+});
+
 describe('script tasks are refused unless enabled', () => {
   it('run and validate exit 2 before anything runs, naming the line to add', async () => {
     const config = join(dir, 'no-dir.yaml');

@@ -118,10 +118,11 @@ async function runLoaded(
     checkTemplate: await flowChecker(store, values.tenant || DEFAULT_TENANT, envOf),
     ...(forced ? { syntax: forced } : {}),
   };
-  const flow = await loadFlow(file, checks);
-  // Subflows: --flows DIR, else flows.dir of credflow.yaml; each is checked as this flow was.
+  // Subflows: --flows DIR, else flows.dir of credflow.yaml; each is checked as this flow was, and this
+  // flow's literal Subflow targets are checked against that same directory before anything runs.
   const flowsDir = values.flows ? resolve(values.flows) : store.config.flows?.dir;
   const flows = flowsDir ? new FlowDirectory(flowsDir, checks) : undefined;
+  const flow = await loadFlow(file, flows ? { ...checks, flows } : checks);
   const env = envOf(flow);
   if (store.config.file === NO_CONFIG && JSON.stringify(flow.tasks).includes('credential(')) {
     io.stderr(
