@@ -17,6 +17,20 @@ export interface CredentialSummary {
 const isSecretRef = (v: unknown): v is SecretRef =>
   typeof v === 'object' && v !== null && typeof (v as { secret?: unknown }).secret === 'string';
 
+/**
+ * An endpoint as lists show it: a URL without its query string, fragment or
+ * user info (an operator may have put a client secret there), anything else
+ * as it is.
+ */
+function shownEndpoint(endpoint: string): string {
+  try {
+    const u = new URL(endpoint);
+    return u.search || u.hash || u.username || u.password ? `${u.origin}${u.pathname}` : endpoint;
+  } catch {
+    return endpoint;
+  }
+}
+
 /** The summary of a resolved credential of type `grantType`: its secret references by name, never a value. */
 export function summarize(r: ResolvedCredential, grantType: GrantType): CredentialSummary {
   const def = r.definition;
@@ -26,7 +40,7 @@ export function summarize(r: ResolvedCredential, grantType: GrantType): Credenti
     level: r.level,
     ...(r.namespace ? { namespace: r.namespace } : {}),
     type: def.type,
-    endpoint: grantType.endpoint(def),
+    endpoint: shownEndpoint(grantType.endpoint(def)),
     cache: { ...def.cache },
     secrets: Object.entries(def)
       .filter(([, v]) => isSecretRef(v))
