@@ -125,11 +125,22 @@ export function writeCodeCache(use: CodeCacheUse): string[] {
   return written;
 }
 
+/** Exit code of a command that stopped before it finished (EX_SOFTWARE). */
+const STALLED_EXIT = 70;
+
 /** The `credflow` command of the bundle: loads its entry chunk with the code cache and runs `main`. */
 export async function runBundle(entry: string, argv: string[]): Promise<number> {
   const use = installCodeCache(dirname(entry));
   const { main } = createRequire(entry)(entry) as { main: (argv: string[]) => Promise<number> };
+  // A command that waits for something nothing can bring (the event loop is empty, the command has not
+  // ended) would otherwise end the process silently: say so, and fail.
+  const stalled = () => {
+    process.stderr.write('credflow: the command stopped before it finished (a wait nothing can end): this is a bug\n');
+    process.exitCode = STALLED_EXIT;
+  };
+  process.once('beforeExit', stalled);
   const code = await main(argv);
+  process.removeListener('beforeExit', stalled);
   if (process.env.CREDFLOW_DEBUG_CODE_CACHE === '1') {
     process.stderr.write(
       `credflow: code cache: ${use.scripts.size} chunk(s), ${use.used} used, ${use.rejected} rejected, ${use.missing} without one\n`,

@@ -2,7 +2,7 @@
 // build-cli.mjs): the command takes the cache the build wrote, and a cache V8
 // refuses (another Node.js, a damaged file) changes nothing but speed.
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,5 +84,22 @@ describe('the V8 code cache of the bundled CLI', () => {
     expect(s.used).toBe(0);
     expect(s.rejected + s.missing).toBe(s.chunks);
     expect(s.rejected).toBeGreaterThan(0);
+  });
+
+  it('a command that stops with nothing left to wait for ends with exit 70 and says so (it ended 0, silently)', async () => {
+    const stall = join(copy, 'stall');
+    await mkdir(join(stall, 'bin'), { recursive: true });
+    await cp(join(DIST, 'code-cache.js'), join(stall, 'code-cache.js'));
+    await writeFile(join(stall, 'package.json'), '{"type":"module"}\n');
+    await writeFile(join(stall, 'bin', 'never.cjs'), 'exports.main = () => new Promise(() => {});\n');
+    await writeFile(
+      join(stall, 'bin', 'launch.js'),
+      "import { runBundle } from '../code-cache.js';\nprocess.exitCode = await runBundle(new URL('./never.cjs', import.meta.url).pathname, []);\n",
+    );
+    const r = await run(join(stall, 'bin', 'launch.js'), []);
+    expect(r.code).toBe(70);
+    expect(r.stderr).toContain(
+      'credflow: the command stopped before it finished (a wait nothing can end): this is a bug',
+    );
   });
 });
