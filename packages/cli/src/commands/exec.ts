@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { StringDecoder } from 'node:string_decoder';
 import { parseArgs } from 'node:util';
 import { Masker } from '@credflow/credentials-core';
 import { HELP_OPTION, SCOPE_OPTIONS, usage } from '../args.js';
 import { type CliIo, EXIT, UsageError } from '../io.js';
 import { loadStore, warnUnknownTenant } from '../load-store.js';
+import { MaskedStream, StreamMasks } from '../masked-stream.js';
 import { resolveKey, suggestSecret } from '../suggest.js';
 import { TokenWaits } from '../token-waits.js';
 
@@ -58,7 +60,7 @@ export async function exec(args: string[], io: CliIo): Promise<number> {
   // A notice on stderr while a token endpoint is slow or retried, before the command starts.
   const waits = new TokenWaits(io);
   const minted = await mintAll(pairs, values, waits).finally(() => waits.close());
-  return runMasked(command, minted.env, minted.masker, io);
+  return runMasked(command, minted.env, minted.masks, io);
 }
 
 /** The command's environment with a live token in each variable, and the masker that hides them. */
@@ -66,7 +68,7 @@ async function mintAll(
   pairs: { variable: string; key: string }[],
   values: { config?: string | undefined; tenant?: string | undefined; namespace?: string | undefined },
   waits: TokenWaits,
-): Promise<{ env: NodeJS.ProcessEnv; masker: Masker }> {
+): Promise<{ env: NodeJS.ProcessEnv; masks: StreamMasks }> {
   const io = waits.io;
   const store = await loadStore(values.config, io);
   waits.watch(store);
@@ -77,7 +79,11 @@ async function mintAll(
   };
   const resolved = pairs.map((p) => ({ ...p, credential: resolveKey(store, p.key, scope) }));
   const masker = new Masker();
-  store.onSensitiveValue(masker.add);
+  const sensitive: string[] = [];
+  store.onSensitiveValue((v) => {
+    masker.add(v);
+    sensitive.push(v);
+  });
   const env: NodeJS.ProcessEnv = { ...io.env };
   try {
     for (const p of resolved) {
@@ -91,7 +97,7 @@ async function mintAll(
   } finally {
     await store.close();
   }
-  return { env, masker };
+  return { env, masks: new StreamMasks(masker, sensitive) };
 }
 
 /**
@@ -107,12 +113,11 @@ function splitCommand(args: string[]): [string[], string[]] {
   return [args.slice(0, i), args.slice(i)];
 }
 
-function runMasked(command: string[], env: NodeJS.ProcessEnv, masker: Masker, io: CliIo): Promise<number> {
+function runMasked(command: string[], env: NodeJS.ProcessEnv, masks: StreamMasks, io: CliIo): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(command[0] as string, command.slice(1), { env, stdio: ['inherit', 'pipe', 'pipe'] });
-    const bytes = io.bytes;
-    const out = maskedStream(masker, bytes ? bytes.stdout : (b) => io.stdout(Buffer.from(b).toString('utf8')));
-    const err = maskedStream(masker, bytes ? bytes.stderr : (b) => io.stderr(Buffer.from(b).toString('utf8')));
+    const out = new MaskedStream(masks, io.bytes?.stdout ?? textWriter(io.stdout));
+    const err = new MaskedStream(masks, io.bytes?.stderr ?? textWriter(io.stderr));
     child.stdout.on('data', out.write);
     child.stderr.on('data', err.write);
     const forward = (signal: NodeJS.Signals) => () => {
@@ -139,38 +144,11 @@ function runMasked(command: string[], env: NodeJS.ProcessEnv, masker: Masker, io
   });
 }
 
-/**
- * A writer that masks tokens in a byte stream. Bytes are read as latin1
- * (one character each, so binary output passes unchanged) and held until a
- * newline, a pause of 20 ms or 64 KiB, so a token split across two chunks
- * is still masked whole.
- */
-function maskedStream(masker: Masker, write: (data: Uint8Array) => void) {
-  let pending = '';
-  let timer: NodeJS.Timeout | undefined;
-  const emit = (text: string) => {
-    if (text) write(Buffer.from(masker.mask(text), 'latin1'));
-  };
-  const flush = () => {
-    clearTimeout(timer);
-    timer = undefined;
-    emit(pending);
-    pending = '';
-  };
-  return {
-    write: (chunk: Buffer) => {
-      pending += chunk.toString('latin1');
-      const nl = pending.lastIndexOf('\n');
-      if (nl !== -1) {
-        emit(pending.slice(0, nl + 1));
-        pending = pending.slice(nl + 1);
-      }
-      if (pending.length > 65536) flush();
-      else if (pending) {
-        clearTimeout(timer);
-        timer = setTimeout(flush, 20);
-      }
-    },
-    end: flush,
+/** A byte writer onto a text one: a UTF-8 character split across two writes is written whole. */
+function textWriter(write: (text: string) => void): (data: Uint8Array) => void {
+  const decoder = new StringDecoder('utf8');
+  return (data) => {
+    const text = decoder.write(Buffer.from(data));
+    if (text) write(text);
   };
 }
