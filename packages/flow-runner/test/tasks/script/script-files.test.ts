@@ -8,7 +8,7 @@ import type { Execution } from '../../../src/execution/execution.js';
 import { runFlow } from '../../../src/execution/run-flow.js';
 import { FlowError } from '../../../src/flow/flow-errors.js';
 import { parseFlow } from '../../../src/flow/load-flow.js';
-import { globToRegExp } from '../../../src/tasks/script/script-files.js';
+import { compileGlob } from '../../../src/tasks/script/script-files.js';
 
 // Kestra's script inputFiles/outputFiles (core/.../runners/FilesService.java, FilesServiceTest), run by the
 // Process task runner: files written in the task's working directory, outputFiles kept in the run's storage
@@ -198,7 +198,7 @@ describe('inputFiles and outputFiles (Process script tasks)', () => {
   });
 });
 
-describe('globToRegExp (Java glob syntax, as Kestra matches outputFiles)', () => {
+describe('compileGlob (Java glob syntax, as Kestra matches outputFiles)', () => {
   it.each([
     ['*.txt', 'a.txt', true],
     ['*.txt', 'dir/a.txt', false],
@@ -211,6 +211,6 @@ describe('globToRegExp (Java glob syntax, as Kestra matches outputFiles)', () =>
     ['[!ab].txt', 'b.txt', false],
     ['a.b', 'axb', false],
   ])('%s matches %s: %s', (glob, path, expected) => {
-    expect(globToRegExp(glob).test(path)).toBe(expected);
+    expect(compileGlob(glob).matches(path)).toBe(expected);
   });
 });
