@@ -18,10 +18,11 @@ import {
   type TaskType,
 } from '../tasks/task-type.js';
 import { isTruthy } from '../tasks/truthy.js';
+import { EXECUTION_LIMITS, inheritedBudget, TaskRunBudget, withBudget } from './execution-limits.js';
 import type { TaskFiles } from './execution-storage.js';
 import { addOutputs, parentsOf, type RunNode } from './output-tree.js';
 import { renderProperties } from './render-properties.js';
-import { mayRetry, retryDelay } from './retry-policy.js';
+import { attemptLimitReached, mayRetry, retryDelay } from './retry-policy.js';
 import { guessFinalState, isFailure, type State } from './state.js';
 import { newRunId, type TaskRun, type TaskRunAttempt } from './task-run.js';
 
@@ -64,8 +65,18 @@ export interface ExecutorDeps {
 export class Executor {
   /** Every run, in the order created. */
   readonly nodes: RunNode[] = [];
+  /** The task runs left to this execution, shared with the execution that started it and its subflows. */
+  readonly budget: TaskRunBudget;
+  /** Whether this is the first execution of the run (its budget is its own). */
+  readonly #root: boolean;
+  #limitLogged = false;
+  #refusedKept = false;
 
-  constructor(private readonly d: ExecutorDeps) {}
+  constructor(private readonly d: ExecutorDeps) {
+    const inherited = inheritedBudget();
+    this.budget = inherited ?? new TaskRunBudget();
+    this.#root = inherited === undefined;
+  }
 
   /** Runs `tasks` one after the other, stopping at the first failure; returns the states of the runs made. */
   async runSequence(
@@ -83,6 +94,14 @@ export class Executor {
       const node = await this.runTask(task, [...path, start + i], parent, value);
       states.push(node.run.state);
       if (isFailure(node.run.state)) break;
+    }
+    if (!parent && this.#root && this.budget.exhausted) {
+      // The run went past its task runs (here or in a subflow whose failure was not passed on): it failed.
+      states.push('FAILED');
+      if (!this.#limitLogged) {
+        this.#limitLogged = true;
+        this.d.log('flow', undefined, 'ERROR', this.budget.error().message);
+      }
     }
     return states;
   }
@@ -107,6 +126,7 @@ export class Executor {
 
   /** Runs one task (and, for a flowable task, its children): one task run, in the list of runs at once. */
   async runTask(task: FlowTask, path: Path, parent?: RunNode, value?: string): Promise<RunNode> {
+    if (!this.budget.take()) return this.refuse(task, parent, value);
     const type = this.d.types.get(task.type) as TaskType;
     // Assignments, not conditional spreads (each allocates and copies an object): this runs once per task run.
     const run: TaskRun = {
@@ -149,6 +169,38 @@ export class Executor {
     return node;
   }
 
+  /**
+   * A task run past the run's limit of task runs: FAILED without running.
+   * The first one of each execution is kept (its error names the limit);
+   * the others (a parallel ForEach's thousands) are not.
+   */
+  private refuse(task: FlowTask, parent: RunNode | undefined, value: string | undefined): RunNode {
+    const now = new Date().toISOString();
+    const err = this.budget.error();
+    const run: TaskRun = {
+      id: newRunId(),
+      taskId: task.id,
+      type: task.type,
+      state: 'FAILED',
+      attempts: [],
+      outputs: {},
+      startDate: now,
+      endDate: now,
+      durationMs: 0,
+      error: err.message,
+      errorCode: err.code,
+    };
+    if (parent) run.parentTaskRunId = parent.run.id;
+    if (value !== undefined) run.value = value;
+    const node: RunNode = parent ? { run, parent } : { run };
+    if (!this.#refusedKept) {
+      this.#refusedKept = true;
+      this.nodes.push(node);
+      this.d.log(task.id, run.id, 'ERROR', err.message);
+    }
+    return node;
+  }
+
   /** The render context of a task run: the execution's, plus `task`, `taskrun`, `parents`, `parent`. */
   private contextFor(task: FlowTask, node: RunNode): Record<string, unknown> {
     const { run } = node;
@@ -172,6 +224,8 @@ export class Executor {
 
   /** `allowFailure` turns FAILED into WARNING, `allowWarning` WARNING into SUCCESS (Kestra). */
   private allowed(task: FlowTask, allowsFailure: boolean, state: State): State {
+    // A run past its limit fails: allowFailure does not turn that into a warning.
+    if (this.budget.exhausted) return state;
     if (state === 'FAILED' && (allowsFailure || task.allowFailure === true))
       return task.allowWarning === true ? 'SUCCESS' : 'WARNING';
     if (state === 'WARNING' && task.allowWarning === true) return 'SUCCESS';
@@ -212,8 +266,14 @@ export class Executor {
       signal,
       ...(this.d.runSubflow
         ? {
-            runSubflow: (r: SubflowRequest) =>
-              this.d.runSubflow?.(r, { id: task.id, type: task.type }) as Promise<SubflowResult>,
+            // The subflow execution takes its task runs from this execution's budget.
+            runSubflow: (r: SubflowRequest) => {
+              if (!this.budget.takeExecution()) return Promise.reject(this.budget.error());
+              return withBudget(
+                this.budget,
+                () => this.d.runSubflow?.(r, { id: task.id, type: task.type }) as Promise<SubflowResult>,
+              );
+            },
           }
         : {}),
       ...(this.d.files ? { files: this.d.files(task.id, node.run.id) } : {}),
@@ -310,7 +370,17 @@ export class Executor {
         if (killed) return 'KILLED';
         if (isSandboxViolation(err)) return 'FAILED';
         const delay = retry ? retryDelay(retry, attemptNo) : 0;
-        if (!mayRetry(retry, attemptNo, performance.now() - first, delay)) return 'FAILED';
+        if (!mayRetry(retry, attemptNo, performance.now() - first, delay)) {
+          if (attemptLimitReached(retry, attemptNo)) {
+            this.d.log(
+              task.id,
+              node.run.id,
+              'ERROR',
+              `no more retries: a task run makes at most ${EXECUTION_LIMITS.maxAttempts} attempts (credflow's limit)`,
+            );
+          }
+          return 'FAILED';
+        }
         this.d.log(task.id, node.run.id, 'WARN', `attempt ${attemptNo} failed: retrying in ${Math.round(delay)} ms`);
         try {
           await sleep(delay, undefined, { signal: this.d.signal });

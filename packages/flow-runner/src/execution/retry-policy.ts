@@ -1,12 +1,26 @@
 import { parseDuration } from '@credflow/credentials-core/internal';
 import type { Retry } from '../flow/task-properties.js';
+import { EXECUTION_LIMITS } from './execution-limits.js';
 
 const ms = (d: string | undefined): number => (d === undefined ? 0 : (parseDuration(d) ?? 0));
 
-/** How many attempts a task gets in all (Kestra's `maxAttempt`; 1 without `retry`). */
-export function maxAttempts(retry: Retry | undefined): number {
+/** How many attempts a retry asks for (Kestra's `maxAttempt`; unbounded with only `maxDuration`; 1 without `retry`). */
+function askedAttempts(retry: Retry | undefined): number {
   if (!retry) return 1;
   return retry.maxAttempt ?? retry.maxAttempts ?? Number.POSITIVE_INFINITY;
+}
+
+/**
+ * How many attempts a task gets in all: what its retry asks for, at most
+ * {@link EXECUTION_LIMITS}.maxAttempts (Kestra has no such limit).
+ */
+export function maxAttempts(retry: Retry | undefined): number {
+  return Math.min(askedAttempts(retry), EXECUTION_LIMITS.maxAttempts);
+}
+
+/** Whether `attempt` failed ones end a task run because of credflow's attempt limit, not its retry. */
+export function attemptLimitReached(retry: Retry | undefined, attempt: number): boolean {
+  return attempt >= EXECUTION_LIMITS.maxAttempts && askedAttempts(retry) > EXECUTION_LIMITS.maxAttempts;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { parseDuration } from '@credflow/credentials-core/internal';
 import { z } from 'zod';
+import { EXECUTION_LIMITS } from '../execution/execution-limits.js';
 
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
@@ -7,6 +8,14 @@ const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export const isoDuration = z
   .string()
   .refine((s) => parseDuration(s) !== undefined, 'expected an ISO-8601 duration (e.g. PT30S)');
+
+const maxAttemptSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(EXECUTION_LIMITS.maxAttempts, {
+    error: `credflow makes at most ${EXECUTION_LIMITS.maxAttempts} attempts per task run (its execution limit; Kestra has none)`,
+  });
 
 /** Kestra's `retry`: `constant`, `exponential` or `random`, bounded by attempts and/or duration. */
 export const retrySchema = z
@@ -18,9 +27,9 @@ export const retrySchema = z
     minInterval: isoDuration.optional(),
     maxInterval: isoDuration.optional(),
     delayFactor: z.number().positive().optional(),
-    /** Kestra's name for it. */
-    maxAttempt: z.number().int().min(1).optional(),
-    maxAttempts: z.number().int().min(1).optional(),
+    /** Kestra's name for it. At most credflow's limit of attempts per task run (Kestra has none). */
+    maxAttempt: maxAttemptSchema.optional(),
+    maxAttempts: maxAttemptSchema.optional(),
     maxDuration: isoDuration.optional(),
     warningOnRetry: z.boolean().optional(),
     behavior: z.enum(['RETRY_FAILED_TASK', 'CREATE_NEW_EXECUTION']).optional(),
