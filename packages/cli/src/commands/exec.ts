@@ -18,7 +18,9 @@ variable VAR (one --env per variable), as 'aws-vault exec' and 'op run' do:
   credflow exec --env API_TOKEN=my_api -- sh -c 'curl -H "Authorization: Bearer $API_TOKEN" https://api.example.com/'
 
 Every token is minted before COMMAND starts. COMMAND's stdout and stderr
-pass through credflow, which masks the tokens in them (******); stdin is
+pass through credflow, which masks the tokens in them (******), whatever
+way COMMAND writes them: output that could be the start of a token waits
+until more output (or COMMAND's end) shows it is not; stdin is
 COMMAND's own. Signals (Ctrl-C, SIGTERM, SIGHUP) are passed on to COMMAND,
 and its exit code is credflow's (128+N when signal N ended it).
 
