@@ -447,6 +447,12 @@ async function execute(
     }
     // Subflow executions not waited for end before the run does (credflow run is one process).
     if (!sub) while (family.pending.size) await Promise.all([...family.pending]);
+    // Subflows not waited for can use up the run's budget after its own tasks ended: the run failed too.
+    if (!sub && executor.budget.exhausted && state !== 'FAILED') {
+      state = 'FAILED';
+      execution.state = state;
+      log('flow', undefined, 'ERROR', executor.budget.error().message);
+    }
     const endDate = new Date().toISOString();
     const result: Execution = {
       id,
