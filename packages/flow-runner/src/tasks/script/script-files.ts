@@ -80,9 +80,6 @@ export interface GlobMatcher {
   readonly programSize: number;
 }
 
-/** Why a glob cannot be matched (the glob and the reason are in the message). */
-export class GlobError extends TaskError {}
-
 let re2: typeof RE2JS | undefined;
 
 /** ASCII punctuation: written `\c` in RE2 syntax, where it is always the character itself. */
@@ -93,7 +90,7 @@ const ANY_BUT_LINE_END = '[^\\n\\r\\x{2028}\\x{2029}]';
 
 const quoted = (glob: string) => JSON.stringify(glob.length > 100 ? `${glob.slice(0, 100)}…` : glob);
 const refuse = (glob: string, why: string) =>
-  new GlobError(`${quoted(glob)} is not a valid glob: ${why}`, { property: 'outputFiles' });
+  new TaskError(`${quoted(glob)} is not a valid glob: ${why}`, { property: 'outputFiles' });
 
 /**
  * A Java-style glob (`*`, `**`, `?`, `{a,b}`, `[...]`, `[!...]`) as an RE2
@@ -101,8 +98,9 @@ const refuse = (glob: string, why: string) =>
  * `**` crosses folders, every other character is itself. These are the rules
  * the runner matched with (a JavaScript expression, which backtracks: a
  * glob like `*a*a*a*b` took minutes on a long name). Throws a
- * {@link GlobError} for a glob that cannot be read: `{` nested or not
- * closed, a character class RE2 cannot read (a range out of order).
+ * `TaskError` on `outputFiles`, naming the glob and why, for a glob that
+ * cannot be read: `{` nested or not closed, a character class RE2 cannot
+ * read (a range out of order).
  */
 export function globToPattern(glob: string): string {
   let re = '';
@@ -161,7 +159,7 @@ function loadRe2(): typeof RE2JS {
 /** Compiles one glob of `outputFiles` (after `glob:`) for RE2: linear-time matching. */
 export function compileGlob(glob: string): GlobMatcher {
   if (glob.length > MAX_GLOB_LENGTH)
-    throw new GlobError(`${quoted(glob)} is longer than ${MAX_GLOB_LENGTH} characters`, { property: 'outputFiles' });
+    throw new TaskError(`${quoted(glob)} is longer than ${MAX_GLOB_LENGTH} characters`, { property: 'outputFiles' });
   const pattern = globToPattern(glob);
   let re: RE2JS;
   try {
@@ -188,9 +186,9 @@ export async function keepOutputFiles(
   const files = ctx.files;
   if (!files) throw new TaskError('outputFiles need the run storage', { property: 'outputFiles' });
   if (patterns.length > MAX_GLOBS)
-    throw new GlobError(`at most ${MAX_GLOBS} globs (${patterns.length} given)`, { property: 'outputFiles' });
+    throw new TaskError(`at most ${MAX_GLOBS} globs (${patterns.length} given)`, { property: 'outputFiles' });
   const matchers = patterns.map((p) => {
-    if (typeof p !== 'string') throw new GlobError('a glob is not a string', { property: 'outputFiles' });
+    if (typeof p !== 'string') throw new TaskError('a glob is not a string', { property: 'outputFiles' });
     if (p.startsWith('regex:')) {
       throw new TaskError('regex: patterns are not supported: write a glob (e.g. out/*.csv)', {
         property: 'outputFiles',
@@ -229,7 +227,7 @@ export async function keepOutputFiles(
         looked++;
         work += programs * Math.max(1, rel.length);
         if (work > MAX_MATCH_WORK) {
-          throw new GlobError(
+          throw new TaskError(
             `matching ${matchers.length} glob(s) against the working directory's files is too much work (stopped after ${looked - 1} files): write fewer or shorter globs`,
             { property: 'outputFiles' },
           );

@@ -5,14 +5,8 @@ import { CredentialStore } from '@credflow/credentials-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFlow } from '../../../src/execution/run-flow.js';
 import { parseFlow } from '../../../src/flow/load-flow.js';
-import {
-  compileGlob,
-  GlobError,
-  keepOutputFiles,
-  MAX_ENTRIES,
-  MAX_GLOB_LENGTH,
-} from '../../../src/tasks/script/script-files.js';
-import type { TaskContext } from '../../../src/tasks/task-type.js';
+import { compileGlob, keepOutputFiles, MAX_ENTRIES, MAX_GLOB_LENGTH } from '../../../src/tasks/script/script-files.js';
+import { type TaskContext, TaskError } from '../../../src/tasks/task-type.js';
 
 // Issue 26, R7: outputFiles globs ran on a backtracking JavaScript RegExp, synchronously after the
 // script ended (no task timeout applies): `*a*a*…*b` against a 200-character name took minutes, and a
@@ -129,7 +123,7 @@ describe('outputFiles globs (RE2, the rules the runner had)', () => {
       }
       if (oracle === undefined) {
         refused++;
-        expect(() => compileGlob(glob), JSON.stringify(glob)).toThrow(GlobError);
+        expect(() => compileGlob(glob), JSON.stringify(glob)).toThrow(TaskError);
         continue;
       }
       const matcher = compileGlob(glob);
@@ -158,8 +152,8 @@ describe('outputFiles globs (RE2, the rules the runner had)', () => {
         compileGlob(glob);
         expect.unreachable(glob);
       } catch (e) {
-        expect(e).toBeInstanceOf(GlobError);
-        expect((e as GlobError).code).toBe('ERR_TASK_FAILED');
+        expect(e).toBeInstanceOf(TaskError);
+        expect((e as TaskError).code).toBe('ERR_TASK_FAILED');
         expect((e as Error).message).toMatch(message);
         expect((e as Error).message).not.toMatch(/regular expression|SyntaxError|RE2JS/i);
       }
