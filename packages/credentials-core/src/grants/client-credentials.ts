@@ -42,7 +42,7 @@ export const clientCredentialsGrantType = defineGrantType<ClientCredentialsDefin
     clientGrant(new ClientAuthentication(def, ctx), ctx, () => ({
       timeoutMs: def.timeout,
       allowNone: false,
-      form: async () => {
+      form: () => {
         const form = new URLSearchParams({ grant_type: 'client_credentials' });
         addRequestParams(form, def);
         return form;

@@ -1,5 +1,5 @@
 import { TokenResponseInvalidError } from '../errors.js';
-import { requestToken, type TokenRequest } from '../http/token-request.js';
+import { requestToken, type TokenAttempt, type TokenRequest } from '../http/token-request.js';
 import { certificateBinding } from './client-auth/certificate-binding.js';
 import type { ClientAuthentication, PreparedClient } from './client-auth/client-authentication.js';
 import type { GrantContext, GrantResult } from './grant.js';
@@ -20,27 +20,24 @@ export async function clientTokenRequest(
   options: {
     timeoutMs: number;
     allowNone: boolean;
-    form: (prepared: PreparedClient) => Promise<URLSearchParams>;
+    /** The attempt's form; a promise only when something must be awaited. */
+    form: (prepared: PreparedClient) => URLSearchParams | Promise<URLSearchParams>;
     checkBody?: TokenRequest['checkBody'];
   },
 ): Promise<GrantResult> {
   const prepared = await client.prepare({ allowNone: options.allowNone });
-  const result = await requestToken(
-    {
-      credential: ctx.credential,
-      endpoint: prepared.endpoint,
-      timeoutMs: options.timeoutMs,
-      ...(prepared.dispatcher ? { dispatcher: prepared.dispatcher } : {}),
-      ...(options.checkBody ? { checkBody: options.checkBody } : {}),
-      prepare: async () => {
-        const form = await options.form(prepared);
-        const headers: Record<string, string> = {};
-        await prepared.auth(form, headers);
-        return { form, headers };
-      },
+  const request: TokenRequest = {
+    credential: ctx.credential,
+    endpoint: prepared.endpoint,
+    timeoutMs: options.timeoutMs,
+    prepare: () => {
+      const form = options.form(prepared);
+      return form instanceof Promise ? form.then((f) => authenticated(f, prepared)) : authenticated(form, prepared);
     },
-    ctx,
-  );
+  };
+  if (prepared.dispatcher) request.dispatcher = prepared.dispatcher;
+  if (options.checkBody) request.checkBody = options.checkBody;
+  const result = await requestToken(request, ctx);
   const binding = certificateBinding(result.accessToken, prepared);
   if ('mismatch' in binding) {
     throw new TokenResponseInvalidError(
@@ -48,5 +45,14 @@ export async function clientTokenRequest(
       { credential: ctx.credential, endpoint: prepared.endpoint },
     );
   }
-  return { ...result, endpoint: prepared.endpoint, ...binding };
+  // The token request made `result` for this mint: completed in place, not copied.
+  result.endpoint = prepared.endpoint;
+  return Object.assign(result, binding);
+}
+
+/** One attempt's form with the client's credentials added (headers, or form fields); awaited only when the method is asynchronous. */
+function authenticated(form: URLSearchParams, prepared: PreparedClient): TokenAttempt | Promise<TokenAttempt> {
+  const headers: Record<string, string> = {};
+  const added = prepared.auth(form, headers);
+  return added instanceof Promise ? added.then(() => ({ form, headers })) : { form, headers };
 }

@@ -72,7 +72,7 @@ export const privateKeyJwtGrantType = defineGrantType<PrivateKeyJwtDefinition>({
       () => ({
         timeoutMs: def.timeout,
         allowNone: false,
-        form: async () => {
+        form: () => {
           const form = new URLSearchParams({ grant_type: 'client_credentials' });
           // `audience` here is the assertion's, not a form field.
           addRequestParams(form, {

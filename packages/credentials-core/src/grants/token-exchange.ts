@@ -107,7 +107,7 @@ export const tokenExchangeGrantType = defineGrantType<TokenExchangeDefinition>({
       return {
         timeoutMs: def.timeout,
         allowNone: true,
-        form: async () => {
+        form: () => {
           const form = new URLSearchParams({
             grant_type: TOKEN_EXCHANGE_GRANT_TYPE,
             subject_token: subjectToken,

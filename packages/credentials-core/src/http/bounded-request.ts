@@ -61,16 +61,98 @@ function loadUndici(): Promise<typeof import('undici')> {
  * {@link protocolRefusal} of the URLs requested lately ('' when allowed):
  * the rule is a function of the URL text alone, so a token endpoint's URL
  * is parsed once, not on every request; every request is still checked.
+ * The URL requested last is kept apart, so a credential minting again and
+ * again is checked with one string comparison.
  */
 const refusals = new LRUCache<string, string>({ max: 256 });
+let lastUrl: string | undefined;
+let lastRefusal = '';
 
 function refusalOf(url: string): string | undefined {
-  let refusal = refusals.get(url);
-  if (refusal === undefined) {
-    refusal = protocolRefusal(url) ?? '';
-    refusals.set(url, refusal);
+  if (url !== lastUrl) {
+    let refusal = refusals.get(url);
+    if (refusal === undefined) {
+      refusal = protocolRefusal(url) ?? '';
+      refusals.set(url, refusal);
+    }
+    lastUrl = url;
+    lastRefusal = refusal;
   }
-  return refusal === '' ? undefined : refusal;
+  return lastRefusal === '' ? undefined : lastRefusal;
+}
+
+/** The last `content-type` seen and its media type as quoted in messages: servers answer with the same one. */
+let lastContentTypeHeader: string | undefined;
+let lastContentType = 'none';
+
+/** `type/subtype` of a `content-type` header, or `none`; `unusual` when it holds more than a media type's characters. */
+function contentTypeOf(header: string | undefined): string {
+  if (header !== undefined && header === lastContentTypeHeader) return lastContentType;
+  // Quoted in error messages: only a media type's characters, and not too many (a server could echo anything there).
+  const mediaType = header?.split(';')[0]?.trim() || 'none';
+  const contentType = /^[\w.+-]{1,60}\/[\w.+-]{1,60}$|^none$/.test(mediaType) ? mediaType : 'unusual';
+  if (header !== undefined) {
+    lastContentTypeHeader = header;
+    lastContentType = contentType;
+  }
+  return contentType;
+}
+
+/**
+ * Reads a response body whole, or stops (and destroys the stream, dropping
+ * the connection) as soon as it passes `maxBytes`: `undefined` then. Plain
+ * stream events, not an async iterator; a body that came in one piece is
+ * handed back as it is, not copied.
+ */
+function readCapped(
+  body: import('node:stream').Readable,
+  maxBytes: number,
+  undici: typeof import('undici'),
+): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    body.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        done = true;
+        body.destroy();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    body.on('end', () => {
+      if (done) return;
+      done = true;
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    });
+    body.on('error', (err) => {
+      if (done) return;
+      done = true;
+      reject(err);
+    });
+    body.on('close', () => {
+      if (done) return;
+      done = true;
+      // As undici's own body readers say it.
+      reject(new undici.errors.RequestAbortedError());
+    });
+  });
+}
+
+/** Response headers with one value each (the first of a repeated one): undici's own object when none repeats. */
+function oneValueEach(raw: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+  const keys = Object.keys(raw);
+  if (!keys.some((k) => Array.isArray(raw[k]))) return raw as Record<string, string | undefined>;
+  const headers: Record<string, string | undefined> = {};
+  for (const k of keys) {
+    const v = raw[k];
+    headers[k] = Array.isArray(v) ? v[0] : v;
+  }
+  return headers;
 }
 
 /**
@@ -90,56 +172,30 @@ export async function boundedRequest(url: string, req: BoundedRequest): Promise<
     abort.emit('abort');
   }, req.timeoutMs);
   try {
-    const { request } = undiciLoaded ?? (await loadUndici());
-    const res = await request(url, {
+    const undici = undiciLoaded ?? (await loadUndici());
+    // No body and no dispatcher are left undefined: undici then sends none and uses its global dispatcher.
+    const res = await undici.request(url, {
       method: req.method,
       headers: req.headers,
-      ...(req.body !== undefined ? { body: req.body } : {}),
+      body: req.body,
       signal: abort,
-      ...(req.dispatcher ? { dispatcher: req.dispatcher } : {}),
+      dispatcher: req.dispatcher,
       headersTimeout: req.timeoutMs,
       bodyTimeout: req.timeoutMs,
     });
-    const headers: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(res.headers)) headers[k] = Array.isArray(v) ? v[0] : v;
-    // Quoted in error messages: only a media type's characters, and not too many (a server could echo anything there).
-    const mediaType = headers['content-type']?.split(';')[0]?.trim() || 'none';
-    const contentType = /^[\w.+-]{1,60}\/[\w.+-]{1,60}$|^none$/.test(mediaType) ? mediaType : 'unusual';
+    const headers = oneValueEach(res.headers);
+    const contentType = contentTypeOf(headers['content-type']);
     const declared = Number(headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes) {
       res.body.destroy();
       return { kind: 'response', status: res.statusCode, headers, body: Buffer.alloc(0), contentType, tooLarge: true };
     }
-    if (headers['content-length'] !== undefined && Number.isInteger(declared) && declared >= 0) {
-      // A declared length within the cap bounds the body (undici reads no byte past it): read it whole.
-      const body = Buffer.from(await res.body.arrayBuffer());
-      return { kind: 'response', status: res.statusCode, headers, body, contentType, tooLarge: false };
+    // A declared length within the cap bounds the body too (undici reads no byte past it).
+    const body = await readCapped(res.body, maxBytes, undici);
+    if (body === undefined) {
+      return { kind: 'response', status: res.statusCode, headers, body: Buffer.alloc(0), contentType, tooLarge: true };
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body) {
-      size += (chunk as Buffer).length;
-      if (size > maxBytes) {
-        res.body.destroy();
-        return {
-          kind: 'response',
-          status: res.statusCode,
-          headers,
-          body: Buffer.alloc(0),
-          contentType,
-          tooLarge: true,
-        };
-      }
-      chunks.push(chunk as Buffer);
-    }
-    return {
-      kind: 'response',
-      status: res.statusCode,
-      headers,
-      body: Buffer.concat(chunks),
-      contentType,
-      tooLarge: false,
-    };
+    return { kind: 'response', status: res.statusCode, headers, body, contentType, tooLarge: false };
   } catch (err) {
     if (timedOut) return { kind: 'timeout' };
     const code = (err as { code?: string }).code;

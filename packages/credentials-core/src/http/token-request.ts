@@ -8,12 +8,12 @@ import {
   TokenResponseInvalidError,
   TokenTimeoutError,
 } from '../errors.js';
-import { type BoundedOutcome, boundedRequest, isRedirect } from './bounded-request.js';
+import { type BoundedOutcome, type BoundedRequest, boundedRequest, isRedirect } from './bounded-request.js';
 import type { GrantResult } from './grant-result.js';
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
-import { sentCredentials } from './sent-credentials.js';
+import { AuthorizationMemo, sentCredentials } from './sent-credentials.js';
 import { serverText } from './server-text.js';
-import { checkTokenResponse } from './token-response.js';
+import { checkTokenResponse, type TokenResponse } from './token-response.js';
 
 /** A token request: a form POST to the token endpoint (RFC 6749 section 3.2). */
 export interface TokenRequest {
@@ -22,14 +22,21 @@ export interface TokenRequest {
   /**
    * Builds the form body and headers; called once per attempt, so
    * per-request values (a JWT assertion's `jti`) are fresh on retries.
+   * A promise only when something must be awaited (a signature, a read).
    */
-  prepare(): Promise<{ form: URLSearchParams; headers: Record<string, string> }>;
+  prepare(): TokenAttempt | Promise<TokenAttempt>;
   /** Per-attempt timeout in ms (connect, headers and body). */
   timeoutMs: number;
   /** Checks of a grant's own response fields (e.g. RFC 8693 `issued_token_type`); throws to refuse the answer. */
   checkBody?(body: Record<string, unknown>, where: { credential: string; endpoint: string; status: number }): void;
   /** The connection's dispatcher, e.g. one presenting a TLS client certificate (RFC 8705). */
   dispatcher?: import('undici').Dispatcher;
+}
+
+/** What one attempt of a token request sends. */
+export interface TokenAttempt {
+  form: URLSearchParams;
+  headers: Record<string, string>;
 }
 
 export interface TokenRequestContext {
@@ -51,8 +58,11 @@ export async function requestToken(req: TokenRequest, ctx: TokenRequestContext):
   const where = { credential: req.credential, endpoint: req.endpoint };
   for (let attempt = 1; ; attempt++) {
     const canRetry = attempt < ctx.retry.maxAttempts;
-    const { form, headers } = await req.prepare();
-    for (const v of sentCredentials(form, headers)) ctx.sensitive?.(v);
+    const prepared = req.prepare();
+    const { form, headers } = prepared instanceof Promise ? await prepared : prepared;
+    if (ctx.sensitive !== undefined) {
+      for (const v of sentCredentials(form, headers, memoOf(ctx))) ctx.sensitive(v);
+    }
     const sentAt = ctx.clock.now();
     const sentAtWall = ctx.clock.wallNow();
     let outcome: Attempt;
@@ -66,9 +76,14 @@ export async function requestToken(req: TokenRequest, ctx: TokenRequestContext):
     }
     if (outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300) {
       const body = parseJson(outcome, where);
-      const checked = checkTokenResponse(body, { ...where, status: outcome.status }, ctx.logger);
-      req.checkBody?.(body as Record<string, unknown>, { ...where, status: outcome.status });
-      return { ...checked, sentAt, sentAtWall };
+      const at = { credential: req.credential, endpoint: req.endpoint, status: outcome.status };
+      const result = checkTokenResponse(body, at, ctx.logger) as TokenResponse &
+        Pick<GrantResult, 'sentAt' | 'sentAtWall'>;
+      req.checkBody?.(body as Record<string, unknown>, at);
+      // checkTokenResponse made it for this request: completed in place, not copied.
+      result.sentAt = sentAt;
+      result.sentAtWall = sentAtWall;
+      return result;
     }
     const transient =
       outcome.kind === 'timeout' ||
@@ -95,19 +110,27 @@ export async function requestToken(req: TokenRequest, ctx: TokenRequestContext):
 
 type Attempt = BoundedOutcome | { kind: 'network'; error: Error };
 
+/** Each context's (a credential's) {@link AuthorizationMemo}: its last Authorization header, taken apart. */
+const memos = new WeakMap<TokenRequestContext, AuthorizationMemo>();
+
+function memoOf(ctx: TokenRequestContext): AuthorizationMemo {
+  let memo = memos.get(ctx);
+  if (memo === undefined) {
+    memo = new AuthorizationMemo();
+    memos.set(ctx, memo);
+  }
+  return memo;
+}
+
 function send(req: TokenRequest, form: URLSearchParams, headers: Record<string, string>): Promise<BoundedOutcome> {
-  return boundedRequest(req.endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      accept: 'application/json',
-      'user-agent': 'credflow',
-      ...headers,
-    },
-    body: form.toString(),
-    timeoutMs: req.timeoutMs,
-    ...(req.dispatcher ? { dispatcher: req.dispatcher } : {}),
-  });
+  // The grant's headers after credflow's, as a spread would put them (Object.assign: the same, without the spread's cost).
+  const sent: Record<string, string> = Object.assign(
+    { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': 'credflow' },
+    headers,
+  );
+  const request: BoundedRequest = { method: 'POST', headers: sent, body: form.toString(), timeoutMs: req.timeoutMs };
+  if (req.dispatcher) request.dispatcher = req.dispatcher;
+  return boundedRequest(req.endpoint, request);
 }
 
 function parseJson(
@@ -115,7 +138,8 @@ function parseJson(
   where: { credential: string; endpoint: string },
 ): unknown {
   try {
-    return JSON.parse(res.body.toString('utf8'));
+    // toString() decodes UTF-8 by default, without looking an encoding name up.
+    return JSON.parse(res.body.toString());
   } catch {
     throw new TokenResponseInvalidError(
       `token endpoint answered HTTP ${res.status} with a body that is not JSON (content-type ${res.contentType}, ${res.body.length} bytes)`,

@@ -28,6 +28,13 @@ export class EnvSecretProvider implements SecretProvider {
   readonly #logger: Logger;
   /** Variables already warned about, so a secret read at every mint warns once. */
   readonly #warned = new Set<string>();
+  /**
+   * Each variable's last base64 text and what it decoded to: the variable is
+   * read at every call (a changed value is seen at once), decoded only when
+   * its text is not the one decoded last. At most one entry per variable,
+   * dropped as soon as a read finds another value (or none) there.
+   */
+  readonly #decoded = new Map<string, { raw: string; text: string }>();
 
   constructor(options: EnvProviderOptions = {}) {
     this.#encoding = options.encoding ?? 'base64';
@@ -38,9 +45,25 @@ export class EnvSecretProvider implements SecretProvider {
   }
 
   async get(name: string): Promise<string | undefined> {
-    const raw = this.#env[this.#prefix + name];
-    if (raw === undefined) return undefined;
+    const variable = this.#prefix + name;
+    const raw = this.#env[variable];
+    if (raw === undefined) {
+      // Gone from the environment: so is what it decoded to.
+      this.#decoded.delete(variable);
+      return undefined;
+    }
     if (this.#encoding === 'plain') return raw;
+    const last = this.#decoded.get(variable);
+    if (last !== undefined) {
+      if (last.raw === raw) return last.text;
+      this.#decoded.delete(variable);
+    }
+    const text = this.#decode(name, variable, raw);
+    this.#decoded.set(variable, { raw, text });
+    return text;
+  }
+
+  #decode(name: string, variable: string, raw: string): string {
     const compact = raw.replace(/\s+/g, '');
     if (!BASE64.test(compact)) {
       throw new SecretInvalidError(
@@ -49,7 +72,6 @@ export class EnvSecretProvider implements SecretProvider {
       );
     }
     const bytes = Buffer.from(compact, compact.includes('-') || compact.includes('_') ? 'base64url' : 'base64');
-    const variable = this.#prefix + name;
     if (!isUtf8(bytes) && !this.#warned.has(variable)) {
       // A plain value made of base64 letters (`abc123`) decodes to bytes that are not text: the
       // server then sees garbage and answers invalid_client. Never quote the value or its bytes.

@@ -1,5 +1,4 @@
 import { TokenEndpointError } from '../errors.js';
-import { readFresh } from './fresh-reads.js';
 
 /**
  * RFC 6749 section 5.2 errors that mean "the client's credentials are not
@@ -9,22 +8,13 @@ import { readFresh } from './fresh-reads.js';
  */
 const ROTATION_ERRORS = new Set(['invalid_client', 'invalid_grant']);
 
-/** Whether a mint failed because the credential's secrets may have been rotated. */
+/**
+ * Whether a mint failed because the credential's secrets may have been
+ * rotated. The rotation rule (SPEC section 2), applied by the store's mint
+ * pipeline (`store/mint-pipeline.ts`): on such a failure the credential's
+ * secrets are read again past the secret caches (`readFresh`) and the mint
+ * is tried once more; a second refusal is the error the caller sees.
+ */
 export function isRotationError(err: unknown): boolean {
   return err instanceof TokenEndpointError && err.error !== undefined && ROTATION_ERRORS.has(err.error);
-}
-
-/**
- * The rotation rule (SPEC section 2): when the token endpoint answers
- * `invalid_client` or `invalid_grant`, the credential's secrets are read
- * again past the secret cache and the mint is tried once more. A second
- * refusal is the error the caller sees.
- */
-export async function mintRotating<T>(mint: () => Promise<T>): Promise<T> {
-  try {
-    return await mint();
-  } catch (err) {
-    if (!isRotationError(err)) throw err;
-    return readFresh(mint);
-  }
 }

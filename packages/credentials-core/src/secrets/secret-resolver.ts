@@ -1,7 +1,7 @@
 import { isValidSecretName, type SecretRef } from '../config/secret-ref.js';
 import { SecretInvalidError, SecretNotFoundError } from '../errors.js';
 import { isFreshRead } from './fresh-reads.js';
-import type { SecretProvider } from './secret-provider.js';
+import type { SecretProvider, SecretReadOptions } from './secret-provider.js';
 
 /** Options of a {@link SecretResolver}. */
 export interface SecretResolverOptions {
@@ -57,10 +57,10 @@ export class SecretResolver {
       );
     }
     let value: string | undefined;
-    const read = {
-      ...(this.#fresh || isFreshRead() ? { fresh: true } : {}),
-      ...(this.scope !== undefined ? { scope: this.scope } : {}),
-    };
+    // A new object for every read (a provider may keep or change what it is given).
+    const read: SecretReadOptions = {};
+    if (this.#fresh || isFreshRead()) read.fresh = true;
+    if (this.scope !== undefined) read.scope = this.scope;
     for (const p of this.providers) {
       value = await p.get(name, read);
       if (value !== undefined) break;

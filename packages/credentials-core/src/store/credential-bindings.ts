@@ -146,6 +146,16 @@ export class CredentialBindings {
           defaultLifetimeMs: def.defaultLifetime,
           sensitive: o.sensitive,
           onResult: (result) => {
+            const last = binding.last;
+            // Most mints say what the previous one said: kept as it is.
+            if (
+              last !== undefined &&
+              last.endpoint === result.endpoint &&
+              last.certificateThumbprint === result.certificateThumbprint &&
+              last.certificateBound === result.certificateBound
+            ) {
+              return;
+            }
             binding.last = {
               ...(result.endpoint ? { endpoint: result.endpoint } : {}),
               ...(result.certificateThumbprint ? { certificateThumbprint: result.certificateThumbprint } : {}),

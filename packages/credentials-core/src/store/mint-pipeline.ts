@@ -1,7 +1,8 @@
 import { CredentialDefinitionError } from '../errors.js';
 import type { Grant, GrantResult } from '../grants/grant.js';
 import { Masker } from '../redact.js';
-import { mintRotating } from '../secrets/rotation.js';
+import { readFresh } from '../secrets/fresh-reads.js';
+import { isRotationError } from '../secrets/rotation.js';
 import type { AccessToken } from '../token/access-token.js';
 import { toAccessToken } from '../token/lifetime.js';
 import type { SensitiveValues } from './sensitive-values.js';
@@ -96,10 +97,11 @@ export interface MintPipelineOptions {
 }
 
 /**
- * The mint of one credential: the grant's mint with the rotation rule
- * ({@link mintRotating}), with what it sent (secret, assertion, header) masked in its error and
- * in the granted scopes (a server may echo them), and the new token
- * reported as sensitive.
+ * The mint of one credential: the grant's mint with the rotation rule (see
+ * {@link isRotationError}; applied here, not in a wrapper, to spare an async
+ * frame per mint), with what it sent (secret, assertion, header) masked in
+ * its error and in the granted scopes (a server may echo them), and the new
+ * token reported as sensitive.
  */
 export function mintPipeline(o: MintPipelineOptions): () => Promise<AccessToken> {
   return async () => {
@@ -107,10 +109,20 @@ export function mintPipeline(o: MintPipelineOptions): () => Promise<AccessToken>
     const sent: string[] = [];
     const stop = o.sensitive.listen((v) => sent.push(v));
     try {
-      const result = await mintRotating(() => o.grant().mint());
+      let result: GrantResult;
+      try {
+        result = await o.grant().mint();
+      } catch (err) {
+        // The rotation rule (SPEC section 2): invalid_client or invalid_grant reads the secrets again past their caches, once.
+        if (!isRotationError(err)) throw err;
+        result = await readFresh(() => o.grant().mint());
+      }
       o.onResult?.(result);
+      // Most token responses grant no `scope`: then there is nothing to mask, nor to copy.
       const token = toAccessToken(
-        { ...result, ...maskedScopes(result, [...sent, result.accessToken]) },
+        result.scope === undefined && !result.scopes
+          ? result
+          : { ...result, ...maskedScopes(result, [...sent, result.accessToken]) },
         o.defaultLifetimeMs,
       );
       o.sensitive.report(token.token);

@@ -115,14 +115,27 @@ function instruments(): Instruments {
 
 /** Counts one mint and its duration. `attributes` name the credential; `errorType` is set on failure. */
 export function recordMint(attributes: Attributes, outcome: Outcome, durationMs: number, errorType?: string): void {
-  const i = instruments();
-  const a: Attributes = {
+  countMint(mintAttributes(attributes, outcome, errorType), durationMs);
+}
+
+/**
+ * The attributes of a mint's count: the credential's, its outcome and, on
+ * failure, the error's code. A credential's successful mints all count with
+ * the same attributes: make them once ({@link countMint}).
+ */
+export function mintAttributes(attributes: Attributes, outcome: Outcome, errorType?: string): Attributes {
+  return {
     ...attributes,
     [ATTR.outcome]: outcome,
     ...(errorType ? { [ATTR.errorType]: errorType } : {}),
   };
-  i.mints.add(1, a);
-  i.mintDuration.record(durationMs / 1000, a);
+}
+
+/** {@link recordMint} with the attributes already made ({@link mintAttributes}): never changed, so they can be shared. */
+export function countMint(attributes: Attributes, durationMs: number): void {
+  const i = instruments();
+  i.mints.add(1, attributes);
+  i.mintDuration.record(durationMs / 1000, attributes);
 }
 
 /** Counts a call that had to wait for a mint. */

@@ -7,9 +7,11 @@ import type { AccessToken } from '../token/access-token.js';
 import { ATTR, type CredentialIdentity, credentialAttributes, errorCode } from './attributes.js';
 import type { AuditRecord, AuditSink } from './audit-log.js';
 import {
+  countMint,
   countSharedCacheHit,
   type HitCell,
   hitCell,
+  mintAttributes,
   recordCacheMiss,
   recordMint,
   recordRefreshFailure,
@@ -36,6 +38,12 @@ function tracing(): boolean {
   return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NO_SDK;
 }
 
+/** What a cache identity is counted as: its credential's attributes and hit counter. */
+interface Counted {
+  attributes: Attributes;
+  hits: HitCell;
+}
+
 /** Most credential ids remembered for cache events; the least recently used go first. */
 const MAX_IDS = 10_000;
 
@@ -48,7 +56,15 @@ export class StoreTelemetry {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #audit: AuditSink | undefined;
-  readonly #byId = new LRUCache<string, { attributes: Attributes; hits: HitCell }>({ max: MAX_IDS });
+  readonly #byId = new LRUCache<string, Counted>({ max: MAX_IDS });
+  /**
+   * The id last looked up in {@link #byId} and what it found: a credential
+   * minted over and over (cache off) is looked up once, not on every mint.
+   * The LRU order is unchanged by it: the id last looked up is already the
+   * most recently used one (a `set` forgets it).
+   */
+  #lastId: string | undefined;
+  #lastCounted: Counted | undefined;
   #warnedAudit = false;
 
   constructor(options: { clock: Clock; logger: Logger; audit?: AuditSink | undefined }) {
@@ -60,15 +76,15 @@ export class StoreTelemetry {
   /** Hooks for the token cache: counts by cache identity. */
   readonly cacheEvents: TokenCacheEvents = {
     hit: (id) => {
-      const c = this.#byId.get(id);
+      const c = this.#counted(id);
       if (c !== undefined) c.hits.hits++;
     },
     miss: (id) => {
-      const c = this.#byId.get(id);
+      const c = this.#counted(id);
       if (c !== undefined) recordCacheMiss(c.attributes);
     },
     refreshFailed: (id, err) => {
-      const c = this.#byId.get(id);
+      const c = this.#counted(id);
       if (c !== undefined) recordRefreshFailure(c.attributes, errorCode(err));
     },
     sharedHit: (id) => this.sharedCacheHit(id),
@@ -80,8 +96,17 @@ export class StoreTelemetry {
    * what the store's shared-cache code calls.
    */
   sharedCacheHit(id: string): void {
-    const c = this.#byId.get(id);
+    const c = this.#counted(id);
     if (c !== undefined) countSharedCacheHit(c.attributes);
+  }
+
+  /** What cache identity `id` is counted as, if it is known (see {@link #lastId}). */
+  #counted(id: string): Counted | undefined {
+    if (id === this.#lastId) return this.#lastCounted;
+    const c = this.#byId.get(id);
+    this.#lastId = id;
+    this.#lastCounted = c;
+    return c;
   }
 
   /** The cache-hit counter of a credential: its hit path increments `hits`, nothing more. */
@@ -97,10 +122,19 @@ export class StoreTelemetry {
     const identity = identityOf(r);
     const attributes = credentialAttributes(identity);
     this.#byId.set(id, { attributes, hits: hitCell(identity) });
-    return () => this.#mint(identity, attributes, mint);
+    this.#lastId = undefined;
+    this.#lastCounted = undefined;
+    // Every successful mint of the credential counts with these: made once.
+    const success = Object.freeze(mintAttributes(attributes, 'success'));
+    return () => this.#mint(identity, attributes, success, mint);
   }
 
-  #mint(identity: CredentialIdentity, attributes: Attributes, mint: () => Promise<AccessToken>): Promise<AccessToken> {
+  #mint(
+    identity: CredentialIdentity,
+    attributes: Attributes,
+    success: Attributes,
+    mint: () => Promise<AccessToken>,
+  ): Promise<AccessToken> {
     const started = this.#clock.now();
     // The audit record's time and context are taken when the mint starts, and only when there is a sink.
     const audit = this.#audit !== undefined;
@@ -110,7 +144,7 @@ export class StoreTelemetry {
     return minted.then(
       (token) => {
         const durationMs = this.#clock.now() - started;
-        recordMint(attributes, 'success', durationMs);
+        countMint(success, durationMs);
         if (audit)
           this.#write({
             time,

@@ -17,14 +17,16 @@ export function toAccessToken(result: GrantResult, defaultLifetimeMs: number): A
     lifetimeS = exp !== undefined ? exp - result.sentAtWall / 1000 : defaultLifetimeMs / 1000;
   }
   lifetimeS = Math.max(0, Math.min(Math.floor(lifetimeS), MAX_LIFETIME_S));
-  return {
+  // Built without spreads: this runs at every mint.
+  const token: { -readonly [K in keyof AccessToken]: AccessToken[K] } = {
     token: result.accessToken,
     tokenType: result.tokenType,
     expiresIn: lifetimeS,
     expiresAt: new Date(result.sentAtWall + lifetimeS * 1000),
-    ...(result.scopes ? { scopes: result.scopes } : {}),
     expiresAtMono: result.sentAt + lifetimeS * 1000,
   };
+  if (result.scopes) token.scopes = result.scopes;
+  return token;
 }
 
 /** The numeric `exp` of a JWS compact token, without verifying it (we are its bearer, not its audience). */

@@ -41,6 +41,21 @@ beforeAll(async () => {
       pump();
       return;
     }
+    if (req.url === '/chunks') {
+      // No content-length: chunked, in three writes.
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'x-twice': ['a', 'b'] });
+      res.write('{"access_token":');
+      setTimeout(() => res.write('"chunked-token-value",'), 5);
+      setTimeout(() => res.end('"token_type":"Bearer"}'), 10);
+      return;
+    }
+    if (req.url === '/cut') {
+      // Promises 100 bytes, sends 10, then drops the connection.
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"access_t');
+      setTimeout(() => res.destroy(), 5);
+      return;
+    }
     sendJson(res, 200, { ok: true });
   });
 });
@@ -89,6 +104,22 @@ describe('boundedRequest', () => {
   it('returns the body of a small answer whole', async () => {
     const out = await boundedRequest(`${server.url}/small`, { method: 'GET', headers: {}, timeoutMs: 2000 });
     expect(out).toMatchObject({ kind: 'response', status: 200, contentType: 'application/json', tooLarge: false });
+    expect(out.kind === 'response' && out.body.toString()).toBe('{"ok":true}');
+  });
+
+  it('reads a chunked answer (no content-length) whole, and gives one value per header', async () => {
+    const out = await boundedRequest(`${server.url}/chunks`, { method: 'GET', headers: {}, timeoutMs: 2000 });
+    expect(out).toMatchObject({ kind: 'response', status: 200, contentType: 'application/json', tooLarge: false });
+    if (out.kind !== 'response') throw new Error('no response');
+    expect(JSON.parse(out.body.toString())).toEqual({ access_token: 'chunked-token-value', token_type: 'Bearer' });
+    expect(out.headers['x-twice']).toBe('a');
+  });
+
+  it('fails when the connection drops before the body ends, and reads the next answer as usual', async () => {
+    await expect(
+      boundedRequest(`${server.url}/cut`, { method: 'GET', headers: {}, timeoutMs: 2000 }),
+    ).rejects.toThrow();
+    const out = await boundedRequest(`${server.url}/small`, { method: 'GET', headers: {}, timeoutMs: 2000 });
     expect(out.kind === 'response' && out.body.toString()).toBe('{"ok":true}');
   });
 

@@ -112,3 +112,27 @@ describe('the protocol rule where each request is made', () => {
     expect(off.hits).toEqual([]);
   });
 });
+
+describe('the protocol rule, request after request', () => {
+  it('checks every request: a refused URL stays refused between allowed ones', async () => {
+    const local = await startLoopbackServer((_req, res) => sendJson(res, 200, { ok: true }));
+    try {
+      for (let i = 0; i < 3; i++) {
+        const allowed = await boundedRequest(`${local.url}/x`, { method: 'GET', headers: {}, timeoutMs: 2000 });
+        expect(allowed).toMatchObject({ kind: 'response', status: 200 });
+        expect(await boundedRequest(`${local.url}/x`, { method: 'GET', headers: {}, timeoutMs: 2000 })).toMatchObject({
+          kind: 'response',
+        });
+        expect(
+          await boundedRequest(`${OFF_LOOPBACK_ORIGIN}/token`, { method: 'GET', headers: {}, timeoutMs: 2000 }),
+        ).toEqual({ kind: 'refused', reason: PLAIN });
+        expect(
+          await boundedRequest(`${OFF_LOOPBACK_ORIGIN}/token`, { method: 'GET', headers: {}, timeoutMs: 2000 }),
+        ).toEqual({ kind: 'refused', reason: PLAIN });
+      }
+      expect(off.hits).toEqual([]);
+    } finally {
+      await local.close();
+    }
+  });
+});

@@ -87,3 +87,39 @@ describe('env secrets that are not base64 of text', () => {
     }
   });
 });
+
+describe('env secrets read at every call', () => {
+  it('sees a changed variable at the next read, and a variable that went away', async () => {
+    const env: NodeJS.ProcessEnv = { SECRET_X: b64('value-one') };
+    const p = new EnvSecretProvider({ env, logger: { warn: () => {} } });
+    expect(await p.get('X')).toBe('value-one');
+    expect(await p.get('X')).toBe('value-one');
+    env.SECRET_X = b64('value-two');
+    expect(await p.get('X')).toBe('value-two');
+    env.SECRET_X = b64('value-one');
+    expect(await p.get('X')).toBe('value-one');
+    delete env.SECRET_X;
+    expect(await p.get('X')).toBeUndefined();
+  });
+
+  it('refuses a value that is not base64 at every read, also after a good one', async () => {
+    const env: NodeJS.ProcessEnv = { SECRET_X: b64('good-value') };
+    const p = new EnvSecretProvider({ env, logger: { warn: () => {} } });
+    expect(await p.get('X')).toBe('good-value');
+    env.SECRET_X = 'not base64 !';
+    await expect(p.get('X')).rejects.toMatchObject({ code: 'ERR_SECRET_INVALID' });
+    await expect(p.get('X')).rejects.toMatchObject({ code: 'ERR_SECRET_INVALID' });
+  });
+
+  it('warns once per variable, however often and with whatever value it is read', async () => {
+    const warnings: string[] = [];
+    const env: NodeJS.ProcessEnv = { SECRET_X: b64('line-one\n') };
+    const p = new EnvSecretProvider({ env, logger: { warn: (m) => warnings.push(m) } });
+    expect(await p.get('X')).toBe('line-one\n');
+    expect(await p.get('X')).toBe('line-one\n');
+    env.SECRET_X = b64('line-two\n');
+    expect(await p.get('X')).toBe('line-two\n');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('SECRET_X');
+  });
+});

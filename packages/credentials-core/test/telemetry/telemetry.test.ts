@@ -96,6 +96,27 @@ describe('metrics (SPEC section 9)', () => {
     });
   });
 
+  it('counts each credential apart when two mint in turn with the cache off', async () => {
+    const store = storeOf([
+      cc('m_cold_a', '/token', ', cache: { enabled: false }'),
+      cc('m_cold_b', '/token', ', cache: { enabled: false }'),
+    ]);
+    for (let i = 0; i < 3; i++) {
+      await store.getToken('m_cold_a');
+      await store.getToken('m_cold_a');
+      await store.getToken('m_cold_b');
+    }
+    const mints = await otel.points('credflow.token.mints');
+    const misses = await otel.points('credflow.token.cache_misses');
+    for (const [key, n] of [
+      ['m_cold_a', 6],
+      ['m_cold_b', 3],
+    ] as const) {
+      expect(pointValue(mints, { 'credflow.credential.key': key, 'credflow.outcome': 'success' }), key).toBe(n);
+      expect(pointValue(misses, { 'credflow.credential.key': key }), key).toBe(n);
+    }
+  });
+
   it('counts a failed mint with its error code, and a miss for each caller that waited', async () => {
     const store = storeOf([cc('m_bad', '/bad')]);
     await expect(store.getToken('m_bad')).rejects.toMatchObject({ code: 'ERR_OAUTH_ERROR_RESPONSE' });

@@ -50,6 +50,13 @@ export class ClientAuthentication {
   readonly #ctx: GrantContext;
   readonly #assertion: ((audience: string) => ClientAuth) | undefined;
   #connection: Connection | undefined;
+  /**
+   * The `client_secret_basic` authentication made from the secret last read:
+   * the same secret read at the next mint gives the same header, so it is
+   * encoded once. One entry per credential, keyed by the secret value itself
+   * and replaced as soon as the value read differs (a rotated secret).
+   */
+  #basic: { clientId: string; secret: string; auth: ClientAuth } | undefined;
 
   /**
    * `assertion`: the credential signs its own client assertion
@@ -103,7 +110,8 @@ export class ClientAuthentication {
   async prepare(options: { allowNone: boolean }): Promise<PreparedClient> {
     const def = this.#def;
     const ctx = this.#ctx;
-    const connection = await this.connection();
+    // connection() has nothing to read for a credential without TLS material: not even awaited then.
+    const connection = def.certificate || def.caCertificate ? await this.connection() : undefined;
     const metadata = def.issuer
       ? await discoverMetadata(def.issuer, {
           credential: ctx.credential,
@@ -119,14 +127,14 @@ export class ClientAuthentication {
     const endpoint =
       def.tokenEndpoint ?? (mtls ? (metadata?.mtlsTokenEndpoint ?? metadata?.tokenEndpoint) : metadata?.tokenEndpoint);
     if (!endpoint) throw new DiscoveryError(ctx.credential, def.issuer ?? '', 'no token endpoint');
-    return {
-      endpoint,
-      method,
-      auth: await this.#auth(method, endpoint),
-      ...(connection ? { dispatcher: connection.dispatcher } : {}),
-      ...(connection?.certificate ? { certificate: connection.certificate } : {}),
-      ...(metadata ? { metadata } : {}),
-    };
+    // Read per mint, so a rotated secret is picked up on the next token.
+    const secret =
+      def.clientSecret && this.#sendsSecret(method) ? await ctx.secrets.resolve(def.clientSecret) : undefined;
+    const prepared: PreparedClient = { endpoint, method, auth: this.#auth(method, endpoint, secret) };
+    if (connection) prepared.dispatcher = connection.dispatcher;
+    if (connection?.certificate) prepared.certificate = connection.certificate;
+    if (metadata) prepared.metadata = metadata;
+    return prepared;
   }
 
   #method(
@@ -159,16 +167,25 @@ export class ClientAuthentication {
     );
   }
 
-  async #auth(method: PreparedClient['method'], endpoint: string): Promise<ClientAuth> {
+  /** Whether `method` sends the client secret, when the credential has one (read once per mint, before {@link #auth}). */
+  #sendsSecret(method: PreparedClient['method']): boolean {
+    return (
+      this.#assertion === undefined &&
+      method !== 'none' &&
+      method !== 'tls_client_auth' &&
+      method !== 'self_signed_tls_client_auth'
+    );
+  }
+
+  /** The client authentication of `method`; `secret` is the value read for this mint when {@link #sendsSecret}. */
+  #auth(method: PreparedClient['method'], endpoint: string, secret: string | undefined): ClientAuth {
     const def = this.#def;
     const ctx = this.#ctx;
     const clientId = def.clientId ?? '';
     if (this.#assertion) return this.#assertion(endpoint);
     if (method === 'none') return noClientAuth(def.clientId);
     if (method === 'tls_client_auth' || method === 'self_signed_tls_client_auth') return tlsClientAuth(clientId);
-    if (!def.clientSecret) return noClientAuth(def.clientId);
-    // Read per mint, so a rotated secret is picked up on the next token.
-    const secret = await ctx.secrets.resolve(def.clientSecret);
+    if (secret === undefined) return noClientAuth(def.clientId);
     if (method === 'client_secret_jwt') {
       return clientSecretJwt(clientId, secret, {
         algorithm: def.algorithm ?? 'HS256',
@@ -178,8 +195,11 @@ export class ClientAuthentication {
         sensitive: ctx.sensitive,
       });
     }
-    return method === 'client_secret_post'
-      ? clientSecretAuth(method, clientId, secret)
-      : clientSecretAuth('client_secret_basic', clientId, secret);
+    if (method === 'client_secret_post') return clientSecretAuth(method, clientId, secret);
+    const basic = this.#basic;
+    if (basic !== undefined && basic.secret === secret && basic.clientId === clientId) return basic.auth;
+    const auth = clientSecretAuth('client_secret_basic', clientId, secret);
+    this.#basic = { clientId, secret, auth };
+    return auth;
   }
 }
