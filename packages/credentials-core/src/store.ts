@@ -15,7 +15,7 @@ import type { SecretProvider } from './secrets/secret-provider.js';
 import type { SecretResolver } from './secrets/secret-resolver.js';
 import { SecretScopes } from './secrets/secret-scopes.js';
 import { type Binding, CredentialBindings } from './store/credential-bindings.js';
-import { type CredentialSummary, summarize } from './store/credential-summary.js';
+import { type CredentialSummary, shownEndpoint, summarize } from './store/credential-summary.js';
 import { SensitiveValues } from './store/sensitive-values.js';
 import type { CredentialStoreOptions, InvalidateOptions } from './store/store-options.js';
 import { JsonLinesAuditLog } from './telemetry/audit-log.js';
@@ -184,8 +184,11 @@ export class CredentialStore {
     const started = this.#clock.now();
     const binding = this.#bindings.bind(resolved);
     const token = await binding.mint();
+    const last = binding.last;
     return {
-      ...binding.last,
+      ...last,
+      // Shown as lists show it: no query string, where an operator may have put a client secret.
+      ...(last?.endpoint ? { endpoint: shownEndpoint(last.endpoint) } : {}),
       key,
       type: resolved.definition.type,
       scope: resolved.level,

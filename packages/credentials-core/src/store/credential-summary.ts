@@ -22,7 +22,7 @@ const isSecretRef = (v: unknown): v is SecretRef =>
  * user info (an operator may have put a client secret there), anything else
  * as it is.
  */
-function shownEndpoint(endpoint: string): string {
+export function shownEndpoint(endpoint: string): string {
   try {
     const u = new URL(endpoint);
     return u.search || u.hash || u.username || u.password ? `${u.origin}${u.pathname}` : endpoint;

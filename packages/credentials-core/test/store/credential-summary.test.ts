@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EnvSecretProvider } from '../../src/secrets/env-provider.js';
 import { CredentialStore } from '../../src/store.js';
 
 // Review of issue 26: `credentials list` and the UI's list printed a token endpoint in full, query string
@@ -16,5 +17,27 @@ describe('credential summaries', () => {
       f: 'https://idp.example/t',
       plain: 'https://idp.example/oauth/token',
     });
+  });
+
+  it('store.test() reports the endpoint it used the same way', async () => {
+    const { startLoopbackServer, sendJson } = await import('@credflow/testkit');
+    const server = await startLoopbackServer((_q, res) =>
+      sendJson(res, 200, { access_token: 'summary-test-token-0123', token_type: 'Bearer', expires_in: 3600 }),
+    );
+    try {
+      const store = CredentialStore.fromYaml(
+        `credentials:\n  q: { type: client_credentials, tokenEndpoint: "${server.url}/token?client_secret=query-secret-value-42", clientId: c, clientSecret: { secret: S } }\n`,
+        {
+          secretProviders: [
+            new EnvSecretProvider({ env: { SECRET_S: Buffer.from('s3cret-value').toString('base64') } }),
+          ],
+        },
+      );
+      const info = await store.test('q');
+      expect(info.endpoint).toBe(`${server.url}/token`);
+      expect(JSON.stringify(info)).not.toContain('query-secret-value-42');
+    } finally {
+      await server.close();
+    }
   });
 });
