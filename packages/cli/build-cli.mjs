@@ -46,15 +46,33 @@ await bundle.write({
 });
 await bundle.close();
 
-await writeFile(
-  join(out, 'credflow.js'),
-  `#!/usr/bin/env node
-// The credflow command: runs the bundle (credflow.cjs) with V8's code cache (see ../code-cache.js).
-import { fileURLToPath } from 'node:url';
-import { runBundle } from '../code-cache.js';
-process.exitCode = await runBundle(fileURLToPath(new URL('./credflow.cjs', import.meta.url)), process.argv.slice(2));
-`,
-);
+/** The command's entry: the launcher of src/code-cache.ts, run on the bundle beside it. */
+const LAUNCHER = `import { join } from 'node:path';
+import { runBundle } from ${JSON.stringify(fileURLToPath(new URL('./dist/code-cache.js', import.meta.url)))};
+runBundle(join(__dirname, 'credflow.cjs'), process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
+`;
+
+// The command itself: CommonJS (dist/bin/package.json says so), so starting it does not set up Node's ESM
+// loader; the launcher (src/code-cache.ts) is bundled into it.
+await writeFile(join(out, 'package.json'), '{ "type": "commonjs" }\n');
+await writeFile(join(out, 'launcher-entry.mjs'), LAUNCHER);
+const launcher = await rolldown({
+  input: join(out, 'launcher-entry.mjs'),
+  platform: 'node',
+  external: [/^node:/],
+  logLevel: 'warn',
+});
+await launcher.write({
+  file: join(out, 'credflow.js'),
+  format: 'cjs',
+  minify: true,
+  banner:
+    "#!/usr/bin/env node\n// The credflow command: runs the bundle (credflow.cjs) with V8's code cache (src/code-cache.ts).",
+});
+await launcher.close();
+await rm(join(out, 'launcher-entry.mjs'));
 await chmod(join(out, 'credflow.js'), 0o755);
 
 // The warm-up, in a process of its own started as the CLI is (no extra V8 flags, or V8 would refuse the cache).
