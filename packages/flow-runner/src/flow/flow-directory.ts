@@ -1,7 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { didYouMean } from '@credflow/credentials-core/internal';
-import { parse } from 'yaml';
 import { TaskError } from '../tasks/task-type.js';
 import type { Flow } from './flow.js';
 import { flowFileSizeIssue } from './flow-limits.js';
@@ -48,7 +47,8 @@ export class FlowDirectory implements FlowResolver {
     let flow = this.loaded.get(key);
     if (!flow) {
       const [file] = (await this.files()).get(key) as [string];
-      flow = this.loaded.get(key) ?? loadFlow(file, this.options);
+      // Its own Subflow targets are found here too (--flows DIR), not in the config's flows.dir (N10).
+      flow = this.loaded.get(key) ?? loadFlow(file, { ...this.options, flows: this });
       this.loaded.set(key, flow);
     }
     return flow;
@@ -112,16 +112,40 @@ export class FlowDirectory implements FlowResolver {
   }
 }
 
-/** The `id` and `namespace` of a flow file, or nothing when it is not one (or not YAML). */
+/** A top-level `id:` or `namespace:` line (no backtracking: the value is taken apart in {@link scalarOf}). */
+const TOP_LEVEL = /^(id|namespace)[ \t]*:(.*)$/gm;
+
+/** The text of a one-line YAML scalar: quoted ('' and "" without escapes) or plain, a trailing comment dropped. */
+function scalarOf(raw: string): string | undefined {
+  const v = raw.trim();
+  const quote = v[0];
+  if (quote === '"' || quote === "'") {
+    const end = v.indexOf(quote, 1);
+    return end > 0 && !v.slice(1, end).includes('\\') ? v.slice(1, end) : undefined;
+  }
+  const comment = v.search(/\s#/);
+  const plain = (comment === -1 ? v : v.slice(0, comment)).trim();
+  return plain && !plain.startsWith('#') ? plain : undefined;
+}
+
+/**
+ * The `id` and `namespace` of a flow file, or nothing when it is not one: read
+ * from its top-level `id:` and `namespace:` lines, as every Kestra flow writes
+ * them, without parsing the file. A YAML parse of each file of the directory
+ * cost seconds per megabyte of nested brackets (review of issue 26, N9); the
+ * flow a Subflow task asks for is then loaded and checked whole.
+ */
 async function idOf(file: string): Promise<{ id: string; namespace: string } | undefined> {
   try {
     if (await flowFileSizeIssue(file)) return undefined;
     const text = await readFile(file, 'utf8');
-    // yaml's own duplicate-key check is quadratic; loadFlow checks the flow a Subflow task asks for.
-    const data = parse(text, { maxAliasCount: 100, uniqueKeys: false }) as unknown;
-    if (!data || typeof data !== 'object') return undefined;
-    const { id, namespace } = data as { id?: unknown; namespace?: unknown };
-    return typeof id === 'string' && typeof namespace === 'string' ? { id, namespace } : undefined;
+    const found: Record<string, string> = {};
+    for (const m of text.matchAll(TOP_LEVEL)) {
+      const key = m[1] as string;
+      if (found[key] === undefined) found[key] = scalarOf(m[2] ?? '') ?? '';
+    }
+    const { id, namespace } = found;
+    return id && namespace ? { id, namespace } : undefined;
   } catch {
     return undefined;
   }
