@@ -85,6 +85,13 @@ tasks:
     type: io.kestra.plugin.core.debug.Return
     format: "from the child"
 `,
+    'plain-same.yaml': `id: plain_same
+namespace: company.team
+tasks:
+  - id: only
+    type: io.kestra.plugin.core.debug.Return
+    format: "from the same namespace"
+`,
     'credflow.yaml': 'credentials: {}\n',
   };
   await import('node:fs/promises').then((fs) => fs.mkdir(join(dir, 'nested')));
@@ -136,32 +143,36 @@ describe('io.kestra.plugin.core.flow.Subflow', () => {
     expect(sub?.taskRuns[1]?.outputs.value).toBe('******');
   });
 
-  // Issue 26, review R1: the task's `outputs` (Kestra's deprecated form) are the parent's templates, rendered
-  // with the subflow's context but in the parent's scope: a parent in company.team cannot reach
-  // company.team.sub's credential through them (it could, when they ran in the subflow's scope).
-  it("the task's own outputs read the subflow's context but call credential() in the parent's scope", async () => {
+  // Issue 26, review R1 and N1: the task's `outputs` (Kestra's deprecated form) are the parent's templates,
+  // rendered with the subflow's context in the parent's scope; and they read anything of the subflow's execution
+  // (a token one of its tasks minted), so only a subflow the parent could read anyway may be read this way:
+  // of its own namespace or one it inherits from. company.team cannot read company.team.sub's.
+  it("the task's own outputs read a subflow of the parent's namespace, in the parent's scope; another namespace's are refused", async () => {
     const s = store();
     const read = await runFlow(
-      parent(`    namespace: company.team.sub
-    flowId: plain
+      parent(`    namespace: company.team
+    flowId: plain_same
     outputs:
       v: "<< outputs.only.value >> in << flow.namespace >>"
 `),
       { store: s, flows: new FlowDirectory(dir) },
     );
     expect(read.state).toBe('SUCCESS');
-    expect(read.taskRuns[0]?.outputs.outputs).toEqual({ v: 'from the child in company.team.sub' });
+    expect(read.taskRuns[0]?.outputs.outputs).toEqual({ v: 'from the same namespace in company.team' });
     const steal = await runFlow(
       parent(`    namespace: company.team.sub
     flowId: plain
     outputs:
       tok: "<< credential('x') >>"
+      v: "<< outputs.only.value >>"
 `),
       { store: s, flows: new FlowDirectory(dir) },
     );
     expect(steal.state).toBe('FAILED');
-    expect(steal.taskRuns[0]?.error).toMatch(/credential 'x'.*company\.team'/s);
-    expect(steal.taskRuns[0]?.outputs.outputs).toBeUndefined();
+    expect(steal.taskRuns[0]?.error).toMatch(
+      /tasks\[0\]\.outputs \(parent\.yaml line 9\).*the task's own outputs may read a subflow of namespace company\.team .*company\.team\.sub\.plain is not/,
+    );
+    expect(steal.subflowExecutions).toHaveLength(0);
     const token = await s.getToken('x', { namespace: 'company.team.sub' });
     expect(describeFindings(scanForLeaks(JSON.stringify(steal), [token, ...secretNeedles(SECRET)]))).toEqual([]);
   });
