@@ -1,3 +1,4 @@
+import { shownEndpoint } from './shown-endpoint.js';
 /**
  * credflow's error classes. Each carries a stable `code`; token endpoint
  * errors also carry the RFC 6749 section 5.2 fields. No message ever holds a
@@ -206,11 +207,13 @@ export abstract class TokenEndpointError extends CredflowError {
   readonly error_uri: string | undefined;
 
   constructor(message: string, details: TokenErrorDetails) {
-    super(`credential '${details.credential}': ${message} (endpoint ${details.endpoint})`, {
+    // Without its query string: an operator may have put a client secret there (review of issue 26, N3).
+    const endpoint = shownEndpoint(details.endpoint);
+    super(`credential '${details.credential}': ${message} (endpoint ${endpoint})`, {
       cause: details.cause,
     });
     this.credential = details.credential;
-    this.endpoint = details.endpoint;
+    this.endpoint = endpoint;
     this.status = details.status;
     this.error = details.error;
     this.error_description = details.error_description;

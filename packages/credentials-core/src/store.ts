@@ -14,8 +14,9 @@ import { listCredentials, type ResolvedCredential, resolveCredential, type Scope
 import type { SecretProvider } from './secrets/secret-provider.js';
 import type { SecretResolver } from './secrets/secret-resolver.js';
 import { SecretScopes } from './secrets/secret-scopes.js';
+import { shownEndpoint } from './shown-endpoint.js';
 import { type Binding, CredentialBindings } from './store/credential-bindings.js';
-import { type CredentialSummary, shownEndpoint, summarize } from './store/credential-summary.js';
+import { type CredentialSummary, summarize } from './store/credential-summary.js';
 import { SensitiveValues } from './store/sensitive-values.js';
 import type { CredentialStoreOptions, InvalidateOptions } from './store/store-options.js';
 import { JsonLinesAuditLog } from './telemetry/audit-log.js';

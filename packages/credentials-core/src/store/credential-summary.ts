@@ -1,6 +1,7 @@
 import type { GrantType } from '../grants/grant.js';
 import type { ResolvedCredential } from '../scope.js';
 import type { SecretRef } from '../secrets/secret-provider.js';
+import { shownEndpoint } from '../shown-endpoint.js';
 
 /** A credential as `list()` shows it: no secret values, secret references by name. */
 export interface CredentialSummary {
@@ -16,20 +17,6 @@ export interface CredentialSummary {
 
 const isSecretRef = (v: unknown): v is SecretRef =>
   typeof v === 'object' && v !== null && typeof (v as { secret?: unknown }).secret === 'string';
-
-/**
- * An endpoint as lists show it: a URL without its query string, fragment or
- * user info (an operator may have put a client secret there), anything else
- * as it is.
- */
-export function shownEndpoint(endpoint: string): string {
-  try {
-    const u = new URL(endpoint);
-    return u.search || u.hash || u.username || u.password ? `${u.origin}${u.pathname}` : endpoint;
-  } catch {
-    return endpoint;
-  }
-}
 
 /** The summary of a resolved credential of type `grantType`: its secret references by name, never a value. */
 export function summarize(r: ResolvedCredential, grantType: GrantType): CredentialSummary {

@@ -40,4 +40,27 @@ describe('credential summaries', () => {
       await server.close();
     }
   });
+
+  it('a token error names the endpoint without its query string (review N3)', async () => {
+    const { startLoopbackServer, sendJson } = await import('@credflow/testkit');
+    const server = await startLoopbackServer((_q, res) => sendJson(res, 400, { error: 'invalid_client' }));
+    try {
+      const store = CredentialStore.fromYaml(
+        `credentials:\n  q: { type: client_credentials, tokenEndpoint: "${server.url}/token?client_secret=query-secret-value-42", clientId: c, clientSecret: { secret: S } }\n`,
+        {
+          secretProviders: [
+            new EnvSecretProvider({ env: { SECRET_S: Buffer.from('s3cret-value').toString('base64') } }),
+          ],
+        },
+      );
+      const err = (await store.getToken('q').catch((e: unknown) => e)) as Error & { endpoint: string };
+      expect(err.message).toContain(`(endpoint ${server.url}/token)`);
+      expect(err.endpoint).toBe(`${server.url}/token`);
+      expect(JSON.stringify({ message: err.message, stack: err.stack, endpoint: err.endpoint })).not.toContain(
+        'query-secret',
+      );
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -28,12 +28,12 @@ export function range(this: unknown, start: unknown, stop?: unknown, step?: unkn
   if (stop === undefined) {
     // nunjucks: range(n) counts 0 … n-1.
     count = Math.max(0, Math.ceil(from / by));
-    budgetOf(this).checkCount(count, `range(${from})`);
+    budgetOf(this).checkCount(count, 'range()');
     from = 0;
   } else {
     const to = toNumber('range', 'end', stop);
     count = Math.max(0, Math.floor((to - from) / by) + 1);
-    budgetOf(this).checkCount(count, `range(${from}, ${to}, ${by})`);
+    budgetOf(this).checkCount(count, 'range()');
   }
   const out: number[] = [];
   for (let i = 0; i < count; i++) out.push(from + i * by);
