@@ -12,7 +12,7 @@ export type { YamlFileErrorClass } from './errors.js';
 export { AssertionSigner } from './keys/assertion-signer.js';
 export { MAX_FILE_VALUE_BYTES, readBoundedText } from './read-bounded-text.js';
 export { authorizationSecrets } from './redact.js';
-export { describeScope } from './scope.js';
+export { describeScope, namespaceChain } from './scope.js';
 export { SecretResolver } from './secrets/secret-resolver.js';
 export { SecretScopes } from './secrets/secret-scopes.js';
 export { flushAuditLogs } from './telemetry/audit-log.js';

@@ -84,6 +84,7 @@ it('exports exactly its internal helpers under /internal', () => {
       'locate',
       'MAX_FILE_VALUE_BYTES',
       'NAMESPACE_PATTERN',
+      'namespaceChain',
       'parseDuration',
       'parseSchemasWithoutCodegen',
       'readBoundedText',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type CredentialStore, DEFAULT_TENANT, Masker } from '@credflow/credentials-core';
-import { startExecutionTrace } from '@credflow/credentials-core/internal';
+import { namespaceChain, startExecutionTrace } from '@credflow/credentials-core/internal';
 import type { Environment } from 'nunjucks';
 import type { Flow } from '../flow/flow.js';
 import type { FlowResolver } from '../flow/flow-directory.js';
@@ -71,11 +71,6 @@ export interface RunFlowOptions {
 
 /** Subflow executions nested deeper than this fail (a flow calling itself would never end). */
 export const MAX_SUBFLOW_DEPTH = 16;
-
-/** Whether a flow of namespace `reader` sees what namespace `owner` holds: the same one, or a parent of it. */
-function readableFrom(reader: string, owner: string): boolean {
-  return reader === owner || reader.startsWith(`${owner}.`);
-}
 
 /** What a subflow execution gets from the execution that started it. */
 interface SubflowParent {
@@ -278,7 +273,7 @@ async function execute(
         // The task's own `outputs` read anything of the subflow's execution (its tasks' outputs: a token it
         // minted). Only where this flow could read it anyway: the same namespace or one it inherits from
         // (review of issue 26, N1); elsewhere the subflow declares what it gives in its flow `outputs`.
-        if (req.outputs && !child.outputs.length && !readableFrom(flow.namespace, child.namespace)) {
+        if (req.outputs && !child.outputs.length && !namespaceChain(flow.namespace).includes(child.namespace)) {
           throw new TaskError(
             `the task's own outputs may read a subflow of namespace ${flow.namespace} or of a namespace it inherits from; ${child.namespace}.${child.id} is not: give that flow outputs: and read outputs.${task.id}.outputs`,
             { property: 'outputs' },
