@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { CredentialStore, findConfigPath, Masker } from '@credflow/credentials-core';
-import { didYouMean, parseSchemasWithoutCodegen } from '@credflow/credentials-core/internal';
+import { didYouMean, emptyConfig, parseSchemasWithoutCodegen } from '@credflow/credentials-core/internal';
 import type { CliIo } from './io.js';
 import { retryNotice } from './retry-notice.js';
 
@@ -32,7 +32,7 @@ export async function loadStore(configFlag: string | undefined, io: CliIo): Prom
     try {
       await access(path);
     } catch {
-      store = CredentialStore.fromYaml('', { file: NO_CONFIG, logger });
+      store = new CredentialStore(emptyConfig(NO_CONFIG, process.cwd()), { logger });
     }
   }
   store ??= await CredentialStore.fromFile(path, { logger });

@@ -3,6 +3,7 @@
 // Not for host apps: these names may change in any release.
 export { TokenCache } from './cache/token-cache.js';
 export { systemClock } from './clock.js';
+export { emptyConfig } from './config/empty-config.js';
 export { isReservedName, RESERVED_NAME_MESSAGE } from './config/reserved-names.js';
 export { KEY_PATTERN, NAMESPACE_PATTERN, TENANT_PATTERN } from './config/schema.js';
 export { formatPath, issuesFromZod, locate, readYaml, readYamlFile, type YamlSource } from './config/yaml-source.js';
