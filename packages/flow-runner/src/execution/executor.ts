@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { CredentialStore, Scope } from '@credflow/credentials-core';
 import { parseDuration } from '@credflow/credentials-core/internal';
 import type { Environment } from 'nunjucks';
 import type { Flow, FlowTask } from '../flow/flow.js';
 import { COMMON_TASK_KEYS, type Retry } from '../flow/task-properties.js';
+import { afterMs, sleepFor } from '../tasks/long-sleep.js';
 import { taskFailureMessage } from '../tasks/task-failure.js';
 import {
   type ChildGroup,
@@ -383,7 +383,7 @@ export class Executor {
         }
         this.d.log(task.id, node.run.id, 'WARN', `attempt ${attemptNo} failed: retrying in ${Math.round(delay)} ms`);
         try {
-          await sleep(delay, undefined, { signal: this.d.signal });
+          await sleepFor(delay, this.d.signal);
         } catch {
           return 'KILLED';
         }
@@ -413,20 +413,20 @@ export class Executor {
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     this.d.signal.addEventListener('abort', onAbort);
-    let timer: NodeJS.Timeout | undefined;
+    let cancelTimeout: (() => void) | undefined;
     const work = this.runOnce(type, task, path, node, props, ctx, controller.signal);
     try {
       const limit = timeoutMs;
       const timedOut = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
+        cancelTimeout = afterMs(limit, () => {
           controller.abort();
           reject(new TaskError(`timed out after ${task.timeout} (${limit} ms)`, { property: 'timeout' }));
-        }, limit);
+        });
       });
       work.catch(() => {}); // settled after the timeout: nobody waits for it any more
       return await Promise.race([work, timedOut]);
     } finally {
-      clearTimeout(timer);
+      cancelTimeout?.();
       this.d.signal.removeEventListener('abort', onAbort);
     }
   }

@@ -1,5 +1,6 @@
 import { authorizationSecrets, parseDuration } from '@credflow/credentials-core/internal';
 import { request } from 'undici';
+import { afterMs } from './long-sleep.js';
 import type { RequestAuth, RequestOptions } from './request-task.js';
 import { type TaskContext, TaskError } from './task-type.js';
 
@@ -82,7 +83,7 @@ export async function sendRequest(props: Record<string, unknown>, ctx: TaskConte
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   ctx.signal.addEventListener('abort', onAbort);
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const cancelTimeout = afterMs(timeoutMs, () => controller.abort());
   try {
     const res = await request(url, {
       method: method as 'GET',
@@ -119,7 +120,7 @@ export async function sendRequest(props: Record<string, unknown>, ctx: TaskConte
     const code = (err as { code?: string }).code ?? (err as Error).name;
     throw new TaskError(`${method} ${url.origin}${url.pathname} failed: ${code}`, { cause: err });
   } finally {
-    clearTimeout(timer);
+    cancelTimeout();
     ctx.signal.removeEventListener('abort', onAbort);
   }
 }
