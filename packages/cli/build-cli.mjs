@@ -7,7 +7,10 @@
 //    ~35 ms to load one by one); the template extension patches the parser of
 //    the nunjucks it imports, here the bundled copy. chokidar (nunjucks' watch
 //    mode, never used) stays out, as do the cloud SDKs (loaded from
-//    node_modules on demand).
+//    node_modules on demand). What `run` imports statically (config, store,
+//    flows, templates, the executor) is one chunk: Node resolves, reads and
+//    compiles each chunk on its own, and two dozen small ones cost ~6 ms of
+//    a run's start more than one.
 // 2. V8's code cache for each chunk (src/code-cache.ts): a warm-up run of
 //    `--help`, `validate` and `run` (both template syntaxes, a credential
 //    minted from a loopback token endpoint) compiles what a run needs, and
@@ -16,7 +19,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
 import { parseAst } from 'rolldown/parseAst';
@@ -24,6 +27,8 @@ import { parseAst } from 'rolldown/parseAst';
 const out = fileURLToPath(new URL('./dist/bin/', import.meta.url));
 const entry = join(out, 'credflow.cjs');
 await rm(out, { recursive: true, force: true });
+/** The modules of the run chunk, once known (see runChunkModules). */
+let runChunk;
 const bundle = await rolldown({
   input: { credflow: fileURLToPath(new URL('./dist/cli.js', import.meta.url)) },
   platform: 'node',
@@ -32,8 +37,17 @@ const bundle = await rolldown({
   transform: { define: { 'import.meta.resolve': '__credflowImportMetaResolve' } },
   plugins: [dynamicImportsThroughLauncher()],
   logLevel: 'warn',
+  // The run chunk takes only its own modules (includeDependenciesRecursively: false, below), which needs this.
+  preserveEntrySignatures: 'allow-extension',
+  onLog(level, log, handler) {
+    // A dynamic import of a module the run chunk holds (did-you-mean helpers, the OpenTelemetry API) loads that chunk.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the message's colour codes
+    const target = /([^\s\u001b]+) is dynamically imported by /.exec(log.message.replace(/\u001b\[\d+m/g, ' '))?.[1];
+    if (log.code === 'INEFFECTIVE_DYNAMIC_IMPORT' && target && runChunk?.has(resolve(target))) return;
+    handler(level, log);
+  },
 });
-await bundle.write({
+const output = {
   dir: out,
   format: 'cjs',
   minify: true,
@@ -43,8 +57,41 @@ await bundle.write({
     chunk.code?.includes('__credflowImportMetaResolve') === false
       ? ''
       : "var __credflowImportMetaResolve=(s)=>require('node:url').pathToFileURL(require.resolve(s)).href;",
+};
+runChunk = runChunkModules(await bundle.generate(output));
+await bundle.write({
+  ...output,
+  codeSplitting: { groups: [{ name: 'run', test: (id) => runChunk.has(id), includeDependenciesRecursively: false }] },
 });
 await bundle.close();
+
+/**
+ * The modules of the run chunk, from a first split: those of every chunk
+ * `run` loads before it starts the flow (its command's chunk and what that
+ * imports statically), less the chunks `--help` loads (the entry's).
+ */
+function runChunkModules({ output }) {
+  const chunks = new Map(output.filter((c) => c.type === 'chunk').map((c) => [c.fileName, c]));
+  const closure = (names) => {
+    const seen = new Set();
+    for (const stack = [...names]; stack.length > 0; ) {
+      const name = stack.pop();
+      if (!seen.has(name)) {
+        seen.add(name);
+        stack.push(...(chunks.get(name)?.imports ?? []));
+      }
+    }
+    return seen;
+  };
+  const entry = closure(['credflow.cjs']);
+  const command = [...chunks.values()].find((c) => c.moduleIds.some((id) => id.endsWith('/dist/commands/run.js')));
+  if (!command) throw new Error('credflow build: no chunk holds the run command');
+  const modules = new Set();
+  for (const name of closure([command.fileName])) {
+    if (!entry.has(name)) for (const id of chunks.get(name)?.moduleIds ?? []) modules.add(id);
+  }
+  return modules;
+}
 
 /** The command's entry: the launcher of src/code-cache.ts, run on the bundle beside it. */
 const LAUNCHER = `import { join } from 'node:path';
