@@ -17,21 +17,37 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
   return best === undefined ? '' : ` (did you mean '${best}'?)`;
 }
 
-/** Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps). */
+/** The largest distance {@link didYouMean} suggests at: anything further counts as MAX + 1. */
+const MAX = 3;
+
+/**
+ * Optimal string alignment distance (insertions, deletions, substitutions,
+ * adjacent swaps), or MAX + 1 when it is larger. Only the diagonal band
+ * |i - j| <= MAX is computed, in three rows, and it stops once a whole row
+ * is past MAX: time linear in the names' length, memory in the shorter's, so
+ * a name of any length (a hostile flow's) costs no more than reading it.
+ */
 function distance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return 4;
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
+  if (Math.abs(a.length - b.length) > MAX) return MAX + 1;
+  const FAR = MAX + 1;
+  let before = new Array<number>(b.length + 1).fill(FAR); // row i - 2
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => (j <= MAX ? j : FAR)); // row i - 1
+  let row = new Array<number>(b.length + 1).fill(FAR);
   for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
+    // The band moved one cell right: the cell left of it still holds a value of row i - 3.
+    row[0] = i <= MAX ? i : FAR;
+    if (i - MAX - 1 >= 1) row[i - MAX - 1] = FAR;
+    let best = row[0] as number;
+    for (let j = Math.max(1, i - MAX); j <= Math.min(b.length, i + MAX); j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const row = d[i] as number[];
-      const prev = d[i - 1] as number[];
-      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        row[j] = Math.min(row[j] as number, ((d[i - 2] as number[])[j - 2] as number) + 1);
-      }
+      let d = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d = Math.min(d, (before[j - 2] as number) + 1);
+      row[j] = Math.min(d, FAR);
+      if (d < best) best = d;
     }
+    if (best > MAX) return FAR;
+    [before, prev, row] = [prev, row, before];
   }
-  return (d[a.length] as number[])[b.length] as number;
+  return Math.min(prev[b.length] as number, FAR);
 }
