@@ -1,9 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { didYouMean } from '@credflow/credentials-core/internal';
+import { didYouMean, NAMESPACE_PATTERN } from '@credflow/credentials-core/internal';
 import { TaskError } from '../tasks/task-type.js';
 import type { Flow } from './flow.js';
 import { flowFileSizeIssue } from './flow-limits.js';
+import { ID_PATTERN } from './flow-schema.js';
 import { type LoadFlowOptions, loadFlow } from './load-flow.js';
 
 /** Where a Subflow task finds the flow it runs, by namespace and id. */
@@ -48,7 +49,15 @@ export class FlowDirectory implements FlowResolver {
     if (!flow) {
       const [file] = (await this.files()).get(key) as [string];
       // Its own Subflow targets are found here too (--flows DIR), not in the config's flows.dir (N10).
-      flow = this.loaded.get(key) ?? loadFlow(file, { ...this.options, flows: this });
+      flow = (this.loaded.get(key) ?? loadFlow(file, { ...this.options, flows: this })).then((f) => {
+        // The index reads two lines of the file; the flow it runs is the one the file declares (review round 5, F2).
+        if (f.namespace !== namespace || f.id !== flowId) {
+          throw new TaskError(
+            `${relative(this.dir, file)} in the flows directory ${this.dir} was found as ${namespace}.${flowId} but declares ${f.namespace}.${f.id}: write its id: and namespace: as plain top-level lines`,
+          );
+        }
+        return f;
+      });
       this.loaded.set(key, flow);
     }
     return flow;
@@ -112,8 +121,12 @@ export class FlowDirectory implements FlowResolver {
   }
 }
 
-/** A top-level `id:` or `namespace:` line (no backtracking: the value is taken apart in {@link scalarOf}). */
-const TOP_LEVEL = /^(id|namespace)[ \t]*:(.*)$/gm;
+/**
+ * A top-level `id:` or `namespace:` line (no backtracking: the value is taken
+ * apart in {@link scalarOf}), matched on each line as YAML splits them: at
+ * `\n` only, not at U+2028 or U+2029 as a multiline regex would (F2).
+ */
+const TOP_LEVEL = /^(id|namespace)[ \t]*:([^]*)$/;
 
 /** The text of a one-line YAML scalar: quoted ('' and "" without escapes) or plain, a trailing comment dropped. */
 function scalarOf(raw: string): string | undefined {
@@ -140,12 +153,15 @@ async function idOf(file: string): Promise<{ id: string; namespace: string } | u
     if (await flowFileSizeIssue(file)) return undefined;
     const text = await readFile(file, 'utf8');
     const found: Record<string, string> = {};
-    for (const m of text.matchAll(TOP_LEVEL)) {
+    for (const line of text.replace(/^\uFEFF/, '').split('\n')) {
+      const m = TOP_LEVEL.exec(line.endsWith('\r') ? line.slice(0, -1) : line);
+      if (!m) continue;
       const key = m[1] as string;
       if (found[key] === undefined) found[key] = scalarOf(m[2] ?? '') ?? '';
     }
     const { id, namespace } = found;
-    return id && namespace ? { id, namespace } : undefined;
+    // Names no flow may have are not indexed (a 26,000-character id line: F1b).
+    return id && namespace && ID_PATTERN.test(id) && NAMESPACE_PATTERN.test(namespace) ? { id, namespace } : undefined;
   } catch {
     return undefined;
   }

@@ -1,0 +1,65 @@
+/**
+ * The flows directory's index (Subflow targets): read from each file's
+ * top-level `id:` and `namespace:` lines without a YAML parse (review N9),
+ * split into lines as YAML splits them, and never trusted for more than
+ * finding the file: the flow a Subflow task runs is the one the file
+ * declares (attacker review, round 5: F1b, F2).
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FlowDirectory } from '../../src/flow/flow-directory.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'flows-dir-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const flow = (namespace: string, id: string, before = '') =>
+  `${before}id: ${id}\nnamespace: ${namespace}\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`;
+
+describe('FlowDirectory', () => {
+  it('finds a flow by the namespace and id it declares (CRLF and a byte-order mark too)', async () => {
+    await writeFile(join(dir, 'a.yaml'), flow('company.team', 'a'));
+    await writeFile(join(dir, 'b.yaml'), `\uFEFF${flow('company.team', 'b').replaceAll('\n', '\r\n')}`);
+    const flows = new FlowDirectory(dir);
+    expect((await flows.find('company.team', 'a')).id).toBe('a');
+    expect((await flows.find('company.team', 'b')).id).toBe('b');
+  });
+
+  it('splits lines where YAML does: a U+2028 inside a value does not start a namespace: line (F2)', async () => {
+    // YAML reads one description holding U+2028; a multiline regex saw a second `namespace:` line first.
+    await writeFile(
+      join(dir, 'helper.yaml'),
+      flow('team.b', 'helper', 'description: "about\u2028namespace: company.team #"\n'),
+    );
+    const flows = new FlowDirectory(dir);
+    expect(await flows.problem('company.team', 'helper')).toMatch(/^no flow 'helper' in namespace 'company.team'/);
+    expect(await flows.problem('team.b', 'helper')).toBeUndefined();
+    expect((await flows.find('team.b', 'helper')).namespace).toBe('team.b');
+  });
+
+  it('runs only the flow the file declares: a file that no longer says what it was found as is refused', async () => {
+    await writeFile(join(dir, 'helper.yaml'), flow('company.team', 'helper'));
+    const flows = new FlowDirectory(dir);
+    expect(await flows.problem('company.team', 'helper')).toBeUndefined();
+    // Changed after the index was read (or indexed from lines YAML reads otherwise).
+    await writeFile(join(dir, 'helper.yaml'), flow('team.b', 'helper'));
+    await expect(flows.find('company.team', 'helper')).rejects.toThrow(
+      /helper\.yaml .* was found as company\.team\.helper but declares team\.b\.helper/,
+    );
+  });
+
+  it('does not index names no flow may have (a 26,000-character id line), and answers at once', async () => {
+    await writeFile(join(dir, 'long.yaml'), flow('company.team', 'a'.repeat(26_000)));
+    const flows = new FlowDirectory(dir);
+    const t0 = performance.now();
+    expect(await flows.problem('company.team', `${'a'.repeat(25_999)}b`)).toMatch(/^no flow /);
+    expect(performance.now() - t0).toBeLessThan(2_000);
+    expect(await flows.problem('company.team', 'a'.repeat(26_000))).toMatch(/^no flow /);
+  });
+});
