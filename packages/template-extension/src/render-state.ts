@@ -90,6 +90,13 @@ export class RenderState {
           `more than ${MAX_DERIVED} values derived from secrets or tokens in one render: each would have to be masked in every output`,
         );
       }
+      // With the values earlier renders of the same execution made sensitive (`known`): each later render and
+      // output is masked against all of them (review round 5, F3: renders grew from 0.1 s to 7 s).
+      if (this.values.size >= MAX_SENSITIVE) {
+        throw new DerivedValueTooLargeError(
+          `more than ${MAX_SENSITIVE} secrets, tokens and values derived from them in one execution: each would have to be masked in every output`,
+        );
+      }
       this.#report(leaf);
     }
   }
@@ -191,6 +198,8 @@ function addTo(byKey: Map<string, UsedCredentialRecord[]>, used: UsedCredentialR
 const MIN_SENSITIVE = 4;
 /** Most distinct derived values one session registers (masking costs grow with their number). */
 const MAX_DERIVED = 5_000;
+/** Most sensitive values a session may hold, those it was given as `known` (an execution's) included, before it derives one more. */
+const MAX_SENSITIVE = 10_000;
 
 /**
  * A {@link UsedCredential}: the token sits in a private field behind a
