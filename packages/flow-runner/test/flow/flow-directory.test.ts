@@ -62,4 +62,24 @@ describe('FlowDirectory', () => {
     expect(performance.now() - t0).toBeLessThan(2_000);
     expect(await flows.problem('company.team', 'a'.repeat(26_000))).toMatch(/^no flow /);
   });
+
+  it('reads the first 64 KiB of each file: id and namespace lines past it are not seen, a line cut at its end is not read', async () => {
+    const filler = (bytes: number) => `# ${'x'.repeat(bytes - 3)}\n`;
+    // namespace first, then the id line straddling byte 65,536: read cut, it would say 'straddl'.
+    const before = `namespace: company.team\n${filler(65_536 - 24 - 8)}`;
+    await writeFile(
+      join(dir, 'cut.yaml'),
+      `${before}id: straddling\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`,
+    );
+    expect(Buffer.byteLength(before)).toBeLessThan(65_536);
+    expect(Buffer.byteLength(`${before}id: straddling\n`)).toBeGreaterThan(65_536);
+    await writeFile(join(dir, 'late.yaml'), flow('company.team', 'late', filler(70_000)));
+    await writeFile(join(dir, 'early.yaml'), flow('company.team', 'early', filler(1_000)));
+    const flows = new FlowDirectory(dir);
+    expect(await flows.problem('company.team', 'early')).toBeUndefined();
+    expect(await flows.problem('company.team', 'late')).toMatch(/^no flow /);
+    for (const cut of ['s', 'st', 'str', 'stra', 'strad', 'stradd', 'straddl', 'straddli', 'straddlin', 'straddling']) {
+      expect(await flows.problem('company.team', cut)).toMatch(/^no flow /);
+    }
+  });
 });
