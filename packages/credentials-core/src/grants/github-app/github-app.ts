@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { createAppAuth } from '@octokit/auth-app';
 import { CredflowError, SignerError, TokenHttpStatusError, TokenResponseInvalidError } from '../../errors.js';
 import { type GitHubRetryAdvice, gitHubRetryAdvice } from '../../http/github-rate-limit.js';
 import { type OctokitFetch, octokitFetch } from '../../http/octokit-fetch.js';
@@ -13,6 +12,7 @@ import { type GitHubAppDefinition, gitHubAppFields, gitHubAppIssues } from './gi
 import { clockOffsetSeconds, isJwtTimeRefusal, MAX_CLOCK_OFFSET_S } from './github-clock.js';
 import { type OctokitError, ownError, rawMessage } from './octokit-error.js';
 import { loadLibs } from './octokit-libs.js';
+import type { AppAuth } from './octokit-types.js';
 
 /**
  * GitHub App installation access tokens, minted with `@octokit/auth-app`.
@@ -38,8 +38,6 @@ export const gitHubAppGrantType = defineGrantType<GitHubAppDefinition>({
  * configured `installationId` is never looked up nor dropped.
  */
 export const INSTALLATION_LOOKUP_TTL_MS = 3_600_000;
-
-type AppAuth = ReturnType<typeof createAppAuth>;
 
 class GitHubAppGrant implements Grant {
   readonly #def: GitHubAppDefinition;
@@ -180,9 +178,6 @@ class GitHubAppGrant implements Grant {
       ...(def.privateKey ? { privateKey: pem.trim().replace(/\\n/g, '\n') } : { createJwt: this.#createJwt() }),
       request,
       timeDifference,
-      // credflow's cache is the one cache: octokit keeps nothing.
-      cache: { get: () => undefined, set: () => {} } as never,
-      log: { warn: () => {} } as never,
     });
     this.#auth = { key, auth };
     return auth;
@@ -255,13 +250,13 @@ class GitHubAppGrant implements Grant {
     this.#last = { installationId, endpoint: this.#endpoint(installationId) };
     const sentAt = this.#ctx.clock.now();
     const sentAtWall = this.#ctx.clock.wallNow();
-    const result = (await auth({
+    const result = await auth({
       type: 'installation',
       installationId,
       refresh: true,
       ...(this.#def.repositories ? { repositoryNames: this.#def.repositories } : {}),
       ...(this.#def.permissions ? { permissions: this.#def.permissions } : {}),
-    })) as { token: string; expiresAt: string; permissions?: Record<string, string> };
+    });
     const expiresAt = new Date(result.expiresAt);
     if (!result.token || Number.isNaN(expiresAt.getTime())) {
       throw new TokenResponseInvalidError('GitHub answered without token or expires_at', {
@@ -282,7 +277,7 @@ class GitHubAppGrant implements Grant {
   /** `GET /orgs/{owner}/installation`, then `/users/{owner}/installation`; the id is kept for the TTL. */
   async #lookUpInstallation(auth: AppAuth): Promise<number> {
     const owner = this.#def.owner ?? '';
-    const { token } = (await auth({ type: 'app' })) as { token: string };
+    const { token } = await auth({ type: 'app' });
     const { request: octokitRequest } = await loadLibs();
     const request = octokitRequest.defaults({
       baseUrl: this.#def.baseUrl,
@@ -292,13 +287,8 @@ class GitHubAppGrant implements Grant {
     for (const kind of ['orgs', 'users'] as const) {
       this.#last = { installationId: undefined, endpoint: `${this.#def.baseUrl}/${kind}/${owner}/installation` };
       try {
-        const { data } = await request(
-          `GET /${kind}/{owner}/installation` as 'GET /orgs/{org}/installation',
-          {
-            owner,
-          } as never,
-        );
-        const id = (data as { id?: unknown }).id;
+        const { data } = await request(`GET /${kind}/{owner}/installation`, { owner });
+        const id = (data as { id?: unknown } | undefined)?.id;
         if (typeof id === 'number') {
           this.#found = { id, at: this.#ctx.clock.now() };
           return id;

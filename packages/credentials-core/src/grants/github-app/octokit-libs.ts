@@ -1,14 +1,5 @@
-import type { createAppAuth } from '@octokit/auth-app';
+import type { OctokitLibs } from './octokit-types.js';
 
-let libs:
-  | Promise<{
-      createAppAuth: typeof createAppAuth;
-      request: typeof import('@octokit/request').request;
-    }>
-  | undefined;
+let libs: Promise<OctokitLibs> | undefined;
 /** octokit, loaded on first use: a CLI run that needs no GitHub token does not pay for it. */
-export const loadLibs = () =>
-  (libs ??= Promise.all([import('@octokit/auth-app'), import('@octokit/request')]).then(([a, r]) => ({
-    createAppAuth: a.createAppAuth,
-    request: r.request,
-  })));
+export const loadLibs = (): Promise<OctokitLibs> => (libs ??= import('./octokit.js'));
