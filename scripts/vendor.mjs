@@ -158,7 +158,6 @@ export async function vendorLibraries(root, bundles, { every = false } = {}) {
   const pattern = loadsOf(libraries);
 
   // 1. What dist imports from each library: some names, or everything.
-  await rm(vendorDir, { recursive: true, force: true });
   const used = new Map(); // library -> Set of names, or 'all'
   for await (const file of filesUnder(dist, '.js', vendorDir)) {
     for (const m of (await readFile(file, 'utf8')).matchAll(pattern)) {
@@ -170,10 +169,16 @@ export async function vendorLibraries(root, bundles, { every = false } = {}) {
     }
   }
   for (const lib of libraries) {
-    if (!used.has(lib)) throw new Error(`vendor: dist imports nothing from ${lib}: stop vendoring it`);
+    // Checked before dist/vendor/ is touched: run again on a dist already pointed at it, this step leaves it whole.
+    if (!used.has(lib)) {
+      throw new Error(
+        `vendor: dist imports nothing from ${lib}: stop vendoring it (or, if dist was vendored already, run tsc first)`,
+      );
+    }
   }
 
   // 2. Each bundle: its libraries down to those names, the licences of the packages it holds next to it.
+  await rm(vendorDir, { recursive: true, force: true });
   await mkdir(vendorDir, { recursive: true });
   const bundleOf = new Map();
   for (const [file, libs] of Object.entries(bundles)) {
