@@ -4,11 +4,16 @@
  * name, and at most 3). Names only: never use it on values.
  */
 export function didYouMean(name: string, candidates: Iterable<string>): string {
+  // No name is this long: a longer one (a hostile flow's) gets no suggestion, and costs nothing per candidate.
+  if (name.length > MAX_NAME) return '';
+  const lower = name.toLowerCase();
   let best: string | undefined;
-  let bestDistance = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
+  let bestDistance = Math.min(MAX, Math.max(1, Math.floor(name.length / 3)));
   for (const c of candidates) {
     if (c === name) return '';
-    const d = distance(name.toLowerCase(), c.toLowerCase());
+    // Lengths further apart than the distance allowed cannot be close: skipped before anything is copied.
+    if (Math.abs(c.length - name.length) > bestDistance) continue;
+    const d = distance(lower, c.toLowerCase());
     if (d <= bestDistance && (best === undefined || d < bestDistance)) {
       best = c;
       bestDistance = d;
@@ -16,6 +21,9 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
   }
   return best === undefined ? '' : ` (did you mean '${best}'?)`;
 }
+
+/** The longest name a suggestion is looked for (ids are at most 100 characters, namespaces a few hundred). */
+const MAX_NAME = 1_000;
 
 /** The largest distance {@link didYouMean} suggests at: anything further counts as MAX + 1. */
 const MAX = 3;
