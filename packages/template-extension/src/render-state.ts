@@ -56,6 +56,8 @@ export class RenderState {
   /** Secrets read so far, by tenant, namespace, name and subkey; made at the first secret. */
   #secrets: Map<string, Promise<string>> | undefined;
   #derived = 0;
+  /** Characters of {@link values}: what each later output is masked against, in a dozen encoded forms each. */
+  #chars = 0;
   readonly #onValue: ((value: string) => void) | undefined;
 
   /**
@@ -68,7 +70,14 @@ export class RenderState {
     this.#records = new Set();
     this.credentials = this.#records;
     this.#onValue = onValue;
-    if (known) for (const v of known) if (typeof v === 'string' && v.length >= MIN_SENSITIVE) this.values.add(v);
+    if (known) {
+      for (const v of known) {
+        if (typeof v === 'string' && v.length >= MIN_SENSITIVE && !this.values.has(v)) {
+          this.values.add(v);
+          this.#chars += v.length;
+        }
+      }
+    }
   }
 
   /**
@@ -79,25 +88,43 @@ export class RenderState {
   derive(result: unknown): void {
     const keys: string[] = [];
     const leaves = sensitiveLeaves(result, keys);
+    // Checked against the limits before anything is registered, and before the key check reads every sensitive value.
+    const pending: Pending = { values: new Set(), chars: 0 };
+    for (const leaf of leaves) this.#mayDerive(leaf, pending);
     // A map's keys are sensitive too, unless a sensitive value holds them as its own JSON or YAML
     // keys (a JSON secret's field names are structure): a key a template or parser made from a
     // secret's content (`{(.pw | ascii_upcase): 1}`) is not written that way in any of them.
-    for (const key of keys) if (key.length >= MIN_SENSITIVE && !this.#isOwnKey(key)) leaves.push(key);
-    for (const leaf of leaves) {
-      if (leaf.length < MIN_SENSITIVE || this.values.has(leaf)) continue;
-      if (++this.#derived > MAX_DERIVED) {
-        throw new DerivedValueTooLargeError(
-          `more than ${MAX_DERIVED} values derived from secrets or tokens in one render: each would have to be masked in every output`,
-        );
-      }
-      // With the values earlier renders of the same execution made sensitive (`known`): each later render and
-      // output is masked against all of them (review round 5, F3: renders grew from 0.1 s to 7 s).
-      if (this.values.size >= MAX_SENSITIVE) {
-        throw new DerivedValueTooLargeError(
-          `more than ${MAX_SENSITIVE} secrets, tokens and values derived from them in one execution: each would have to be masked in every output`,
-        );
-      }
-      this.#report(leaf);
+    const budget = { chars: MAX_KEY_SCAN };
+    for (const key of keys)
+      if (key.length >= MIN_SENSITIVE && !this.#isOwnKey(key, budget)) this.#mayDerive(key, pending);
+    for (const value of pending.values) this.#report(value);
+  }
+
+  /**
+   * Adds `value` to the values a derive will register, or throws when that
+   * would pass a limit: per render, per execution (the `known` values
+   * included), or in characters (review rounds 5 and 6, F3 and G2: renders
+   * and masking slowed by every value registered before, 120 MB of masking
+   * forms per 8 MB value).
+   */
+  #mayDerive(value: string, pending: Pending): void {
+    if (value.length < MIN_SENSITIVE || this.values.has(value) || pending.values.has(value)) return;
+    pending.values.add(value);
+    pending.chars += value.length;
+    if (++this.#derived > MAX_DERIVED) {
+      throw new DerivedValueTooLargeError(
+        `more than ${MAX_DERIVED} values derived from secrets or tokens in one render: each would have to be masked in every output`,
+      );
+    }
+    if (this.values.size + pending.values.size > MAX_SENSITIVE) {
+      throw new DerivedValueTooLargeError(
+        `more than ${MAX_SENSITIVE} secrets, tokens and values derived from them in one execution: each would have to be masked in every output`,
+      );
+    }
+    if (this.#chars + pending.chars > MAX_SENSITIVE_CHARS) {
+      throw new DerivedValueTooLargeError(
+        `secrets, tokens and values derived from them of more than ${MAX_SENSITIVE_CHARS / 1024 / 1024} MiB in one execution: too large to mask in every output`,
+      );
     }
   }
 
@@ -162,9 +189,17 @@ export class RenderState {
     }
   }
 
-  #isOwnKey(key: string): boolean {
+  /**
+   * Whether a sensitive value holds `key` as a JSON or YAML key of its own.
+   * Reads at most `budget.chars` characters of them per derived value; past
+   * that, keys count as not their own (masked: only words hidden, nothing
+   * shown).
+   */
+  #isOwnKey(key: string, budget: { chars: number }): boolean {
     const quoted = JSON.stringify(key);
     for (const v of this.values) {
+      budget.chars -= 3 * v.length + 1; // three searches of it below
+      if (budget.chars < 0) return false;
       if (v.includes(`${quoted}:`) || v.includes(`${quoted} :`) || v.includes(`\n${key}:`) || v.startsWith(`${key}:`)) {
         return true;
       }
@@ -175,6 +210,7 @@ export class RenderState {
   #report(value: string): string {
     if (!this.values.has(value)) {
       this.values.add(value);
+      this.#chars += value.length;
       this.#onValue?.(value);
     }
     return value;
@@ -194,12 +230,22 @@ function addTo(byKey: Map<string, UsedCredentialRecord[]>, used: UsedCredentialR
   else calls.push(used);
 }
 
+/** Values one derive is about to register, and their characters. */
+interface Pending {
+  values: Set<string>;
+  chars: number;
+}
+
 /** Shorter values are not masked (see `MIN_MASKED_LENGTH` of credentials-core). */
 const MIN_SENSITIVE = 4;
 /** Most distinct derived values one session registers (masking costs grow with their number). */
 const MAX_DERIVED = 5_000;
 /** Most sensitive values a session may hold, those it was given as `known` (an execution's) included, before it derives one more. */
 const MAX_SENSITIVE = 10_000;
+/** Most characters of sensitive values a session may hold before it derives one more (each is kept in a dozen forms to mask). */
+const MAX_SENSITIVE_CHARS = 4 * 1024 * 1024;
+/** Characters of sensitive values the own-key check reads for one derived value. */
+const MAX_KEY_SCAN = 16 * 1024 * 1024;
 
 /**
  * A {@link UsedCredential}: the token sits in a private field behind a

@@ -63,4 +63,47 @@ describe('values derived from secrets: limits per render and per execution', () 
     expect(text).not.toContain(SECRET);
     expect(ms).toBeLessThan(15_000);
   });
+
+  it('more than 4 MiB of them in one execution fails the render that goes past it (review round 6, G2)', async () => {
+    // Each task derives a 2.5 MB value (the secret joined 100,000 times); masking keeps a dozen forms of each.
+    const big = `id: big
+namespace: company.team
+tasks:
+${[1, 2, 3]
+  .map(
+    (i) => `  - id: b${i}
+    type: io.kestra.plugin.core.log.Log
+    message: "<< (range(1, 100000) | join(secret('API_KEY') ~ '${i}')) | length >>"`,
+  )
+  .join('\n')}
+`;
+    const logs: LogEntry[] = [];
+    const t0 = performance.now();
+    const e = await runFlow(parseFlow(big, 'big.yaml'), { store, onLog: (l) => logs.push(l) });
+    expect(e.state).toBe('FAILED');
+    expect(e.taskRuns.map((t) => `${t.taskId} ${t.state}`)).toEqual(['b1 SUCCESS', 'b2 FAILED']);
+    expect(JSON.stringify(logs)).toContain('of more than 4 MiB in one execution');
+    expect(JSON.stringify({ e, logs })).not.toContain(SECRET);
+    expect(performance.now() - t0).toBeLessThan(15_000);
+  });
+
+  it('a derived map of thousands of keys is checked against long sensitive values in bounded time (review round 6, G2)', async () => {
+    const keys = `id: keys
+namespace: company.team
+tasks:
+  - id: long
+    type: io.kestra.plugin.core.log.Log
+    message: "<< (range(1, 100000) | join(secret('API_KEY'))) | length >>"
+  - id: map
+    type: io.kestra.plugin.core.log.Log
+    message: "<% set tail = '' %><% for i in range(1, 3000) %><% set tail = tail ~ ', \\"key' ~ i ~ '\\": 1' %><% endfor %><< ('{\\"s\\": \\"' ~ secret('API_KEY') ~ '\\"' ~ tail ~ '}') | fromJson | length >> keys"
+`;
+    const logs: LogEntry[] = [];
+    const t0 = performance.now();
+    const e = await runFlow(parseFlow(keys, 'keys.yaml'), { store, onLog: (l) => logs.push(l) });
+    expect(performance.now() - t0).toBeLessThan(15_000);
+    expect(e.taskRuns.map((t) => `${t.taskId} ${t.state}`)).toEqual(['long SUCCESS', 'map SUCCESS']);
+    expect(logs.map((l) => l.message)).toContain('3001 keys');
+    expect(JSON.stringify({ e, logs })).not.toContain(SECRET);
+  });
 });
