@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import {
   Composer,
   type CST,
@@ -38,9 +39,17 @@ export async function readYamlFile(
   what: 'config' | 'flow',
   notFound: YamlFileErrorClass,
 ): Promise<string> {
+  let handle: FileHandle | undefined;
   try {
-    return await readFile(file, 'utf8');
+    // Not blocking, and regular files only: a FIFO or device in a file's place is refused, not waited for
+    // (a flows-directory file swapped for a FIFO during a run hung it for ever: review round 6, G4).
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!(await handle.stat()).isFile()) {
+      throw new notFound(file, [{ path: '', message: `cannot read ${what} file (not a regular file)` }]);
+    }
+    return await handle.readFile('utf8');
   } catch (err) {
+    if (err instanceof notFound) throw err;
     const reason = (err as NodeJS.ErrnoException).code;
     throw new notFound(file, [
       {
@@ -48,6 +57,8 @@ export async function readYamlFile(
         message: reason === 'ENOENT' ? `${what} file not found` : `cannot read ${what} file (${reason ?? 'error'})`,
       },
     ]);
+  } finally {
+    await handle?.close().catch(() => {});
   }
 }
 

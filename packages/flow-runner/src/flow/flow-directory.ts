@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { type FileHandle, open, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { didYouMean, NAMESPACE_PATTERN } from '@credflow/credentials-core/internal';
@@ -123,10 +124,12 @@ export class FlowDirectory implements FlowResolver {
 
 /**
  * A top-level `id:` or `namespace:` line (no backtracking: the value is taken
- * apart in {@link scalarOf}), matched on each line as YAML splits them: at
- * `\n` only, not at U+2028 or U+2029 as a multiline regex would (F2).
+ * apart in {@link scalarOf}), with lines split as YAML splits them: at `\n`
+ * only, not at U+2028 or U+2029 as a multiline regex would (F2). One search
+ * of the whole head, not one per line: 10,000 files of 65,536 empty lines
+ * took half a minute line by line (review round 6, G3).
  */
-const TOP_LEVEL = /^(id|namespace)[ \t]*:([^]*)$/;
+const TOP_LEVEL = /(?:^|\n)(id|namespace)[ \t]*:([^\n]*)/g;
 
 /** The text of a one-line YAML scalar: quoted ('' and "" without escapes) or plain, a trailing comment dropped. */
 function scalarOf(raw: string): string | undefined {
@@ -156,18 +159,19 @@ const HEAD_BYTES = 64 * 1024;
 async function idOf(file: string): Promise<{ id: string; namespace: string } | undefined> {
   let handle: FileHandle | undefined;
   try {
-    handle = await open(file, 'r');
-    const { size } = await handle.stat();
-    if (size > FLOW_LIMITS.maxFileBytes) return undefined;
+    // Not blocking: a FIFO put in the directory after it was listed is not waited for (G4).
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const stats = await handle.stat();
+    if (!stats.isFile() || stats.size > FLOW_LIMITS.maxFileBytes) return undefined;
+    const size = stats.size;
     const head = Buffer.allocUnsafe(Math.min(size, HEAD_BYTES));
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     let text = head.toString('utf8', 0, bytesRead).replace(/^\uFEFF/, '');
     // A line cut at the end of the head is not read (its value could be cut too).
     if (bytesRead < size) text = text.slice(0, text.lastIndexOf('\n') + 1);
     const found: Record<string, string> = {};
-    for (const line of text.split('\n')) {
-      const m = TOP_LEVEL.exec(line.endsWith('\r') ? line.slice(0, -1) : line);
-      if (!m) continue;
+    TOP_LEVEL.lastIndex = 0;
+    for (let m = TOP_LEVEL.exec(text); m !== null; m = TOP_LEVEL.exec(text)) {
       const key = m[1] as string;
       if (found[key] === undefined) found[key] = scalarOf(m[2] ?? '') ?? '';
       if (found.id !== undefined && found.namespace !== undefined) break;

@@ -5,10 +5,11 @@
  * finding the file: the flow a Subflow task runs is the one the file
  * declares (attacker review, round 5: F1b, F2).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { link, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FlowDirectory } from '../../src/flow/flow-directory.js';
 
 let dir: string;
@@ -81,5 +82,34 @@ describe('FlowDirectory', () => {
     for (const cut of ['s', 'st', 'str', 'stra', 'strad', 'stradd', 'straddl', 'straddli', 'straddlin', 'straddling']) {
       expect(await flows.problem('company.team', cut)).toMatch(/^no flow /);
     }
+  });
+
+  it('a file swapped for a FIFO after the index read it is refused, not waited for (review round 6, G4)', async () => {
+    await writeFile(join(dir, 'helper.yaml'), flow('company.team', 'helper'));
+    const flows = new FlowDirectory(dir);
+    expect(await flows.problem('company.team', 'helper')).toBeUndefined();
+    await rm(join(dir, 'helper.yaml'));
+    execFileSync('mkfifo', [join(dir, 'helper.yaml')]);
+    await expect(flows.find('company.team', 'helper')).rejects.toThrow(/not a regular file/);
+    // A new index does not wait on it either.
+    expect(await new FlowDirectory(dir).problem('company.team', 'helper')).toMatch(/^no flow /);
+  });
+
+  it('reads thousands of files of empty lines in one search each (review round 6, G3)', async () => {
+    const lines = join(dir, 'lines.yaml');
+    await writeFile(lines, 'id\n'.repeat(21_845)); // 64 KiB of lines that each start like an id: line
+    for (let i = 0; i < 2_000; i++) await link(lines, join(dir, `l${i}.yaml`));
+    await writeFile(join(dir, 'zz.yaml'), flow('company.team', 'last'));
+    // Searches of the index's pattern: one per file (and one per id:/namespace: line found), not one per line.
+    let searches = 0;
+    const exec = RegExp.prototype.exec;
+    vi.spyOn(RegExp.prototype, 'exec').mockImplementation(function (this: RegExp, text: string) {
+      if (this.source.includes('(id|namespace)')) searches++;
+      return exec.call(this, text);
+    });
+    expect(await new FlowDirectory(dir).problem('company.team', 'last')).toBeUndefined();
+    vi.restoreAllMocks();
+    expect(searches).toBeGreaterThan(2_000);
+    expect(searches).toBeLessThan(2_000 * 3);
   });
 });
