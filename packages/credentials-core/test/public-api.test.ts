@@ -75,6 +75,7 @@ it('exports exactly its internal helpers under /internal', () => {
       'authorizationSecrets',
       'describeScope',
       'didYouMean',
+      'emptyConfig',
       'flushAuditLogs',
       'formatDuration',
       'formatPath',
