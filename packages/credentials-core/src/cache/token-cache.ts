@@ -88,7 +88,8 @@ export class TokenCache {
   readonly #entries = new Map<string, Entry>();
   readonly #inflight = new Map<string, Flight>();
   /** Identities warned about a refresh margin not shorter than the lifetime (least recently warned go first). */
-  readonly #warnedClamp: LRUCache<string, true>;
+  /** Made at the first clamped lifetime (an LRU of `max` preallocates its arrays: not at start-up). */
+  #warnedClamp: LRUCache<string, true> | undefined;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #max: number;
@@ -98,7 +99,6 @@ export class TokenCache {
     this.#clock = options.clock;
     this.#logger = options.logger;
     this.#max = Math.max(1, options.maxEntries ?? 10_000);
-    this.#warnedClamp = new LRUCache({ max: this.#max });
     this.#events = options.events ?? {};
   }
 
@@ -257,6 +257,7 @@ export class TokenCache {
   }
 
   #warnClamp(id: string, policy: CachePolicy, token: AccessToken, label: string): void {
+    this.#warnedClamp ??= new LRUCache({ max: this.#max });
     if (this.#warnedClamp.has(id)) return;
     this.#warnedClamp.set(id, true);
     this.#logger.warn(

@@ -21,15 +21,12 @@ interface Slot<V> {
  */
 export class LookupMemo<V> {
   readonly #index = new Map<string, Map<string, Map<string, Slot<V>>>>();
-  readonly #recency: LRUCache<Slot<V>, true>;
+  /** Made at the first lookup remembered (an LRU of `max` preallocates its arrays: not at start-up). */
+  #recency: LRUCache<Slot<V>, true> | undefined;
+  readonly #max: number;
 
   constructor(max = MAX_REMEMBERED_LOOKUPS) {
-    this.#recency = new LRUCache<Slot<V>, true>({
-      max,
-      dispose: (_v, slot, reason) => {
-        if (reason === 'evict' || reason === 'delete') this.#unindex(slot);
-      },
-    });
+    this.#max = max;
   }
 
   /** What `key` in (`tenant`, `namespace`) found, if remembered. */
@@ -40,13 +37,13 @@ export class LookupMemo<V> {
   /** Marks the lookup used, so it is among the last forgotten. */
   touch(tenant: string, namespace: string, key: string): void {
     const slot = this.#index.get(tenant)?.get(namespace)?.get(key);
-    if (slot !== undefined) this.#recency.get(slot);
+    if (slot !== undefined) this.#recency?.get(slot);
   }
 
   /** Remembers what `key` in (`tenant`, `namespace`) found. */
   set(tenant: string, namespace: string, key: string, value: V): void {
     const old = this.#index.get(tenant)?.get(namespace)?.get(key);
-    if (old !== undefined) this.#recency.delete(old);
+    if (old !== undefined) this.#recency?.delete(old);
     let byNamespace = this.#index.get(tenant);
     if (byNamespace === undefined) {
       byNamespace = new Map();
@@ -59,12 +56,18 @@ export class LookupMemo<V> {
     }
     const slot: Slot<V> = { tenant, namespace, key, value };
     byKey.set(key, slot);
+    this.#recency ??= new LRUCache<Slot<V>, true>({
+      max: this.#max,
+      dispose: (_v, evicted, reason) => {
+        if (reason === 'evict' || reason === 'delete') this.#unindex(evicted);
+      },
+    });
     this.#recency.set(slot, true);
   }
 
   /** Number of lookups remembered. */
   get size(): number {
-    return this.#recency.size;
+    return this.#recency?.size ?? 0;
   }
 
   #unindex(slot: Slot<V>): void {

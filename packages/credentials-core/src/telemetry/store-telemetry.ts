@@ -56,7 +56,8 @@ export class StoreTelemetry {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #audit: AuditSink | undefined;
-  readonly #byId = new LRUCache<string, Counted>({ max: MAX_IDS });
+  /** Made at the first credential counted (an LRU of `max` preallocates its arrays: not at start-up). */
+  #byId: LRUCache<string, Counted> | undefined;
   /**
    * The id last looked up in {@link #byId} and what it found: a credential
    * minted over and over (cache off) is looked up once, not on every mint.
@@ -103,7 +104,7 @@ export class StoreTelemetry {
   /** What cache identity `id` is counted as, if it is known (see {@link #lastId}). */
   #counted(id: string): Counted | undefined {
     if (id === this.#lastId) return this.#lastCounted;
-    const c = this.#byId.get(id);
+    const c = this.#byId?.get(id);
     this.#lastId = id;
     this.#lastCounted = c;
     return c;
@@ -121,7 +122,7 @@ export class StoreTelemetry {
   mint(id: string, r: ResolvedCredential, mint: () => Promise<AccessToken>): () => Promise<AccessToken> {
     const identity = identityOf(r);
     const attributes = credentialAttributes(identity);
-    this.#byId.set(id, { attributes, hits: hitCell(identity) });
+    (this.#byId ??= new LRUCache<string, Counted>({ max: MAX_IDS })).set(id, { attributes, hits: hitCell(identity) });
     this.#lastId = undefined;
     this.#lastCounted = undefined;
     // Every successful mint of the credential counts with these: made once.
