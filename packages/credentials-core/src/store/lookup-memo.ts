@@ -37,13 +37,14 @@ export class LookupMemo<V> {
   /** Marks the lookup used, so it is among the last forgotten. */
   touch(tenant: string, namespace: string, key: string): void {
     const slot = this.#index.get(tenant)?.get(namespace)?.get(key);
-    if (slot !== undefined) this.#recency?.get(slot);
+    // A remembered slot was set, so the LRU exists.
+    if (slot !== undefined) (this.#recency as LRUCache<Slot<V>, true>).get(slot);
   }
 
   /** Remembers what `key` in (`tenant`, `namespace`) found. */
   set(tenant: string, namespace: string, key: string, value: V): void {
     const old = this.#index.get(tenant)?.get(namespace)?.get(key);
-    if (old !== undefined) this.#recency?.delete(old);
+    if (old !== undefined) (this.#recency as LRUCache<Slot<V>, true>).delete(old);
     let byNamespace = this.#index.get(tenant);
     if (byNamespace === undefined) {
       byNamespace = new Map();
