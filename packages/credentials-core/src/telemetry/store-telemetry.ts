@@ -122,7 +122,8 @@ export class StoreTelemetry {
   mint(id: string, r: ResolvedCredential, mint: () => Promise<AccessToken>): () => Promise<AccessToken> {
     const identity = identityOf(r);
     const attributes = credentialAttributes(identity);
-    (this.#byId ??= new LRUCache<string, Counted>({ max: MAX_IDS })).set(id, { attributes, hits: hitCell(identity) });
+    this.#byId ??= new LRUCache<string, Counted>({ max: MAX_IDS });
+    this.#byId.set(id, { attributes, hits: hitCell(identity) });
     this.#lastId = undefined;
     this.#lastCounted = undefined;
     // Every successful mint of the credential counts with these: made once.
