@@ -38,18 +38,21 @@ export async function readYamlFile(
   file: string,
   what: 'config' | 'flow',
   notFound: YamlFileErrorClass,
+  /** The error to throw instead of reading a file of this many bytes, if any (checked on the open file). */
+  tooLarge?: (bytes: number) => Error | undefined,
 ): Promise<string> {
   let handle: FileHandle | undefined;
+  let refused: Error | undefined;
   try {
     // Not blocking, and regular files only: a FIFO or device in a file's place is refused, not waited for
     // (a flows-directory file swapped for a FIFO during a run hung it for ever: review round 6, G4).
     handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
-    if (!(await handle.stat()).isFile()) {
-      throw new notFound(file, [{ path: '', message: `cannot read ${what} file (not a regular file)` }]);
-    }
-    return await handle.readFile('utf8');
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      refused = new notFound(file, [{ path: '', message: `cannot read ${what} file (not a regular file)` }]);
+    } else refused = tooLarge?.(stats.size);
+    if (refused === undefined) return await handle.readFile('utf8');
   } catch (err) {
-    if (err instanceof notFound) throw err;
     const reason = (err as NodeJS.ErrnoException).code;
     throw new notFound(file, [
       {
@@ -60,6 +63,7 @@ export async function readYamlFile(
   } finally {
     await handle?.close().catch(() => {});
   }
+  throw refused;
 }
 
 /**

@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import type { ConfigIssue } from '@credflow/credentials-core';
 
 /**
@@ -19,20 +18,13 @@ export const FLOW_LIMITS = {
 /** Tag openings of either syntax (a raw block's text counts too: an upper bound). */
 const TAG_OPENING = /<<|<%|\{\{|\{%/g;
 
-/**
- * The size problem of flow file `file`, or undefined when it fits (or cannot
- * be stat'ed: reading it reports that). Checked before the file is read.
- */
-export async function flowFileSizeIssue(file: string): Promise<ConfigIssue | undefined> {
-  const size = await stat(file).then(
-    (s) => (s.isFile() ? s.size : 0),
-    () => 0,
-  );
-  if (size <= FLOW_LIMITS.maxFileBytes) return undefined;
+/** The size problem of a flow file of `bytes`, or undefined when it fits. Checked on the open file, before it is read. */
+export function flowFileSizeIssue(bytes: number): ConfigIssue | undefined {
+  if (bytes <= FLOW_LIMITS.maxFileBytes) return undefined;
   return {
     path: '',
     line: 1,
-    message: `flow file of ${(size / 1024 / 1024).toFixed(1)} MiB: credflow reads flow files of at most ${FLOW_LIMITS.maxFileBytes / 1024 / 1024} MiB`,
+    message: `flow file of ${(bytes / 1024 / 1024).toFixed(1)} MiB: credflow reads flow files of at most ${FLOW_LIMITS.maxFileBytes / 1024 / 1024} MiB`,
   };
 }
 

@@ -38,9 +38,10 @@ export interface LoadFlowOptions {
  * too); errors name the file, the path and the line.
  */
 export async function loadFlow(file: string, options: LoadFlowOptions = {}): Promise<Flow> {
-  const tooLarge = await flowFileSizeIssue(file);
-  if (tooLarge) throw new FlowError(file, [tooLarge]);
-  const text = await readYamlFile(file, 'flow', FlowNotFoundError);
+  const text = await readYamlFile(file, 'flow', FlowNotFoundError, (bytes) => {
+    const tooLarge = flowFileSizeIssue(bytes);
+    return tooLarge && new FlowError(file, [tooLarge]);
+  });
   const flow = parseFlow(text, file, options);
   const flows = options.flows ?? flowsDirectoryOfCheck(flow);
   if (flows) {
